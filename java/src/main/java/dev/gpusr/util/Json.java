@@ -1,0 +1,247 @@
+package dev.gpusr.util;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small strict JSON reader and writer, enough for safetensors headers, the CLI's --json output and test fixtures.
+ * Objects become {@code LinkedHashMap<String, Object>}, arrays {@code List<Object>}, numbers {@code Double} (or
+ * {@code Long} when integral and written without fraction or exponent), plus String, Boolean and null.
+ */
+public final class Json {
+    private final String s;
+    private int i;
+
+    private Json(String s) {
+        this.s = s;
+    }
+
+    /** Parses one JSON value; trailing characters other than white space are an error. */
+    public static Object parse(String text) {
+        Json p = new Json(text);
+        p.ws();
+        Object v = p.value(0);
+        p.ws();
+        if (p.i != p.s.length()) throw p.error("unexpected trailing characters");
+        return v;
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException("bad JSON at character " + i + ": " + what);
+    }
+
+    private void ws() {
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') i++;
+            else break;
+        }
+    }
+
+    private Object value(int depth) {
+        if (depth > 64) throw error("nesting deeper than 64");
+        if (i >= s.length()) throw error("unexpected end");
+        char c = s.charAt(i);
+        switch (c) {
+            case '{':
+                return object(depth);
+            case '[':
+                return array(depth);
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) return number();
+                throw error("unexpected character '" + c + "'");
+        }
+    }
+
+    private Object literal(String word, Object v) {
+        if (!s.startsWith(word, i)) throw error("expected " + word);
+        i += word.length();
+        return v;
+    }
+
+    private Map<String, Object> object(int depth) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        i++;
+        ws();
+        if (i < s.length() && s.charAt(i) == '}') {
+            i++;
+            return m;
+        }
+        while (true) {
+            ws();
+            if (i >= s.length() || s.charAt(i) != '"') throw error("expected a string key");
+            String k = string();
+            ws();
+            if (i >= s.length() || s.charAt(i) != ':') throw error("expected ':'");
+            i++;
+            ws();
+            if (m.containsKey(k)) throw error("duplicate key '" + k + "'");
+            m.put(k, value(depth + 1));
+            ws();
+            if (i >= s.length()) throw error("unexpected end in object");
+            char c = s.charAt(i++);
+            if (c == '}') return m;
+            if (c != ',') throw error("expected ',' or '}'");
+        }
+    }
+
+    private List<Object> array(int depth) {
+        List<Object> a = new ArrayList<>();
+        i++;
+        ws();
+        if (i < s.length() && s.charAt(i) == ']') {
+            i++;
+            return a;
+        }
+        while (true) {
+            ws();
+            a.add(value(depth + 1));
+            ws();
+            if (i >= s.length()) throw error("unexpected end in array");
+            char c = s.charAt(i++);
+            if (c == ']') return a;
+            if (c != ',') throw error("expected ',' or ']'");
+        }
+    }
+
+    private String string() {
+        StringBuilder b = new StringBuilder();
+        i++;
+        while (true) {
+            if (i >= s.length()) throw error("unterminated string");
+            char c = s.charAt(i++);
+            if (c == '"') return b.toString();
+            if (c < 0x20) throw error("control character in string");
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
+            if (i >= s.length()) throw error("unterminated escape");
+            char e = s.charAt(i++);
+            switch (e) {
+                case '"', '\\', '/' -> b.append(e);
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'u' -> {
+                    if (i + 4 > s.length()) throw error("short \\u escape");
+                    try {
+                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                    } catch (NumberFormatException ex) {
+                        throw error("bad \\u escape");
+                    }
+                    i += 4;
+                }
+                default -> throw error("bad escape \\" + e);
+            }
+        }
+    }
+
+    private Object number() {
+        int start = i;
+        boolean integral = true;
+        if (s.charAt(i) == '-') i++;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                i++;
+            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+                integral = false;
+                i++;
+            } else {
+                break;
+            }
+        }
+        String t = s.substring(start, i);
+        try {
+            if (integral) {
+                return Long.parseLong(t);
+            }
+            return Double.parseDouble(t);
+        } catch (NumberFormatException ex) {
+            if (integral) {
+                try {
+                    return Double.parseDouble(t);
+                } catch (NumberFormatException ignored) {
+                    // fall through
+                }
+            }
+            throw error("bad number '" + t + "'");
+        }
+    }
+
+    /** Writes a value built of maps, lists, strings, numbers, booleans and null. Non-finite numbers become null. */
+    public static String write(Object v) {
+        StringBuilder b = new StringBuilder();
+        write(b, v);
+        return b.toString();
+    }
+
+    private static void write(StringBuilder b, Object v) {
+        if (v == null) {
+            b.append("null");
+        } else if (v instanceof String str) {
+            quote(b, str);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (!Double.isFinite(d)) b.append("null");
+            else if (d == Math.rint(d) && Math.abs(d) < 1e15) b.append((long) d);
+            else b.append(d);
+        } else if (v instanceof Number || v instanceof Boolean) {
+            b.append(v);
+        } else if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) b.append(',');
+                first = false;
+                quote(b, String.valueOf(e.getKey()));
+                b.append(':');
+                write(b, e.getValue());
+            }
+            b.append('}');
+        } else if (v instanceof Iterable<?> it) {
+            b.append('[');
+            boolean first = true;
+            for (Object o : it) {
+                if (!first) b.append(',');
+                first = false;
+                write(b, o);
+            }
+            b.append(']');
+        } else {
+            throw new IllegalArgumentException("cannot write " + v.getClass() + " as JSON");
+        }
+    }
+
+    private static void quote(StringBuilder b, String str) {
+        b.append('"');
+        for (int k = 0; k < str.length(); k++) {
+            char c = str.charAt(k);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        b.append('"');
+    }
+}
