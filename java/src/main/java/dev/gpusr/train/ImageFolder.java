@@ -1,0 +1,73 @@
+package dev.gpusr.train;
+
+import dev.gpusr.image.Image;
+import dev.gpusr.image.ImageException;
+import dev.gpusr.image.ImageReader;
+import dev.gpusr.model.SrcnnConfig.ColorSpace;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * The pictures of a folder and its sub-folders, in path order (so a data set comes out the same on every run).
+ * Files that are not images, or that fail to decode, are skipped with one warning line each; hidden files quietly.
+ */
+final class ImageFolder {
+    private ImageFolder() {}
+
+    /** Reads every image under {@code dir}; {@code role} ("training", "validation") names the folder in messages. */
+    static List<Picture> read(Path dir, String role, ColorSpace color, PrintStream warnings) throws IOException {
+        List<Path> files = list(dir, role);
+        record Outcome(Picture picture, String warning) {}
+        // Decoding dominates loading; images are independent, and the ordered stream keeps path order.
+        List<Outcome> outcomes = IntStream.range(0, files.size()).parallel().mapToObj(i -> {
+            Path file = files.get(i);
+            String name = dir.relativize(file).toString();
+            if (!ImageReader.hasImageExtension(file)) {
+                return new Outcome(null, "skipping " + file + ": not an image (unknown file extension)");
+            }
+            try {
+                Image image = ImageReader.read(file, ImageReader.DEFAULT_MAX_PIXELS);
+                return new Outcome(Picture.of(name, image, color), null);
+            } catch (ImageException e) {
+                return new Outcome(null, "skipping " + file + ": " + e.getMessage());
+            }
+        }).toList();
+        List<Picture> pictures = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            if (o.warning != null) warnings.println("gpu-sr: " + o.warning);
+            else pictures.add(o.picture);
+        }
+        if (pictures.isEmpty()) {
+            throw new IOException(role + " folder " + dir + " holds no readable images (" + files.size()
+                    + " files skipped)");
+        }
+        return pictures;
+    }
+
+    static List<Path> list(Path dir, String role) throws IOException {
+        if (!Files.exists(dir)) throw new IOException(role + " folder " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) throw new IOException(role + " folder " + dir + " is not a folder");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(p -> !isHidden(dir.relativize(p))).filter(Files::isRegularFile).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (files.isEmpty()) throw new IOException(role + " folder " + dir + " is empty");
+        return files;
+    }
+
+    private static boolean isHidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) return true;
+        }
+        return false;
+    }
+}
