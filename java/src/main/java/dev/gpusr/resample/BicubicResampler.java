@@ -95,23 +95,17 @@ public final class BicubicResampler {
             for (int t = 0; t < candidates; t++) w[i * candidates + t] /= sum;
         }
         // MATLAB drops a tap column only when it is zero in every row; keep the same columns so tables match.
-        int firstKept = candidates;
-        int lastKept = -1;
         boolean[] kept = new boolean[candidates];
+        int taps = 0;
         for (int t = 0; t < candidates; t++) {
             for (int i = 0; i < out && !kept[t]; i++) kept[t] = w[i * candidates + t] != 0;
-            if (kept[t]) {
-                firstKept = Math.min(firstKept, t);
-                lastKept = t;
-            }
+            if (kept[t]) taps++;
         }
-        int taps = 0;
-        for (boolean k : kept) if (k) taps++;
         int[] index = new int[out * taps];
         float[] weight = new float[out * taps];
         for (int i = 0; i < out; i++) {
             int column = 0;
-            for (int t = firstKept; t <= lastKept; t++) {
+            for (int t = 0; t < candidates; t++) {
                 if (!kept[t]) continue;
                 index[i * taps + column] = mirror(firstIndex[i] + t, inLength);
                 weight[i * taps + column] = (float) w[i * candidates + t];
