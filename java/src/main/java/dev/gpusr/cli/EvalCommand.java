@@ -4,6 +4,7 @@ import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageReader;
 import dev.gpusr.metrics.SrEvaluation;
+import dev.gpusr.metrics.SrProtocol;
 import dev.gpusr.model.BundledModels;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
@@ -112,7 +113,7 @@ final class EvalCommand implements Callable<Integer> {
         return in.failures.isEmpty() && n > 0 ? Main.OK : Main.SOME_FAILED;
     }
 
-    private static Map<String, Object> scores(SrEvaluation.Scores s) {
+    private static Map<String, Object> scores(SrProtocol.Scores s) {
         return pair(s.psnr(), s.ssim());
     }
 
