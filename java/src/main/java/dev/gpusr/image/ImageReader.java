@@ -248,7 +248,7 @@ public final class ImageReader {
             }
             boolean truncated = hasCause(e, EOFException.class)
                     || warnings.stream().anyMatch(ImageReader::isTruncationWarning);
-            return new ImageException((truncated ? "truncated " : "corrupt or unsupported ") + format.displayName
+            return new ImageException((truncated ? "truncated " : "corrupt or truncated ") + format.displayName
                     + " data: " + reason, e);
         }
 
@@ -295,8 +295,9 @@ public final class ImageReader {
             reader.dispose();
             throw new ImageException("cannot read the file: " + reason(e), e);
         }
-        // Metadata is not ignored: PNG palettes' transparency (tRNS) is read with it.
-        reader.setInput(input, true, false);
+        // Not seek-forward-only: TIFF writers often put the directory after the pixel data. Metadata is not ignored:
+        // PNG transparency (tRNS) is read with it.
+        reader.setInput(input, false, false);
         Opened opened = new Opened(format, input, reader);
         try {
             opened.width = reader.getWidth(0);
