@@ -3,7 +3,6 @@ package dev.gpusr.train;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageException;
 import dev.gpusr.image.ImageReader;
-import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -21,34 +21,38 @@ import java.util.stream.Stream;
 final class ImageFolder {
     private ImageFolder() {}
 
-    /** Reads every image under {@code dir}; {@code role} ("training", "validation") names the folder in messages. */
-    static List<Picture> read(Path dir, String role, ColorSpace color, PrintStream warnings) throws IOException {
+    /**
+     * Reads every image under {@code dir} and converts each as soon as it is decoded (so decoded images do not pile
+     * up); {@code role} ("training", "validation") names the folder in messages.
+     */
+    static <T> List<T> read(Path dir, String role, BiFunction<String, Image, T> convert, PrintStream warnings)
+            throws IOException {
         List<Path> files = list(dir, role);
-        record Outcome(Picture picture, String warning) {}
+        record Outcome<T>(T item, String warning) {}
         // Decoding dominates loading; images are independent, and the ordered stream keeps path order.
-        List<Outcome> outcomes = IntStream.range(0, files.size()).parallel().mapToObj(i -> {
+        List<Outcome<T>> outcomes = IntStream.range(0, files.size()).parallel().mapToObj(i -> {
             Path file = files.get(i);
             String name = dir.relativize(file).toString();
             if (!ImageReader.hasImageExtension(file)) {
-                return new Outcome(null, "skipping " + file + ": not an image (unknown file extension)");
+                return new Outcome<T>(null, "skipping " + file + ": not an image (unknown file extension)");
             }
             try {
                 Image image = ImageReader.read(file, ImageReader.DEFAULT_MAX_PIXELS);
-                return new Outcome(Picture.of(name, image, color), null);
+                return new Outcome<T>(convert.apply(name, image), null);
             } catch (ImageException e) {
-                return new Outcome(null, "skipping " + file + ": " + e.getMessage());
+                return new Outcome<T>(null, "skipping " + file + ": " + e.getMessage());
             }
         }).toList();
-        List<Picture> pictures = new ArrayList<>();
-        for (Outcome o : outcomes) {
+        List<T> items = new ArrayList<>();
+        for (Outcome<T> o : outcomes) {
             if (o.warning != null) warnings.println("gpu-sr: " + o.warning);
-            else pictures.add(o.picture);
+            else items.add(o.item);
         }
-        if (pictures.isEmpty()) {
+        if (items.isEmpty()) {
             throw new IOException(role + " folder " + dir + " holds no readable images (" + files.size()
                     + " files skipped)");
         }
-        return pictures;
+        return items;
     }
 
     static List<Path> list(Path dir, String role) throws IOException {

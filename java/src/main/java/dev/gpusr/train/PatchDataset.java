@@ -1,5 +1,7 @@
 package dev.gpusr.train;
 
+import dev.gpusr.metrics.Plane;
+import dev.gpusr.metrics.SrProtocol;
 import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.model.Tensor;
 import java.io.IOException;
@@ -66,7 +68,8 @@ public final class PatchDataset {
 
     /** Reads the images under a folder (non-images and unreadable files skipped with a warning). */
     public static PatchDataset fromFolder(Path dir, Options options, PrintStream warnings) throws IOException {
-        return build(ImageFolder.read(dir, "training", options.color(), warnings), options);
+        return build(ImageFolder.read(dir, "training", (name, image) -> Picture.of(name, image, options.color()),
+                warnings), options);
     }
 
     /** Builds the dataset from HR pictures whose channel count matches the options. */
@@ -93,9 +96,9 @@ public final class PatchDataset {
                 float[] input = new float[options.channels() * plane];
                 float[] label = new float[options.channels() * plane];
                 for (int c = 0; c < options.channels(); c++) {
-                    float[] hr = TrainingPlanes.crop(version.planes()[c], version.width(), w, h);
-                    System.arraycopy(hr, 0, label, c * plane, plane);
-                    System.arraycopy(TrainingPlanes.degrade(hr, w, h, k), 0, input, c * plane, plane);
+                    Plane hr = SrProtocol.modcrop(version.planes()[c], version.width(), version.height(), k);
+                    System.arraycopy(hr.data(), 0, label, c * plane, plane);
+                    System.arraycopy(SrProtocol.degrade(hr, k).data(), 0, input, c * plane, plane);
                 }
                 int[] offsets = patchOffsets(w, h, p, options.stride());
                 if (total + (long) offsets.length > Integer.MAX_VALUE - 8) {
