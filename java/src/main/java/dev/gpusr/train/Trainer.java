@@ -54,6 +54,9 @@ public final class Trainer {
         }
     }
 
+    /** A live line is redrawn at most this often: fast enough to look live, rare enough to cost nothing. */
+    private static final double LIVE_REDRAW_SECONDS = 0.25;
+
     private final SrcnnEngine engine;
     private final PatchDataset data;
     private final ValidationSet validation;
@@ -254,7 +257,9 @@ public final class Trainer {
 
         void stepDone(long step, long epoch, long target) {
             long now = System.nanoTime();
-            boolean due = (now - lastPrintNanos) / 1e9 >= (settings.live() ? 0.25 : settings.progressSeconds());
+            double interval = settings.live() ? Math.min(LIVE_REDRAW_SECONDS, settings.progressSeconds())
+                    : settings.progressSeconds();
+            boolean due = (now - lastPrintNanos) / 1e9 >= interval;
             if (!due && step != target) return;
             lastPrintNanos = now;
             if (lossCount > 0) {
