@@ -7,6 +7,7 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.train.Checkpoint;
+import dev.gpusr.train.ImageFolder;
 import dev.gpusr.train.OptimizerConfig;
 import dev.gpusr.train.OptimizerState;
 import dev.gpusr.train.PatchDataset;
@@ -222,6 +223,8 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("gpu-sr train: note: --seed is ignored on resume; the checkpoint holds the generator's state");
         }
 
+        ImageFolder.list(trainDir, "training"); // the slow loading comes after the engine; fail early on a bad path
+        if (valDir != null) ImageFolder.list(valDir, "validation");
         try (SrcnnEngine engine = openEngine(weights)) {
             PatchDataset data = loadData(config, patchSize, strideSize, augmented);
             if (resumed != null && previous.containsKey("patches")

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * The pictures of a folder and its sub-folders, in path order (so a data set comes out the same on every run).
  * Files that are not images, or that fail to decode, are skipped with one warning line each; hidden files quietly.
  */
-final class ImageFolder {
+public final class ImageFolder {
     private ImageFolder() {}
 
     /**
@@ -55,7 +55,11 @@ final class ImageFolder {
         return items;
     }
 
-    static List<Path> list(Path dir, String role) throws IOException {
+    /**
+     * The files under {@code dir} (hidden ones left out), sorted; a missing, non-folder or empty {@code dir} is an
+     * IOException naming it as the {@code role} folder. Cheap: callers check folders with it before slow work.
+     */
+    public static List<Path> list(Path dir, String role) throws IOException {
         if (!Files.exists(dir)) throw new IOException(role + " folder " + dir + " does not exist");
         if (!Files.isDirectory(dir)) throw new IOException(role + " folder " + dir + " is not a folder");
         List<Path> files;
