@@ -182,7 +182,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         try {
             return train();
-        } catch (Failure | IOException | Trainer.DivergedException e) {
+        } catch (Failure | IOException | Trainer.DivergedException | IllegalArgumentException e) {
             err.println("gpu-sr train: " + e.getMessage());
             return EXIT_FAILURE;
         } catch (Engines.EngineUnavailableException e) {

@@ -1,5 +1,6 @@
 package dev.gpusr.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,6 +176,46 @@ class TrainCommandTest {
         Run r = run(args("--device", "7"));
         assertEquals(3, r.exit());
         assertOneLine(r, "GPU 7");
+    }
+
+    @Test
+    void imagesSmallerThanOnePatchLeaveNothingToTrainOn() {
+        Run r = run(args("--patch", "64"));
+        assertEquals(1, r.exit());
+        assertOneLine(r, "no usable sub-images", "64x64");
+    }
+
+    @Test
+    void trainsEndToEndAndAResumedRunEndsWhereAStraightOneDoes() throws Exception {
+        Path val = Files.createDirectories(dir.resolve("val"));
+        ImageWriter.write(texture(36, 30, 9), val.resolve("v.png"), ImageFormat.PNG, 100);
+        Path straight = dir.resolve("straight.safetensors");
+        Run a = run(args("--steps", "6", "--val", val.toString(), "--augment", "-o", straight.toString()));
+        assertEquals(0, a.exit(), a.err());
+        assertTrue(a.out().contains("patches 15x15 (stride 8) from 2 pictures (augmented"), a.out());
+        assertTrue(a.out().contains("engine cpu"), a.out());
+        assertTrue(a.out().contains("val PSNR"), a.out());
+        assertTrue(a.out().contains("done at step 6"), a.out());
+        SrcnnWeights model = SrcnnWeights.load(straight, 2);
+        assertEquals(new SrcnnConfig(1, 8, 4, 5, 1, 3, 2, SrcnnConfig.ColorSpace.Y), model.config());
+        assertTrue(Files.exists(dir.resolve("straight.ckpt.safetensors")));
+
+        Path split = dir.resolve("split.safetensors");
+        Run first = run(args("--steps", "3", "--val", val.toString(), "--augment", "-o", split.toString()));
+        assertEquals(0, first.exit(), first.err());
+        Run rest = run("--scale", "2", "--train", train.toString(), "--resume",
+                dir.resolve("split.ckpt.safetensors").toString(), "--steps", "6", "--device", "cpu", "--threads", "1",
+                "-o", split.toString());
+        assertEquals(0, rest.exit(), rest.err());
+        assertTrue(rest.out().contains("steps 3 to 6"), rest.out());
+        assertArrayEquals(model.params(), SrcnnWeights.load(split, 2).params());
+
+        // fine-tuning x3 from the x2 model: the architecture comes from the file, the scale from --scale
+        Path x3 = dir.resolve("x3.safetensors");
+        Run tune = run("--scale", "3", "--train", train.toString(), "--init", straight.toString(), "--steps", "2",
+                "--batch", "4", "--patch", "15", "--device", "cpu", "-o", x3.toString());
+        assertEquals(0, tune.exit(), tune.err());
+        assertEquals(3, SrcnnWeights.load(x3, 0).config().scale());
     }
 
     @Test
