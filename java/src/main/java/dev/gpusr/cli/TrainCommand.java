@@ -265,8 +265,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + "skipped" : ""));
             if (validation != null) {
                 ValidationSet.Scores bicubic = validation.bicubicScores();
-                out.println(String.format(Locale.ROOT, "  validation %d pictures from %s, bicubic PSNR %.3f dB SSIM %.4f",
-                        validation.size(), valDir, bicubic.bicubicPsnr(), bicubic.bicubicSsim()));
+                out.println(String.format(Locale.ROOT, "  validation %d picture%s from %s, bicubic PSNR %.3f dB SSIM %.4f",
+                        validation.size(), validation.size() == 1 ? "" : "s", valDir, bicubic.bicubicPsnr(),
+                        bicubic.bicubicSsim()));
             }
             out.println("  engine " + engine.name());
             TrainingState start = resumed != null ? resumed.progress() : TrainingState.fresh(seedValue);

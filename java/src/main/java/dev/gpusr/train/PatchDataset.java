@@ -290,7 +290,8 @@ public final class PatchDataset {
     @Override
     public String toString() {
         return size() + " patches " + patchSize() + "x" + patchSize() + " (stride " + options.stride() + ") from "
-                + pictureCount + " pictures" + (options.augment() ? " (augmented: " + sourceCount() + " scaled copies, "
-                + TRANSFORMS + " flips/rotations)" : "");
+                + pictureCount + (pictureCount == 1 ? " picture" : " pictures") + (options.augment()
+                ? " (augmented: " + sourceCount() + " pictures with the scaled copies, " + TRANSFORMS
+                + " flips/rotations)" : "");
     }
 }

@@ -1,8 +1,8 @@
 package dev.gpusr.train;
 
 /**
- * Where a training run stands, enough to continue it exactly: updates done, the epoch and how many batches of it are
- * done, the generator state the epoch's order was drawn from, and the best validation PSNR so far (NaN: none yet).
+ * Where a training run stands, enough to continue it exactly: updates done, the epoch (counted from 0) and how many
+ * batches of it are done, the generator state the epoch's order was drawn from, and the best validation PSNR so far (NaN: none yet).
  */
 public record TrainingState(long step, long epoch, int epochPosition, long epochRngState, double bestPsnr,
         long bestStep) {
