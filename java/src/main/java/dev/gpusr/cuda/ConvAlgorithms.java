@@ -179,7 +179,14 @@ final class ConvAlgorithms {
         return largest;
     }
 
-    /** cuDNN lists candidates best first (fastest measured, or heuristic rank); take the first admissible one. */
+    /**
+     * cuDNN lists candidates best first (fastest measured, or heuristic rank); take the first admissible one.
+     *
+     * <p>The math type JCudnn reports is trustworthy only for backward-filter results: its natives do not copy
+     * {@code mathType} for forward and backward-data results, which then read 0 (CUDNN_DEFAULT_MATH). So FMA mode
+     * rejects only explicit tensor-op results and keeps its descriptors at CUDNN_FMA_MATH, which already stops
+     * cuDNN from considering or running tensor-core algorithms.
+     */
     private static Choice pick(Direction dir, Constraints c, String what, List<Candidate> candidates) {
         boolean fmaOnly = c.options().math() == CudaOptions.MathMode.FMA;
         for (Candidate k : candidates) {
@@ -191,7 +198,8 @@ final class ConvAlgorithms {
                     || k.mathType() == cudnnMathType.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION)) {
                 continue;
             }
-            return new Choice(dir, k.algo(), k.memory(), k.mathType(), c.heuristic() ? -1f : k.time(), deterministic);
+            int math = fmaOnly ? cudnnMathType.CUDNN_FMA_MATH : k.mathType();
+            return new Choice(dir, k.algo(), k.memory(), math, c.heuristic() ? -1f : k.time(), deterministic);
         }
         throw new CudaException("no cuDNN " + dir.name().toLowerCase().replace('_', ' ') + " algorithm for " + what
                 + " fits these constraints: " + c.options() + ", workspace <= "

@@ -176,18 +176,6 @@ final class CudaCheck {
         return p;
     }
 
-    /** Page-locked host memory (for asynchronous copies). */
-    static Pointer mallocHost(long bytes, String what) {
-        Pointer p = new Pointer();
-        int status = JCuda.cudaMallocHost(p, bytes);
-        if (status != cudaError.cudaSuccess) {
-            JCuda.cudaGetLastError();
-            throw CudaException.of("cudaMallocHost(" + formatBytes(bytes) + " for " + what + ")",
-                    runtimeStatus(status), "the system could not pin that much host memory; use a smaller batch");
-        }
-        return p;
-    }
-
     /** {free, total} bytes of the current device, or null when even that query fails. */
     static long[] memoryFreeTotal() {
         long[] free = {0};

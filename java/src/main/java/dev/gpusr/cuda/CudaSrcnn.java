@@ -601,7 +601,7 @@ public final class CudaSrcnn implements SrcnnEngine {
             ConvAlgorithms.Choice choice = ConvAlgorithms.forward(cudnn, c, plan.layerName(l), plan.activation[l],
                     activation[l].pointer(), filters[l], weightAt[l], plan.forwardConv[l], plan.activation[l + 1],
                     activation[l + 1].pointer());
-            ShapePlan.applyMathType(plan.forwardConv[l], choice, options.math());
+            ShapePlan.applyMathType(plan.forwardConv[l], choice);
             plan.forward[l] = choice;
             // the fused call is a true epilogue only with this algorithm (and identity activation needs it)
             plan.fused[l] = choice.algo() == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
@@ -616,13 +616,13 @@ public final class CudaSrcnn implements SrcnnEngine {
                 ConvAlgorithms.Choice data = ConvAlgorithms.backwardData(cudnn, c, plan.layerName(l), filters[l],
                         weightAt[l], plan.activation[l + 1], activationGrad[l + 1].pointer(), plan.backwardDataConv[l],
                         plan.activation[l], activationGrad[l].pointer());
-                ShapePlan.applyMathType(plan.backwardDataConv[l], data, options.math());
+                ShapePlan.applyMathType(plan.backwardDataConv[l], data);
                 plan.backwardData[l] = data;
             }
             ConvAlgorithms.Choice filter = ConvAlgorithms.backwardFilter(cudnn, c, plan.layerName(l), plan.activation[l],
                     activation[l].pointer(), plan.activation[l + 1], activationGrad[l + 1].pointer(),
                     plan.backwardFilterConv[l], filters[l], weightGradAt[l]);
-            ShapePlan.applyMathType(plan.backwardFilterConv[l], filter, options.math());
+            ShapePlan.applyMathType(plan.backwardFilterConv[l], filter);
             plan.backwardFilter[l] = filter;
         }
     }
@@ -714,8 +714,9 @@ public final class CudaSrcnn implements SrcnnEngine {
         if (closed) return;
         closed = true;
         List<String> failures = new ArrayList<>();
-        release(failures, () -> CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")"));
         if (stream != null) {
+            // nothing was allocated before the stream; without it the device may not even exist
+            release(failures, () -> CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")"));
             release(failures, () -> CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize"));
         }
         release(failures, this::closePlans);

@@ -1,5 +1,6 @@
 package dev.gpusr.cuda;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import jcuda.Pointer;
@@ -11,20 +12,21 @@ import jcuda.runtime.cudaStream_t;
 /**
  * Host <-> device copies through page-locked staging memory, so uploads are truly asynchronous: the caller's array is
  * copied into a staging slot and the DMA is queued on the stream. A ring of slots, each guarded by an event, lets the
- * host fill the next batch while the GPU still works on earlier ones.
+ * host fill the next batch while the GPU still works on earlier ones; large tensors go through in slot-sized pieces.
  */
 final class HostTransfers implements AutoCloseable {
     private static final int SLOTS = 4;
-    /** Floats per ByteBuffer view: views are int-indexed, tensors may be larger. */
-    private static final int SEGMENT_FLOATS = 1 << 26;
+    /**
+     * Floats per staging block: a ByteBuffer is int-indexed (so a block must stay below 2 GiB), and 64 MiB pieces keep
+     * the pinned footprint small while still saturating PCIe.
+     */
+    private static final int BLOCK_FLOATS = 16 << 20;
 
     private final cudaStream_t stream;
-    private final Pointer[] slot = new Pointer[SLOTS];
-    private final long[] slotBytes = new long[SLOTS];
+    private final PinnedBlock[] slot = new PinnedBlock[SLOTS];
     private final cudaEvent_t[] slotReusable = new cudaEvent_t[SLOTS];
     private int nextSlot;
-    private Pointer download;
-    private long downloadBytes;
+    private PinnedBlock download;
 
     HostTransfers(cudaStream_t stream) {
         this.stream = stream;
@@ -43,62 +45,89 @@ final class HostTransfers implements AutoCloseable {
 
     /** Queues a copy of {@code src[off, off + count)} to device memory {@code dst}; returns once it is staged. */
     void upload(float[] src, int off, int count, Pointer dst) {
+        for (int done = 0; done < count; ) {
+            int n = Math.min(count - done, BLOCK_FLOATS);
+            uploadBlock(src, off + done, n, done == 0 ? dst : dst.withByteOffset(4L * done));
+            done += n;
+        }
+    }
+
+    private void uploadBlock(float[] src, int off, int count, Pointer dst) {
         int k = nextSlot;
         nextSlot = (nextSlot + 1) % SLOTS;
+        // the copy that last used this slot must have read it before it is overwritten
         CudaCheck.runtime(JCuda.cudaEventSynchronize(slotReusable[k]), "cudaEventSynchronize (staging slot " + k + ")");
         long bytes = 4L * count;
-        if (slotBytes[k] < bytes) {
-            freeHost(slot[k], "staging slot " + k);
+        if (slot[k] == null || slot[k].bytes < bytes) {
+            PinnedBlock old = slot[k];
             slot[k] = null;
-            slotBytes[k] = 0;
-            slot[k] = CudaCheck.mallocHost(bytes, "upload staging");
-            slotBytes[k] = bytes;
+            if (old != null) old.free();
+            slot[k] = PinnedBlock.allocate(bytes, "upload staging");
         }
-        writeFloats(slot[k], src, off, count);
-        CudaCheck.runtime(JCuda.cudaMemcpyAsync(dst, slot[k], bytes, cudaMemcpyKind.cudaMemcpyHostToDevice, stream),
-                "cudaMemcpyAsync (host to device, " + CudaCheck.formatBytes(bytes) + ")");
+        slot[k].floats().put(src, off, count);
+        CudaCheck.runtime(JCuda.cudaMemcpyAsync(dst, slot[k].pointer, bytes, cudaMemcpyKind.cudaMemcpyHostToDevice,
+                stream), "cudaMemcpyAsync (host to device, " + CudaCheck.formatBytes(bytes) + ")");
         CudaCheck.runtime(JCuda.cudaEventRecord(slotReusable[k], stream), "cudaEventRecord (staging slot " + k + ")");
     }
 
     /** Copies {@code count} floats from device memory {@code src} into {@code dst[off...]} after all queued work. */
     void download(Pointer src, float[] dst, int off, int count) {
+        for (int done = 0; done < count; ) {
+            int n = Math.min(count - done, BLOCK_FLOATS);
+            downloadBlock(done == 0 ? src : src.withByteOffset(4L * done), dst, off + done, n);
+            done += n;
+        }
+    }
+
+    private void downloadBlock(Pointer src, float[] dst, int off, int count) {
         long bytes = 4L * count;
-        if (downloadBytes < bytes) {
-            CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-            freeHost(download, "download staging");
+        if (download == null || download.bytes < bytes) {
+            PinnedBlock old = download;
             download = null;
-            downloadBytes = 0;
-            download = CudaCheck.mallocHost(bytes, "download staging");
-            downloadBytes = bytes;
+            if (old != null) old.free();
+            download = PinnedBlock.allocate(bytes, "download staging");
         }
-        CudaCheck.runtime(JCuda.cudaMemcpyAsync(download, src, bytes, cudaMemcpyKind.cudaMemcpyDeviceToHost, stream),
-                "cudaMemcpyAsync (device to host, " + CudaCheck.formatBytes(bytes) + ")");
+        CudaCheck.runtime(JCuda.cudaMemcpyAsync(download.pointer, src, bytes, cudaMemcpyKind.cudaMemcpyDeviceToHost,
+                stream), "cudaMemcpyAsync (device to host, " + CudaCheck.formatBytes(bytes) + ")");
         CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize (after a device-to-host copy)");
-        readFloats(download, dst, off, count);
+        download.floats().get(dst, off, count);
     }
 
-    private static void writeFloats(Pointer host, float[] src, int off, int count) {
-        for (int done = 0; done < count; ) {
-            int n = Math.min(count - done, SEGMENT_FLOATS);
-            view(host, done, n).put(src, off + done, n);
-            done += n;
+    /**
+     * Page-locked host memory: a direct ByteBuffer (which Java reads and writes fast) registered with CUDA (so DMA
+     * copies from it are asynchronous). Freed only after the copies that read it are done (event or stream waited on).
+     */
+    private static final class PinnedBlock {
+        final ByteBuffer buffer;
+        final Pointer pointer;
+        final long bytes;
+
+        private PinnedBlock(ByteBuffer buffer, Pointer pointer, long bytes) {
+            this.buffer = buffer;
+            this.pointer = pointer;
+            this.bytes = bytes;
         }
-    }
 
-    private static void readFloats(Pointer host, float[] dst, int off, int count) {
-        for (int done = 0; done < count; ) {
-            int n = Math.min(count - done, SEGMENT_FLOATS);
-            view(host, done, n).get(dst, off + done, n);
-            done += n;
+        static PinnedBlock allocate(long bytes, String what) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+            Pointer pointer = Pointer.to(buffer);
+            int status = JCuda.cudaHostRegister(pointer, bytes, JCuda.cudaHostRegisterDefault);
+            if (status != 0) {
+                JCuda.cudaGetLastError(); // not sticky; keep it out of the next check
+                throw CudaException.of("cudaHostRegister(" + CudaCheck.formatBytes(bytes) + " for " + what + ")",
+                        CudaCheck.runtimeStatus(status), "the system could not pin that much host memory");
+            }
+            return new PinnedBlock(buffer, pointer, bytes);
         }
-    }
 
-    private static FloatBuffer view(Pointer host, long floatOffset, int floats) {
-        return host.getByteBuffer(4L * floatOffset, 4L * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
+        /** A fresh view from the start, so the block's own position never moves. */
+        FloatBuffer floats() {
+            return buffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
 
-    private static void freeHost(Pointer p, String what) {
-        if (p != null) CudaCheck.runtime(JCuda.cudaFreeHost(p), "cudaFreeHost (" + what + ")");
+        void free() {
+            CudaCheck.runtime(JCuda.cudaHostUnregister(pointer), "cudaHostUnregister");
+        }
     }
 
     @Override
@@ -106,25 +135,27 @@ final class HostTransfers implements AutoCloseable {
         RuntimeException first = null;
         for (int k = 0; k < SLOTS; k++) {
             try {
-                if (slotReusable[k] != null) {
-                    cudaEvent_t e = slotReusable[k];
-                    slotReusable[k] = null;
-                    JCuda.cudaEventSynchronize(e);
+                cudaEvent_t e = slotReusable[k];
+                slotReusable[k] = null;
+                if (e != null) {
+                    CudaCheck.runtime(JCuda.cudaEventSynchronize(e), "cudaEventSynchronize (staging slot " + k + ")");
                     CudaCheck.runtime(JCuda.cudaEventDestroy(e), "cudaEventDestroy");
                 }
-                Pointer p = slot[k];
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+            try {
+                PinnedBlock b = slot[k];
                 slot[k] = null;
-                slotBytes[k] = 0;
-                freeHost(p, "staging slot " + k);
+                if (b != null) b.free();
             } catch (RuntimeException e) {
                 if (first == null) first = e;
             }
         }
         try {
-            Pointer p = download;
+            PinnedBlock b = download;
             download = null;
-            downloadBytes = 0;
-            freeHost(p, "download staging");
+            if (b != null) b.free();
         } catch (RuntimeException e) {
             if (first == null) first = e;
         }

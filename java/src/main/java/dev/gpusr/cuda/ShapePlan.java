@@ -99,9 +99,11 @@ final class ShapePlan implements AutoCloseable {
         }
     }
 
-    /** Sets the math type cuDNN reported for the chosen algorithm (TF32 mode; FMA mode keeps FMA everywhere). */
-    static void applyMathType(cudnnConvolutionDescriptor conv, ConvAlgorithms.Choice choice, CudaOptions.MathMode math) {
-        if (math == CudaOptions.MathMode.FMA) return;
+    /**
+     * Runs the chosen algorithm with the math type it was chosen with: cuDNN uses the descriptor's math type, and an
+     * algorithm found as tensor-op runs slowly (or not at all) under another one.
+     */
+    static void applyMathType(cudnnConvolutionDescriptor conv, ConvAlgorithms.Choice choice) {
         CudaCheck.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, choice.mathType()),
                 "cudnnSetConvolutionMathType (" + cudnnMathType.stringFor(choice.mathType()) + ")");
     }
