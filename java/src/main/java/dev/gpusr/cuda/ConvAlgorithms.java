@@ -102,7 +102,11 @@ final class ConvAlgorithms {
             cudnnConvolutionFwdAlgoPerf p = perf[i];
             list.add(new Candidate(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType));
         }
-        return pick(Direction.FORWARD, c, what, list);
+        Choice choice = pick(Direction.FORWARD, c, what, list);
+        useMathType(conv, choice);
+        long[] size = {0};
+        int status = JCudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, choice.algo(), size);
+        return withWorkspace(choice, status, size[0], "cudnnGetConvolutionForwardWorkspaceSize (" + what + ")");
     }
 
     static Choice backwardData(cudnnHandle handle, Constraints c, String what, cudnnFilterDescriptor w, Pointer wData,
@@ -134,7 +138,11 @@ final class ConvAlgorithms {
             cudnnConvolutionBwdDataAlgoPerf p = perf[i];
             list.add(new Candidate(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType));
         }
-        return pick(Direction.BACKWARD_DATA, c, what, list);
+        Choice choice = pick(Direction.BACKWARD_DATA, c, what, list);
+        useMathType(conv, choice);
+        long[] size = {0};
+        int status = JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(handle, w, dy, conv, dx, choice.algo(), size);
+        return withWorkspace(choice, status, size[0], "cudnnGetConvolutionBackwardDataWorkspaceSize (" + what + ")");
     }
 
     static Choice backwardFilter(cudnnHandle handle, Constraints c, String what, cudnnTensorDescriptor x,
@@ -166,7 +174,28 @@ final class ConvAlgorithms {
             cudnnConvolutionBwdFilterAlgoPerf p = perf[i];
             list.add(new Candidate(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType));
         }
-        return pick(Direction.BACKWARD_FILTER, c, what, list);
+        Choice choice = pick(Direction.BACKWARD_FILTER, c, what, list);
+        useMathType(conv, choice);
+        long[] size = {0};
+        int status = JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, x, dy, conv, dw, choice.algo(), size);
+        return withWorkspace(choice, status, size[0], "cudnnGetConvolutionBackwardFilterWorkspaceSize (" + what + ")");
+    }
+
+    /**
+     * Runs the chosen algorithm with the math type it was chosen with: cuDNN executes with the descriptor's math type,
+     * and an algorithm found as tensor-op runs slowly (or not at all) under another one.
+     */
+    private static void useMathType(cudnnConvolutionDescriptor conv, Choice choice) {
+        CudaCheck.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, choice.mathType()),
+                "cudnnSetConvolutionMathType (" + cudnnMathType.stringFor(choice.mathType()) + ")");
+    }
+
+    /** The workspace cuDNN says the algorithm needs as configured, if more than the search reported. */
+    private static Choice withWorkspace(Choice choice, int status, long bytes, String call) {
+        CudaCheck.cudnn(status, call);
+        if (bytes <= choice.workspaceBytes()) return choice;
+        return new Choice(choice.direction(), choice.algo(), bytes, choice.mathType(), choice.findTimeMs(),
+                choice.deterministic());
     }
 
     /** The workspace to time candidates with: the largest any algorithm asks for, within the limit. */

@@ -601,7 +601,6 @@ public final class CudaSrcnn implements SrcnnEngine {
             ConvAlgorithms.Choice choice = ConvAlgorithms.forward(cudnn, c, plan.layerName(l), plan.activation[l],
                     activation[l].pointer(), filters[l], weightAt[l], plan.forwardConv[l], plan.activation[l + 1],
                     activation[l + 1].pointer());
-            ShapePlan.applyMathType(plan.forwardConv[l], choice);
             plan.forward[l] = choice;
             // the fused call is a true epilogue only with this algorithm (and identity activation needs it)
             plan.fused[l] = choice.algo() == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
@@ -616,13 +615,11 @@ public final class CudaSrcnn implements SrcnnEngine {
                 ConvAlgorithms.Choice data = ConvAlgorithms.backwardData(cudnn, c, plan.layerName(l), filters[l],
                         weightAt[l], plan.activation[l + 1], activationGrad[l + 1].pointer(), plan.backwardDataConv[l],
                         plan.activation[l], activationGrad[l].pointer());
-                ShapePlan.applyMathType(plan.backwardDataConv[l], data);
                 plan.backwardData[l] = data;
             }
             ConvAlgorithms.Choice filter = ConvAlgorithms.backwardFilter(cudnn, c, plan.layerName(l), plan.activation[l],
                     activation[l].pointer(), plan.activation[l + 1], activationGrad[l + 1].pointer(),
                     plan.backwardFilterConv[l], filters[l], weightGradAt[l]);
-            ShapePlan.applyMathType(plan.backwardFilterConv[l], filter);
             plan.backwardFilter[l] = filter;
         }
     }

@@ -99,15 +99,6 @@ final class ShapePlan implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs the chosen algorithm with the math type it was chosen with: cuDNN uses the descriptor's math type, and an
-     * algorithm found as tensor-op runs slowly (or not at all) under another one.
-     */
-    static void applyMathType(cudnnConvolutionDescriptor conv, ConvAlgorithms.Choice choice) {
-        CudaCheck.cudnn(JCudnn.cudnnSetConvolutionMathType(conv, choice.mathType()),
-                "cudnnSetConvolutionMathType (" + cudnnMathType.stringFor(choice.mathType()) + ")");
-    }
-
     String layerName(int l) {
         return "conv" + (l + 1) + " on " + n + "x" + h + "x" + w;
     }
