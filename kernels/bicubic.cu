@@ -6,8 +6,8 @@
 
 namespace {
 
-// Horizontal taps cached in registers for tables of up to MAX_TAPS taps (enlarging uses 4 to 6); MAX_TAPS = 0
-// reads every tap from the table (shrinking by k has about 4k taps).
+// Horizontal taps cached in registers for tables of up to MAX_TAPS taps (enlarging has 4, shrinking by k 4k);
+// MAX_TAPS = 0 reads every tap from the table.
 template <int MAX_TAPS>
 __device__ __forceinline__ void resizeTile(const float* __restrict__ src, float* __restrict__ dst, int planes,
                                            int inH, int inW, int outH, int outW, const int* __restrict__ rowIndex,
@@ -83,7 +83,12 @@ __device__ __forceinline__ void resizeTile(const float* __restrict__ src, float*
     src, dst, planes, inH, inW, outH, outW, rowIndex, rowWeight, rowTaps, colIndex, colWeight, colTaps, \
         colTileStart, spanX, tileH
 
-// For column tables of at most 8 taps (enlarging).
+// For column tables of at most 4 taps (enlarging by any integer k).
+extern "C" __global__ void gpusr_bicubic_resize_taps4(GPUSR_BICUBIC_PARAMS) {
+    resizeTile<4>(GPUSR_BICUBIC_ARGS);
+}
+
+// For column tables of at most 8 taps (shrinking by 2).
 extern "C" __global__ void gpusr_bicubic_resize_taps8(GPUSR_BICUBIC_PARAMS) {
     resizeTile<8>(GPUSR_BICUBIC_ARGS);
 }

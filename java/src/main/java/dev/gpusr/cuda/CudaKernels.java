@@ -53,6 +53,7 @@ public final class CudaKernels implements AutoCloseable {
         SSE8_FINISH("gpusr_sse8_finish"),
         SGD_MOMENTUM("gpusr_sgd_momentum"),
         ADAM("gpusr_adam"),
+        BICUBIC_TAPS4("gpusr_bicubic_resize_taps4"),
         BICUBIC_TAPS8("gpusr_bicubic_resize_taps8"),
         BICUBIC_ANY("gpusr_bicubic_resize_any"),
         UNPACK_C1_B1("gpusr_unpack_c1_b1"),
@@ -155,7 +156,7 @@ public final class CudaKernels implements AutoCloseable {
      * Backward of {@link #biasActivation}: when {@code relu}, dy[i] = 0 where y[i] <= 0 (in place); then
      * dbias[c] = sum over n and hw of dy (overwritten, not accumulated).
      *
-     * <p>Without {@code relu}, {@code y} is not read and may be any pointer. Uses this instance's internal scratch.
+     * <p>Without {@code relu}, {@code y} is not read and may be null. Uses this instance's internal scratch.
      */
     public void biasActivationBackward(CUstream s, Pointer dy, Pointer y, Pointer dbias, int n, int c, int hw,
             boolean relu) {
@@ -287,7 +288,8 @@ public final class CudaKernels implements AutoCloseable {
         DeviceTable cols = table(inW, k, enlarge, tile.width());
         int tileH = Plans.fitTileHeight(tile.height(), cols.spanX);
         int blockRows = Math.min(tile.blockRows(), tileH);
-        launch(cols.taps <= 8 ? Kernel.BICUBIC_TAPS8 : Kernel.BICUBIC_ANY, s,
+        Kernel kernel = cols.taps <= 4 ? Kernel.BICUBIC_TAPS4 : cols.taps <= 8 ? Kernel.BICUBIC_TAPS8 : Kernel.BICUBIC_ANY;
+        launch(kernel, s,
                 (int) Plans.ceilDiv(cols.outLength, tile.width()), (int) Plans.ceilDiv(rows.outLength, tileH),
                 Math.min(planes, Plans.MAX_GRID_YZ), tile.width(), blockRows, tileH * cols.spanX * Sizeof.FLOAT,
                 dev(src), dev(dst), i32(planes), i32(inH), i32(inW), i32(rows.outLength), i32(cols.outLength),
