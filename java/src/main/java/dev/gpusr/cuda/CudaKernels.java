@@ -410,6 +410,9 @@ public final class CudaKernels implements AutoCloseable {
             if (tiles.start().length > 0) {
                 copyToDevice(tileStart, Pointer.to(tiles.start()), (long) tiles.start().length * Sizeof.INT);
             }
+            // cudaMemcpy from pageable memory may return before its DMA lands, ordered only on the legacy stream;
+            // the kernel runs on the caller's stream (the engine's is non-blocking), so wait for the copies here
+            checkRuntime("cudaDeviceSynchronize(after uploading a resize table)", JCuda.cudaDeviceSynchronize());
             DeviceTable t = new DeviceTable(memory, weight, index, tileStart, c.outLength(), c.taps(), tiles.span());
             tables.put(key, t);
             return t;

@@ -49,8 +49,11 @@ final class Plans {
     /** Positions of one plane per stage-1 block at most: 16 floats per thread, a multiple of 4 (float4 loads). */
     static final long BIAS_CHUNK_POSITIONS = 16L * BLOCK;
 
-    /** Elements one stage-1 block should sum: enough work to hide its start and its one partial write. */
-    static final long BIAS_BLOCK_ELEMENTS = 4 * BIAS_CHUNK_POSITIONS;
+    /**
+     * Elements one stage-1 block should sum: enough to hide its start and its one partial write, few enough that
+     * a training batch (128 x 64 x 33 x 33) still fills an H100 with over a thousand blocks.
+     */
+    static final long BIAS_BLOCK_ELEMENTS = 2 * BIAS_CHUNK_POSITIONS;
 
     /** Floats of the device scratch that holds the partials (1 MiB); a plan never needs more. */
     static final int BIAS_PARTIALS_CAPACITY = 1 << 18;

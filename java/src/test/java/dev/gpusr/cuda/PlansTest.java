@@ -51,8 +51,9 @@ class PlansTest {
         // 128 patches of 33x33 with 64 channels: one block per channel alone would leave half an H100 idle
         Plans.BiasGrad plan = Plans.biasGrad(128, 64, 33 * 33);
         assertEquals(1, plan.chunks());
-        assertEquals(15, plan.imagesPerGroup());
-        assertEquals(64 * 9, 64 * plan.partialsPerChannel());
+        assertEquals(7, plan.imagesPerGroup());
+        assertEquals(19, plan.groups());
+        assertTrue(64 * plan.partialsPerChannel() > 1000, "blocks: " + 64 * plan.partialsPerChannel());
         // small layers need no finishing pass
         assertEquals(1, Plans.biasGrad(3, 5, 17 * 23).partialsPerChannel());
     }
