@@ -86,7 +86,7 @@ final class ConvAlgorithms {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, x, w, conv, y, perf.length, returned,
                     perf), "cudnnGetConvolutionForwardAlgorithm_v7 (" + what + ")");
         } else {
-            long bytes = findWorkspace(c, cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_COUNT, algo -> {
+            long bytes = findWorkspace(c, Direction.FORWARD, cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_COUNT, algo -> {
                 long[] size = {0};
                 return JCudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, algo, size) == 0
                         ? size[0] : -1;
@@ -122,7 +122,7 @@ final class ConvAlgorithms {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, w, dy, conv, dx, perf.length,
                     returned, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7 (" + what + ")");
         } else {
-            long bytes = findWorkspace(c, cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, algo -> {
+            long bytes = findWorkspace(c, Direction.BACKWARD_DATA, cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, algo -> {
                 long[] size = {0};
                 return JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(handle, w, dy, conv, dx, algo, size) == 0
                         ? size[0] : -1;
@@ -158,7 +158,7 @@ final class ConvAlgorithms {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, x, dy, conv, dw, perf.length,
                     returned, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7 (" + what + ")");
         } else {
-            long bytes = findWorkspace(c, cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, algo -> {
+            long bytes = findWorkspace(c, Direction.BACKWARD_FILTER, cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, algo -> {
                 long[] size = {0};
                 return JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, x, dy, conv, dw, algo, size) == 0
                         ? size[0] : -1;
@@ -198,14 +198,36 @@ final class ConvAlgorithms {
                 choice.deterministic());
     }
 
-    /** The workspace to time candidates with: the largest any algorithm asks for, within the limit. */
-    private static long findWorkspace(Constraints c, int algoCount, IntToLongFunction sizeOf) {
+    /** The workspace to time candidates with: the largest any admissible algorithm asks for, within the limit. */
+    private static long findWorkspace(Constraints c, Direction dir, int algoCount, IntToLongFunction sizeOf) {
         long largest = 0;
         for (int algo = 0; algo < algoCount; algo++) {
+            if (!c.options().transformAlgorithms() && isTransform(dir, algo)) continue;
             long s = sizeOf.applyAsLong(algo);
             if (s >= 0 && s <= c.workspaceLimit()) largest = Math.max(largest, s);
         }
         return largest;
+    }
+
+    /**
+     * FFT and Winograd algorithms compute the convolution in a transformed domain, which rounds differently from (and
+     * less accurately than) a direct fp32 sum; the GEMM-like and direct algorithms sum the products as the CPU does.
+     */
+    static boolean isTransform(Direction dir, int algo) {
+        return switch (dir) {
+            case FORWARD -> algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_FFT
+                    || algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING
+                    || algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD
+                    || algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED;
+            case BACKWARD_DATA -> algo == cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT
+                    || algo == cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING
+                    || algo == cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD
+                    || algo == cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED;
+            case BACKWARD_FILTER -> algo == cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT
+                    || algo == cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT_TILING
+                    || algo == cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD
+                    || algo == cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD_NONFUSED;
+        };
     }
 
     /**
@@ -221,6 +243,7 @@ final class ConvAlgorithms {
         for (Candidate k : candidates) {
             if (k.status() != 0) continue;
             if (k.memory() > c.workspaceLimit()) continue;
+            if (!c.options().transformAlgorithms() && isTransform(dir, k.algo())) continue;
             boolean deterministic = k.determinism() == cudnnDeterminism.CUDNN_DETERMINISTIC;
             if (c.options().deterministic() && !deterministic) continue;
             if (fmaOnly && (k.mathType() == cudnnMathType.CUDNN_TENSOR_OP_MATH
@@ -233,7 +256,7 @@ final class ConvAlgorithms {
         throw new CudaException("no cuDNN " + dir.name().toLowerCase().replace('_', ' ') + " algorithm for " + what
                 + " fits these constraints: " + c.options() + ", workspace <= "
                 + CudaCheck.formatBytes(c.workspaceLimit()) + "; cuDNN offered " + candidates
-                + " (try without deterministic mode, or allow more workspace)");
+                + " (try without deterministic mode, with transform algorithms, or with more workspace)");
     }
 
     /** A temporary device block for timing candidates; a smaller one (down to none) when memory is short. */

@@ -28,6 +28,7 @@ import jcuda.jcudnn.cudnnNanPropagation;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.jcudnn.cudnnTensorFormat;
 import jcuda.runtime.JCuda;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaStream_t;
 
 /**
@@ -676,6 +677,46 @@ public final class CudaSrcnn implements SrcnnEngine {
     public void synchronize() {
         begin();
         CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+    }
+
+    /**
+     * Mean GPU time in ms of one forward pass over an n x c x h x w batch kept on the device (zeros), timed with CUDA
+     * events after one warm-up pass: the number to put beside PyTorch's, without host copies.
+     */
+    public double benchmarkForwardMs(int n, int h, int w, int repeats) {
+        begin();
+        if (n < 1 || h < 1 || w < 1 || repeats < 1) {
+            throw new IllegalArgumentException("need a positive shape and repeat count, got " + n + "x" + h + "x" + w
+                    + " x" + repeats);
+        }
+        if (imagesPerForwardChunk(n, h, w) < n) {
+            throw new IllegalArgumentException(n + "x" + h + "x" + w + " does not fit one forward call here");
+        }
+        ShapePlan plan = prepare(n, h, w, false);
+        CudaCheck.runtime(JCuda.cudaMemsetAsync(activation[0].pointer(), 0, 4L * n * config.channels() * h * w, stream),
+                "cudaMemsetAsync (benchmark input)");
+        for (int l = 0; l < LAYERS; l++) forwardLayer(plan, l);
+        cudaEvent_t start = new cudaEvent_t();
+        cudaEvent_t stop = new cudaEvent_t();
+        CudaCheck.runtime(JCuda.cudaEventCreate(start), "cudaEventCreate");
+        try {
+            CudaCheck.runtime(JCuda.cudaEventCreate(stop), "cudaEventCreate");
+            try {
+                CudaCheck.runtime(JCuda.cudaEventRecord(start, stream), "cudaEventRecord");
+                for (int r = 0; r < repeats; r++) {
+                    for (int l = 0; l < LAYERS; l++) forwardLayer(plan, l);
+                }
+                CudaCheck.runtime(JCuda.cudaEventRecord(stop, stream), "cudaEventRecord");
+                CudaCheck.runtime(JCuda.cudaEventSynchronize(stop), "cudaEventSynchronize");
+                float[] ms = {0};
+                CudaCheck.runtime(JCuda.cudaEventElapsedTime(ms, start, stop), "cudaEventElapsedTime");
+                return ms[0] / repeats;
+            } finally {
+                JCuda.cudaEventDestroy(stop);
+            }
+        } finally {
+            JCuda.cudaEventDestroy(start);
+        }
     }
 
     /** Why training steps run without CUDA graphs although they are enabled, if capture failed. */

@@ -56,6 +56,9 @@ class CudaSrcnnTest {
             assertTrue(actual.sameShape(x), actual.shapeString());
             assertClose(actual.data, expected.data, 1e-5, c + " forward");
             assertClose(gpu.forward(x).data, actual.data, 1e-6, c + " forward again on the cached plan");
+            try (CudaSrcnn fast = new CudaSrcnn(0, w.copy(), CudaOptions.defaults().withTransformAlgorithms(true))) {
+                assertClose(fast.forward(x).data, expected.data, 1e-4, c + " forward, FFT/Winograd admitted");
+            }
         }
     }
 
@@ -366,13 +369,40 @@ class CudaSrcnnTest {
         SrcnnWeights w = weights(Y_915, 95);
         Tensor[] small = blurPair(128, 1, 33, 33, 96);
         Tensor[] large = blurPair(16, 1, 256, 256, 97);
-        for (boolean graphs : new boolean[] {true, false}) {
-            CudaOptions options = CudaOptions.defaults().withCudaGraphs(graphs);
+        CudaOptions[] variants = {CudaOptions.defaults(), CudaOptions.defaults().withCudaGraphs(false),
+            CudaOptions.defaults().withTransformAlgorithms(true)};
+        for (CudaOptions options : variants) {
             double smallMs = msPerStep(w, options, small, 300);
             double largeMs = msPerStep(w, options, large, 60);
-            System.out.printf("[gpu-sr] train 9-1-5 fp32 SGD, graphs %s: 128x33x33 %.3f ms/step (PyTorch 1.23), "
-                    + "16x256x256 %.2f ms/step = %.0f Mpix/s (PyTorch 7.08 ms, 148 Mpix/s)%n", graphs ? "on" : "off",
-                    smallMs, largeMs, 16 * 256 * 256 / largeMs / 1e3);
+            System.out.printf("[gpu-sr] train 9-1-5 SGD [%s]: 128x33x33 %.3f ms/step (PyTorch fp32 1.23), "
+                    + "16x256x256 %.2f ms/step = %.0f Mpix/s (PyTorch 7.08 ms, 148 Mpix/s)%n", options, smallMs,
+                    largeMs, 16 * 256 * 256 / largeMs / 1e3);
+        }
+    }
+
+    @Test
+    void reportsInferenceThroughputBesidePyTorch() {
+        int n = 8;
+        int h = 1080;
+        int width = 1920;
+        CudaOptions fma = CudaOptions.defaults();
+        CudaOptions tf32 = fma.withMath(CudaOptions.MathMode.TF32).withTransformAlgorithms(true);
+        Object[][] runs = {
+            {Y_915, fma, "499 (fp32)"}, {Y_915, fma.withTransformAlgorithms(true), "499 (fp32)"},
+            {Y_915, tf32, "615 (TF32)"},
+            {new SrcnnConfig(1, 64, 32, 9, 5, 5, 3, SrcnnConfig.ColorSpace.Y), fma.withTransformAlgorithms(true),
+                "196 (fp32)"},
+        };
+        for (Object[] run : runs) {
+            SrcnnConfig c = (SrcnnConfig) run[0];
+            CudaOptions options = (CudaOptions) run[1];
+            try (CudaSrcnn gpu = new CudaSrcnn(0, weights(c, 98), options)) {
+                double ms = gpu.benchmarkForwardMs(n, h, width, 5);
+                assertTrue(ms > 0 && Double.isFinite(ms), "timed " + ms + " ms");
+                System.out.printf("[gpu-sr] forward %s [%s], 8 x 1080x1920 on the GPU: %.2f ms = %.0f Mpix/s "
+                        + "(PyTorch %s Mpix/s)%n[gpu-sr]   %s%n", c.filterName(), options, ms,
+                        n * (double) h * width / ms / 1e3, run[2], String.join("\n[gpu-sr]   ", gpu.planSummaries()));
+            }
         }
     }
 

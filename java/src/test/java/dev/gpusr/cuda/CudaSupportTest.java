@@ -17,6 +17,7 @@ class CudaSupportTest {
         CudaOptions o = CudaOptions.defaults();
         assertEquals(CudaOptions.MathMode.FMA, o.math());
         assertFalse(o.deterministic());
+        assertFalse(o.transformAlgorithms(), "FFT/Winograd are opt-in: they round differently from a direct sum");
         assertTrue(o.cudaGraphs());
         assertEquals(0, o.maxBatchPixels());
         assertEquals(1L << 30, o.workspaceLimitBytes());
@@ -25,6 +26,9 @@ class CudaSupportTest {
         assertTrue(t.deterministic());
         assertFalse(t.cudaGraphs());
         assertEquals("math=tf32 deterministic no-graphs workspace<=1.00 GiB", t.toString());
+        assertTrue(t.withTransformAlgorithms(true).transformAlgorithms());
+        assertEquals("math=fma fft/winograd graphs workspace<=64.0 MiB",
+                o.withTransformAlgorithms(true).withWorkspaceLimitBytes(64L << 20).toString());
     }
 
     @Test
@@ -35,6 +39,19 @@ class CudaSupportTest {
                 .getMessage().contains("maxBatchPixels"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> CudaOptions.defaults().withWorkspaceLimitBytes(-5)).getMessage().contains("workspaceLimitBytes"));
+    }
+
+    @Test
+    void fftAndWinogradAreTheTransformAlgorithmsInEachDirection() {
+        for (ConvAlgorithms.Direction d : ConvAlgorithms.Direction.values()) {
+            int transforms = 0;
+            for (int algo = 0; algo < 8; algo++) transforms += ConvAlgorithms.isTransform(d, algo) ? 1 : 0;
+            assertEquals(4, transforms, d + ": FFT, FFT tiling, Winograd, Winograd non-fused");
+        }
+        assertFalse(ConvAlgorithms.isTransform(ConvAlgorithms.Direction.FORWARD, 1), "implicit precomputed GEMM");
+        assertFalse(ConvAlgorithms.isTransform(ConvAlgorithms.Direction.BACKWARD_FILTER, 3), "bwd filter algo 3");
+        assertTrue(ConvAlgorithms.isTransform(ConvAlgorithms.Direction.BACKWARD_FILTER, 6), "bwd filter FFT tiling");
+        assertTrue(ConvAlgorithms.isTransform(ConvAlgorithms.Direction.BACKWARD_DATA, 2), "bwd data FFT");
     }
 
     @Test
