@@ -86,7 +86,8 @@ final class ConvAlgorithms {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, x, w, conv, y, perf.length, returned,
                     perf), "cudnnGetConvolutionForwardAlgorithm_v7 (" + what + ")");
         } else {
-            long bytes = findWorkspace(c, Direction.FORWARD, cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_COUNT, algo -> {
+            long bytes = findWorkspace(c, Direction.FORWARD,
+                    cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_COUNT, algo -> {
                 long[] size = {0};
                 return JCudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, algo, size) == 0
                         ? size[0] : -1;
@@ -106,7 +107,7 @@ final class ConvAlgorithms {
         useMathType(conv, choice);
         long[] size = {0};
         int status = JCudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, choice.algo(), size);
-        return withWorkspace(choice, status, size[0], "cudnnGetConvolutionForwardWorkspaceSize (" + what + ")");
+        return withWorkspace(choice, status, size[0]);
     }
 
     static Choice backwardData(cudnnHandle handle, Constraints c, String what, cudnnFilterDescriptor w, Pointer wData,
@@ -122,7 +123,8 @@ final class ConvAlgorithms {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, w, dy, conv, dx, perf.length,
                     returned, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7 (" + what + ")");
         } else {
-            long bytes = findWorkspace(c, Direction.BACKWARD_DATA, cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, algo -> {
+            long bytes = findWorkspace(c, Direction.BACKWARD_DATA,
+                    cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, algo -> {
                 long[] size = {0};
                 return JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(handle, w, dy, conv, dx, algo, size) == 0
                         ? size[0] : -1;
@@ -142,7 +144,7 @@ final class ConvAlgorithms {
         useMathType(conv, choice);
         long[] size = {0};
         int status = JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(handle, w, dy, conv, dx, choice.algo(), size);
-        return withWorkspace(choice, status, size[0], "cudnnGetConvolutionBackwardDataWorkspaceSize (" + what + ")");
+        return withWorkspace(choice, status, size[0]);
     }
 
     static Choice backwardFilter(cudnnHandle handle, Constraints c, String what, cudnnTensorDescriptor x,
@@ -158,7 +160,8 @@ final class ConvAlgorithms {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, x, dy, conv, dw, perf.length,
                     returned, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7 (" + what + ")");
         } else {
-            long bytes = findWorkspace(c, Direction.BACKWARD_FILTER, cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, algo -> {
+            long bytes = findWorkspace(c, Direction.BACKWARD_FILTER,
+                    cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, algo -> {
                 long[] size = {0};
                 return JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, x, dy, conv, dw, algo, size) == 0
                         ? size[0] : -1;
@@ -178,7 +181,7 @@ final class ConvAlgorithms {
         useMathType(conv, choice);
         long[] size = {0};
         int status = JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, x, dy, conv, dw, choice.algo(), size);
-        return withWorkspace(choice, status, size[0], "cudnnGetConvolutionBackwardFilterWorkspaceSize (" + what + ")");
+        return withWorkspace(choice, status, size[0]);
     }
 
     /**
@@ -190,10 +193,12 @@ final class ConvAlgorithms {
                 "cudnnSetConvolutionMathType (" + cudnnMathType.stringFor(choice.mathType()) + ")");
     }
 
-    /** The workspace cuDNN says the algorithm needs as configured, if more than the search reported. */
-    private static Choice withWorkspace(Choice choice, int status, long bytes, String call) {
-        CudaCheck.cudnn(status, call);
-        if (bytes <= choice.workspaceBytes()) return choice;
+    /**
+     * The workspace cuDNN says the algorithm needs as configured, if more than the search reported. A failed query
+     * leaves the search's figure: the algorithm ran (Find) or was offered (heuristics) with it.
+     */
+    private static Choice withWorkspace(Choice choice, int status, long bytes) {
+        if (status != 0 || bytes <= choice.workspaceBytes()) return choice;
         return new Choice(choice.direction(), choice.algo(), bytes, choice.mathType(), choice.findTimeMs(),
                 choice.deterministic());
     }
