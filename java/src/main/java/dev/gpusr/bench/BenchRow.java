@@ -33,6 +33,7 @@ public final class BenchRow {
     private String shape = "";
     private String where = "gpu";
     private String key;
+    private String id;
     private String note = "";
     private Ceiling ceiling = Ceiling.NONE;
     private Work work = Work.NONE;
@@ -53,6 +54,8 @@ public final class BenchRow {
     /** The key under which the PyTorch peer reports the same work (benchmarks/peer), or null when it has none. */
     public BenchRow key(String k) { this.key = k; return this; }
     public BenchRow note(String n) { this.note = n; return this; }
+    /** The GPU case id ({@code GpuCases}), which the JMH GPU benchmark takes as its parameter. */
+    public BenchRow id(String i) { this.id = i; return this; }
     public BenchRow ceiling(Ceiling c) { this.ceiling = c; return this; }
     public BenchRow work(Work w) { this.work = w; return this; }
     public BenchRow timing(Timing t) { this.timing = t; return this; }
@@ -77,6 +80,7 @@ public final class BenchRow {
     public String shape() { return shape; }
     public String where() { return where; }
     public String key() { return key; }
+    public String id() { return id; }
     public String note() { return note; }
     public Ceiling ceiling() { return ceiling; }
     public Work work() { return work; }
@@ -125,6 +129,7 @@ public final class BenchRow {
         m.put("shape", shape);
         m.put("where", where);
         m.put("key", key);
+        if (id != null) m.put("id", id);
         m.put("status", status.name().toLowerCase());
         if (status != Status.OK) m.put("reason", reason);
         if (measured()) {

@@ -160,9 +160,11 @@ public final class GpuCases {
         double macs = pixels * cin * cout * f * f;
         double bytes = 4.0 * (pixels * (cin + cout) + (double) cout * cin * f * f);
         String op = "conv" + (layer + 1) + " " + f + "x" + f + " " + cin + "->" + cout + " " + d.id;
-        cases.add(new GpuCase("conv" + (layer + 1) + "-" + d.id + "-" + cfg.filterName() + "-" + n + "x" + h + "x" + w,
+        String tag = n + "x" + h + "x" + w;
+        cases.add(new GpuCase("conv" + (layer + 1) + "-" + d.id + "-" + cfg.filterName() + "-" + tag,
                 new BenchRow("conv", op).model(cfg.filterName()).precision("fp32")
                         .shape(BenchPlan.shape(n, cin, h, w)).work(new Work(pixels, bytes, 2 * macs))
+                        .key("conv" + (layer + 1) + "_" + d.id + "/" + cfg.filterName() + "/fp32/" + tag)
                         .ceiling(BenchRow.Ceiling.FP32_FMA),
                 ctx -> new ConvOps.Layer(ctx, weights, layer, d, Precision.FP32, n, h, w)));
     }
