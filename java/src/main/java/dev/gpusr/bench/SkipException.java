@@ -8,10 +8,12 @@ public final class SkipException extends RuntimeException {
 
     /**
      * The reason to report when {@code t} means "cannot run here" rather than "went wrong", else null: our own
-     * skips, API stubs that still throw "not yet", and native libraries that are missing.
+     * skips, an engine that {@code Engines} says cannot be used, API stubs that still throw "not yet", and native
+     * libraries that are missing.
      */
     public static String skipReason(Throwable t) {
         if (t instanceof SkipException) return t.getMessage();
+        if (t instanceof dev.gpusr.engine.Engines.EngineUnavailableException) return t.getMessage();
         if (t instanceof UnsupportedOperationException) {
             StackTraceElement[] st = t.getStackTrace();
             String where = st.length > 0 ? st[0].getClassName().replaceFirst("^dev\\.gpusr\\.", "") : "?";
