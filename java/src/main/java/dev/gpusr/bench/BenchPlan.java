@@ -25,7 +25,7 @@ public record BenchPlan(
         int gpuWarmups, double gpuTargetMs, int gpuMinRepeats, int gpuMaxRepeats, double minRepeatMs,
         // CPU work and timing
         int cpuInferHeight, int cpuInferWidth, int cpuTrainBatch, int cpuTrainSize, int cpuBicubicHeight,
-        int cpuBicubicWidth, double cpuTargetMs, int cpuMinRepeats) {
+        int cpuBicubicWidth, int cpuWarmups, double cpuTargetMs, int cpuMinRepeats) {
 
     /** Section names in run order; --only takes a comma list of them. */
     public static final List<String> SECTIONS =
@@ -49,10 +49,10 @@ public record BenchPlan(
         return quick
                 ? new BenchPlan(true, chosen, 8, 1080, 1920, 128, 33, 16, 256, 8, 360, 640,
                         2, 120, 5, 100, 0.2,
-                        48, 64, 4, 33, 90, 160, 60, 3)
+                        48, 64, 4, 33, 90, 160, 1, 60, 3)
                 : new BenchPlan(false, chosen, 8, 1080, 1920, 128, 33, 16, 256, 8, 360, 640,
                         3, 400, 10, 400, 0.2,
-                        180, 320, 16, 33, 360, 640, 1500, 3);
+                        180, 320, 16, 33, 360, 640, 3, 1500, 3);
     }
 
     public boolean runs(String section) {

@@ -19,9 +19,9 @@ import jcuda.jcudnn.cudnnTensorFormat;
 
 /**
  * One SRCNN convolution layer on cuDNN for one batch shape: zero 'same' padding, cross-correlation (PyTorch
- * weights as they are), descriptors for input, output, filter and bias, and one convolution descriptor per direction
- * because the algorithm search may pick a different math type for each. Algorithms come from cuDNN's Find (each
- * candidate run and timed, as PyTorch's benchmark mode does) within the context's shared workspace.
+ * weights as they are), descriptors for input, output, filter and bias, and one convolution descriptor per
+ * direction. Algorithms come from cuDNN's Find (each candidate run and timed, as PyTorch's benchmark mode does)
+ * within the context's shared workspace; the first one that succeeded, fits, and keeps the mode's promise wins.
  */
 public final class CudnnConv implements AutoCloseable {
     private static final int MAX_ALGOS = 10;
@@ -86,8 +86,16 @@ public final class CudnnConv implements AutoCloseable {
         return (long) n * h * w * cin * cout * f * f;
     }
 
-    private int mathFor(int found) {
-        return precision == Precision.FP32 ? precision.mathType : found;
+    /**
+     * The workspace the chosen algorithm needs as this descriptor is configured, at least what the search reported;
+     * -1 when that does not fit the shared workspace. The descriptors keep the mode's math type: JCudnn's natives
+     * do not copy {@code mathType} out of forward and backward-data results (it reads 0), so it cannot be trusted
+     * to set, and the mode's type already permits (or, for fp32, forbids) tensor cores.
+     */
+    private long workspaceFor(int status, long[] queried, long reported, DeviceBuffer ws) {
+        if (status != 0) return -1;
+        long need = Math.max(reported, queried[0]);
+        return need <= ws.bytes() ? need : -1;
     }
 
     public void findForward(Pointer x, Pointer weight, Pointer y) {
@@ -100,9 +108,12 @@ public final class CudnnConv implements AutoCloseable {
         for (int i = 0; i < count[0]; i++) {
             cudnnConvolutionFwdAlgoPerf p = perf[i];
             if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)) {
+                long[] size = {0};
+                long need = workspaceFor(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn(), xDesc, wDesc,
+                        fwdConv, yDesc, p.algo, size), size, p.memory, ws);
+                if (need < 0) continue;
                 fwdAlgo = p.algo;
-                fwdWorkspace = p.memory;
-                checkCudnn(JCudnn.cudnnSetConvolutionMathType(fwdConv, mathFor(p.mathType)), "cudnnSetConvolutionMathType");
+                fwdWorkspace = need;
                 return;
             }
         }
@@ -120,9 +131,12 @@ public final class CudnnConv implements AutoCloseable {
         for (int i = 0; i < count[0]; i++) {
             cudnnConvolutionBwdDataAlgoPerf p = perf[i];
             if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)) {
+                long[] size = {0};
+                long need = workspaceFor(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn(), wDesc, yDesc,
+                        bwdDataConv, xDesc, p.algo, size), size, p.memory, ws);
+                if (need < 0) continue;
                 bwdDataAlgo = p.algo;
-                bwdDataWorkspace = p.memory;
-                checkCudnn(JCudnn.cudnnSetConvolutionMathType(bwdDataConv, mathFor(p.mathType)), "cudnnSetConvolutionMathType");
+                bwdDataWorkspace = need;
                 return;
             }
         }
@@ -140,9 +154,12 @@ public final class CudnnConv implements AutoCloseable {
         for (int i = 0; i < count[0]; i++) {
             cudnnConvolutionBwdFilterAlgoPerf p = perf[i];
             if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)) {
+                long[] size = {0};
+                long need = workspaceFor(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn(), xDesc,
+                        yDesc, bwdFilterConv, wDesc, p.algo, size), size, p.memory, ws);
+                if (need < 0) continue;
                 bwdFilterAlgo = p.algo;
-                bwdFilterWorkspace = p.memory;
-                checkCudnn(JCudnn.cudnnSetConvolutionMathType(bwdFilterConv, mathFor(p.mathType)), "cudnnSetConvolutionMathType");
+                bwdFilterWorkspace = need;
                 return;
             }
         }

@@ -27,10 +27,14 @@ public enum Precision {
         this.bytesPerValue = bytesPerValue;
     }
 
-    /** Whether an algorithm the search reports with this math type keeps the mode's promise (fp32: no tensor cores). */
+    /**
+     * Whether an algorithm the search reports with this math type keeps the mode's promise: fp32 refuses explicit
+     * tensor-op results (JCudnn reports 0, the default, for forward and backward-data results whatever they were;
+     * the fp32 descriptors' CUDNN_FMA_MATH keeps tensor cores out of those).
+     */
     public boolean allows(int algoMathType) {
-        return this != FP32 || algoMathType == cudnnMathType.CUDNN_FMA_MATH
-                || algoMathType == cudnnMathType.CUDNN_DEFAULT_MATH;
+        return this != FP32 || (algoMathType != cudnnMathType.CUDNN_TENSOR_OP_MATH
+                && algoMathType != cudnnMathType.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION);
     }
 
     /** Relative tolerance of this mode against the fp64 CPU reference. */
