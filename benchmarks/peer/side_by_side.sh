@@ -2,7 +2,7 @@
 # gpu-sr and PyTorch + cuDNN back to back on one GPU, then the ratios (issue #4).
 #
 # usage: benchmarks/peer/side_by_side.sh [GPU_SR_BIN] [--quick] [--device N] [--out DIR]
-#   GPU_SR_BIN  the gpu-sr launcher (default: bin/gpu-sr of the self-contained folder, else gpu-sr on PATH)
+#   GPU_SR_BIN  the gpu-sr launcher (default: bin/gpu-sr, then java/target/dist/gpu-sr/bin/gpu-sr, then gpu-sr on PATH)
 #   --quick     both sides in quick mode (about 1 + 1.5 minutes on an H100 instead of about 3 + 3)
 #   --out DIR   where gpu-sr.json, torch.json, compare.json and the printed tables go (default: bench-<date>)
 # Exit status: gpu-sr's (1 when one of its rows failed or did not match the CPU), else PyTorch's.
@@ -12,7 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=""
 if [[ $# -gt 0 && $1 != --* ]]; then bin=$1; shift; fi
 if [[ -z $bin ]]; then
-  if [[ -x bin/gpu-sr ]]; then bin=bin/gpu-sr; else bin=gpu-sr; fi
+  # the self-contained folder's launcher, from inside that folder or from the repository root, else the PATH
+  for candidate in bin/gpu-sr java/target/dist/gpu-sr/bin/gpu-sr gpu-sr; do
+    if command -v "$candidate" >/dev/null 2>&1; then bin=$candidate; break; fi
+  done
 fi
 quick=()
 device=0
@@ -25,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "side_by_side.sh: unknown argument '$1' (see the usage at the top of this script)" >&2; exit 2 ;;
   esac
 done
-if ! command -v "$bin" >/dev/null 2>&1; then
+if [[ -z $bin ]] || ! command -v "$bin" >/dev/null 2>&1; then
   echo "side_by_side.sh: gpu-sr launcher '$bin' not found; pass its path as the first argument" >&2
   exit 2
 fi
