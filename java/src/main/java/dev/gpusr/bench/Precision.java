@@ -40,7 +40,7 @@ public enum Precision {
     /** Relative tolerance of this mode against the fp64 CPU reference. */
     public double tolerance() {
         return switch (this) {
-            case FP32 -> 1e-4;
+            case FP32 -> 3e-4; // FFT and Winograd algorithms in true fp32 stay well inside this
             case TF32 -> 2e-2;
             case FP16 -> 3e-2;
         };
