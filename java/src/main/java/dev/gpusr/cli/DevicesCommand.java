@@ -1,7 +1,6 @@
 package dev.gpusr.cli;
 
-import dev.gpusr.cuda.GpuAvailability;
-import java.util.Optional;
+import dev.gpusr.cuda.CudaDevices;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -9,12 +8,12 @@ import picocli.CommandLine.Command;
 final class DevicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        Optional<String> why = GpuAvailability.unavailableReason();
-        if (why.isPresent()) {
-            System.out.println("No usable CUDA device: " + why.get() + ". The CPU engine is used.");
+        CudaDevices.Listing listing = CudaDevices.list();
+        if (listing.unavailableReason().isPresent()) {
+            System.out.println("No usable CUDA device: " + listing.unavailableReason().get() + ". The CPU engine is used.");
             return Main.OK;
         }
-        System.out.println("CUDA device(s) present; the CUDA engine is not part of this build yet.");
+        for (CudaDevices.Device d : listing.devices()) System.out.println(d.describe());
         return Main.OK;
     }
 }

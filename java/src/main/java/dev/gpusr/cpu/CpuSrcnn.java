@@ -1,28 +1,373 @@
 package dev.gpusr.cpu;
 
+import dev.gpusr.cpu.ConvLayer.Epilogue;
 import dev.gpusr.engine.SrcnnEngine;
+import dev.gpusr.model.SrcnnConfig;
+import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
+import dev.gpusr.resample.BicubicResampler;
 import dev.gpusr.train.OptimizerConfig;
 import dev.gpusr.train.OptimizerState;
+import dev.gpusr.train.Optimizers;
+import java.util.Arrays;
 
-/** The pure-Java engine: the oracle for every GPU test and the fallback without a GPU. Multi-threaded. */
+/**
+ * The pure-Java engine: the oracle for every GPU test and the fallback without a GPU. Multi-threaded.
+ *
+ * <p>How it computes: the images of a batch are laid side by side in shared rows with zero columns between them
+ * ({@link RowLayout}), each activation row is its own float array ({@link Canvas}), and every convolution is a sum
+ * of whole-row multiply-adds (vectorised by the JIT) over the input rows and their shifted copies. Rows are split
+ * among the workers; the weight gradients are summed per fixed row range in double and then in a fixed order, so
+ * results do not depend on the number of threads. Inference on large images runs in bands of rows (recomputing
+ * the few rows of halo between bands) so that memory stays bounded.
+ */
 public final class CpuSrcnn implements SrcnnEngine {
+    /** Aim for rows of about this many floats when packing many small images side by side. */
+    private static final int TARGET_ROW_FLOATS = 2048;
+    /** Activation floats one inference band may hold (128 MiB); larger images run in several bands. */
+    private static final long BAND_BUDGET_FLOATS = 1L << 25;
+    /** Fixed row ranges for gradient sums (independent of the thread count, for reproducible results). */
+    private static final int GRADIENT_TASKS = 16;
+
+    private final WorkerPool pool;
+    private final Scratch[] scratch;
+    private final Canvas input = new Canvas();
+    private final Canvas hidden1 = new Canvas();
+    private final Canvas hidden2 = new Canvas();
+    private final Canvas output = new Canvas();
+    private float[] zeroRow = new float[0];
+    private double[][] taskSums = new double[0][];
+    private final double[] taskLoss = new double[GRADIENT_TASKS];
+
+    private SrcnnConfig config;
+    private float[] params;
+    private float[] grads;
+    private double[] gradSums;
+    private OptimizerConfig optimizerConfig;
+    private OptimizerState optimizerState;
+    private boolean closed;
+
     /** threads = 0: all available processors. */
     public CpuSrcnn(SrcnnWeights weights, int threads) {
-        throw new UnsupportedOperationException("not yet");
+        if (weights == null) throw new IllegalArgumentException("weights must not be null");
+        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
+        int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        pool = new WorkerPool(workers);
+        scratch = new Scratch[workers];
+        for (int i = 0; i < workers; i++) scratch[i] = new Scratch();
+        loadWeights(weights);
     }
 
-    @Override public String name() { throw new UnsupportedOperationException("not yet"); }
-    @Override public String id() { return "cpu"; }
-    @Override public void loadWeights(SrcnnWeights weights) { throw new UnsupportedOperationException("not yet"); }
-    @Override public SrcnnWeights weights() { throw new UnsupportedOperationException("not yet"); }
-    @Override public Tensor upsample(Tensor lowRes, int scale) { throw new UnsupportedOperationException("not yet"); }
-    @Override public Tensor forward(Tensor input) { throw new UnsupportedOperationException("not yet"); }
-    @Override public double computeGradients(Tensor input, Tensor target) { throw new UnsupportedOperationException("not yet"); }
-    @Override public float[] gradients() { throw new UnsupportedOperationException("not yet"); }
-    @Override public void setOptimizer(OptimizerConfig config, OptimizerState state) { throw new UnsupportedOperationException("not yet"); }
-    @Override public void applyOptimizer() { throw new UnsupportedOperationException("not yet"); }
-    @Override public OptimizerState optimizerState() { throw new UnsupportedOperationException("not yet"); }
-    @Override public void close() {}
+    /** The number of worker threads (including the caller). */
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public String name() {
+        return "cpu (" + pool.threads() + (pool.threads() == 1 ? " thread)" : " threads)");
+    }
+
+    @Override
+    public String id() {
+        return "cpu";
+    }
+
+    @Override
+    public void loadWeights(SrcnnWeights weights) {
+        ensureOpen();
+        if (weights == null) throw new IllegalArgumentException("weights must not be null");
+        config = weights.config();
+        params = weights.params().clone();
+        grads = new float[params.length];
+        gradSums = new double[params.length];
+        if (optimizerConfig != null) optimizerState = OptimizerState.zeros(optimizerConfig, params.length);
+    }
+
+    @Override
+    public SrcnnWeights weights() {
+        ensureOpen();
+        return new SrcnnWeights(config, params.clone());
+    }
+
+    @Override
+    public Tensor upsample(Tensor lowRes, int scale) {
+        ensureOpen();
+        if (lowRes == null) throw new IllegalArgumentException("image must not be null");
+        if (scale < 1) throw new IllegalArgumentException("scale must be >= 1, got " + scale);
+        int planeIn = lowRes.planeSize();
+        long outH = (long) lowRes.h * scale;
+        long outW = (long) lowRes.w * scale;
+        if (outH * outW * lowRes.n * lowRes.c > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(lowRes.shapeString() + " enlarged x" + scale + " is too large for one array");
+        }
+        Tensor out = new Tensor(lowRes.n, lowRes.c, (int) outH, (int) outW);
+        int planeOut = out.planeSize();
+        pool.parallelFor(lowRes.n * lowRes.c, (worker, plane) -> {
+            float[] in = Arrays.copyOfRange(lowRes.data, plane * planeIn, (plane + 1) * planeIn);
+            float[] up = BicubicResampler.upscale(in, lowRes.w, lowRes.h, scale);
+            if (up.length != planeOut) {
+                throw new IllegalStateException("resampler returned " + up.length + " values for a " + out.h + "x"
+                        + out.w + " plane");
+            }
+            System.arraycopy(up, 0, out.data, plane * planeOut, planeOut);
+        });
+        return out;
+    }
+
+    @Override
+    public Tensor forward(Tensor in) {
+        ensureOpen();
+        checkInput(in, "input");
+        Tensor out = new Tensor(in.n, in.c, in.h, in.w);
+        int groupSize = groupSize(in);
+        for (int n0 = 0; n0 < in.n; n0 += groupSize) {
+            RowLayout layout = new RowLayout(Math.min(groupSize, in.n - n0), in.h, in.w, padding());
+            int band = bandRows(layout);
+            for (int b0 = 0; b0 < in.h; b0 += band) {
+                int b1 = Math.min(in.h, b0 + band);
+                forwardBand(in, n0, layout, b0, b1);
+                unpack(output, layout, out, n0, b0, b1);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public double computeGradients(Tensor in, Tensor target) {
+        ensureOpen();
+        checkInput(in, "input");
+        if (target == null) throw new IllegalArgumentException("target must not be null");
+        if (!target.sameShape(in)) {
+            throw new IllegalArgumentException("target is " + target.shapeString() + " but input is " + in.shapeString());
+        }
+        SrcnnConfig c = config;
+        ConvLayer conv1 = layer(0);
+        ConvLayer conv2 = layer(1);
+        ConvLayer conv3 = layer(2);
+        ConvLayer back3 = conv3.transposedFlipped(new float[c.size(Param.CONV3_WEIGHT)]);
+        ConvLayer back2 = conv2.transposedFlipped(new float[c.size(Param.CONV2_WEIGHT)]);
+        Arrays.fill(gradSums, 0.0);
+        double lossSum = 0;
+        long count = (long) in.size();
+        float gradScale = (float) (2.0 / count); // d mean((o - t)^2) / d o
+        int groupSize = groupSize(in);
+        for (int n0 = 0; n0 < in.n; n0 += groupSize) {
+            RowLayout layout = new RowLayout(Math.min(groupSize, in.n - n0), in.h, in.w, padding());
+            forwardBand(in, n0, layout, 0, in.h);
+            lossSum += lossAndOutputGradient(target, n0, layout, gradScale); // output now holds dLoss/dOut
+            addGradients(conv3, output, hidden2, layout, c.layerStart(2));
+            runConv(back3, output, hidden2, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE); // hidden2 := dZ2
+            addGradients(conv2, hidden2, hidden1, layout, c.layerStart(1));
+            runConv(back2, hidden2, hidden1, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE); // hidden1 := dZ1
+            addGradients(conv1, hidden1, input, layout, c.layerStart(0));
+        }
+        for (int i = 0; i < grads.length; i++) grads[i] = (float) gradSums[i];
+        return lossSum / count;
+    }
+
+    @Override
+    public float[] gradients() {
+        ensureOpen();
+        return grads.clone();
+    }
+
+    @Override
+    public void setOptimizer(OptimizerConfig cfg, OptimizerState state) {
+        ensureOpen();
+        if (cfg == null) throw new IllegalArgumentException("optimizer config must not be null");
+        int count = params.length;
+        if (state == null) {
+            state = OptimizerState.zeros(cfg, count);
+        } else {
+            if (state.m().length != count) {
+                throw new IllegalArgumentException("optimizer state m has " + state.m().length
+                        + " values; the model has " + count + " parameters");
+            }
+            if (cfg.kind() == OptimizerConfig.Kind.ADAM && state.v().length != count) {
+                throw new IllegalArgumentException("Adam state v has " + state.v().length
+                        + " values; the model has " + count + " parameters");
+            }
+            state = state.copy();
+        }
+        optimizerConfig = cfg;
+        optimizerState = state;
+    }
+
+    @Override
+    public void applyOptimizer() {
+        ensureOpen();
+        if (optimizerConfig == null) throw new IllegalStateException("no optimizer set: call setOptimizer first");
+        optimizerState = Optimizers.apply(optimizerConfig, optimizerState, config, params, grads);
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        ensureOpen();
+        if (optimizerConfig == null) throw new IllegalStateException("no optimizer set: call setOptimizer first");
+        return optimizerState.copy();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        pool.close();
+    }
+
+    // ------------------------------------------------------------------------------------------ internals
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("the CPU engine is closed");
+    }
+
+    private void checkInput(Tensor t, String what) {
+        if (t == null) throw new IllegalArgumentException(what + " must not be null");
+        if (t.c != config.channels()) {
+            throw new IllegalArgumentException(what + " " + t.shapeString() + " has " + t.c + " channels; the model ("
+                    + config + ") takes " + config.channels());
+        }
+    }
+
+    private ConvLayer layer(int l) {
+        SrcnnConfig c = config;
+        return new ConvLayer(c.inChannels(l), c.outChannels(l), c.filter(l), params, c.offset(Param.weight(l)), params,
+                c.offset(Param.bias(l)));
+    }
+
+    /** Zero columns between images: enough for the widest filter. */
+    private int padding() {
+        int pad = 0;
+        for (int l = 0; l < SrcnnConfig.LAYERS; l++) pad = Math.max(pad, config.filter(l) / 2);
+        return pad;
+    }
+
+    private int groupSize(Tensor t) {
+        int pad = padding();
+        int most = Math.max(1, (TARGET_ROW_FLOATS - pad) / (t.w + pad));
+        int groups = (t.n + most - 1) / most;
+        return (t.n + groups - 1) / groups;
+    }
+
+    /** Output rows per inference band: all of them unless the activations would exceed the budget. */
+    private int bandRows(RowLayout layout) {
+        long perRow = (long) layout.length() * (2L * config.channels() + config.n1() + config.n2());
+        long rows = BAND_BUDGET_FLOATS / perRow - 2L * config.halo();
+        return (int) Math.max(16, Math.min(layout.height(), rows));
+    }
+
+    private float[] zeroRow(int length) {
+        if (zeroRow.length < length) zeroRow = new float[length];
+        return zeroRow;
+    }
+
+    /** Runs the three layers for output rows [b0, b1), with the halo rows each layer needs; leaves them in the canvases. */
+    private void forwardBand(Tensor in, int n0, RowLayout layout, int b0, int b1) {
+        int h = layout.height();
+        int p1 = config.f1() / 2;
+        int p2 = config.f2() / 2;
+        int p3 = config.f3() / 2;
+        float[] zero = zeroRow(layout.length());
+        int a2 = Math.max(0, b0 - p3), z2 = Math.min(h, b1 + p3);
+        int a1 = Math.max(0, a2 - p2), z1 = Math.min(h, z2 + p2);
+        int a0 = Math.max(0, a1 - p1), z0 = Math.min(h, z1 + p1);
+        input.layout(config.channels(), a0, z0 - a0, h, layout.length(), zero);
+        pack(in, n0, layout, a0, z0);
+        hidden1.layout(config.n1(), a1, z1 - a1, h, layout.length(), zero);
+        runConv(layer(0), input, hidden1, layout, a1, z1, Epilogue.RELU);
+        hidden2.layout(config.n2(), a2, z2 - a2, h, layout.length(), zero);
+        runConv(layer(1), hidden1, hidden2, layout, a2, z2, Epilogue.RELU);
+        output.layout(config.channels(), b0, b1 - b0, h, layout.length(), zero);
+        runConv(layer(2), hidden2, output, layout, b0, b1, Epilogue.LINEAR);
+    }
+
+    /** Output rows [ra, rb) in parallel: a few contiguous row ranges per worker (each range reuses shifted rows). */
+    private void runConv(ConvLayer conv, Canvas from, Canvas to, RowLayout layout, int ra, int rb, Epilogue epilogue) {
+        int rows = rb - ra;
+        int tasks = pool.threads() == 1 ? 1 : Math.min(rows, 2 * pool.threads());
+        pool.parallelFor(tasks, (worker, task) -> {
+            int r0 = ra + (int) ((long) rows * task / tasks);
+            int r1 = ra + (int) ((long) rows * (task + 1) / tasks);
+            conv.forwardRows(from, to, layout, r0, r1, epilogue, scratch[worker]);
+        });
+    }
+
+    /** Adds the gradients of one layer over all rows to gradSums[offset...], summed in a fixed order. */
+    private void addGradients(ConvLayer conv, Canvas grad, Canvas in, RowLayout layout, int offset) {
+        int h = layout.height();
+        int tasks = Math.min(h, GRADIENT_TASKS);
+        int size = conv.cout * conv.taps() + conv.cout;
+        if (taskSums.length < tasks || taskSums[0].length < size) {
+            int longest = Math.max(size, taskSums.length == 0 ? 0 : taskSums[0].length);
+            taskSums = new double[GRADIENT_TASKS][longest];
+        }
+        pool.parallelFor(tasks, (worker, task) -> {
+            double[] acc = taskSums[task];
+            Arrays.fill(acc, 0, size, 0.0);
+            conv.gradientRows(grad, in, layout, h * task / tasks, h * (task + 1) / tasks, acc, scratch[worker]);
+        });
+        for (int t = 0; t < tasks; t++) {
+            double[] acc = taskSums[t];
+            for (int i = 0; i < size; i++) gradSums[offset + i] += acc[i];
+        }
+    }
+
+    /** Sum of squared errors of this group; replaces the output canvas with d(mean loss)/d(output). */
+    private double lossAndOutputGradient(Tensor target, int n0, RowLayout layout, float gradScale) {
+        int h = layout.height();
+        int w = layout.width();
+        int channels = config.channels();
+        int tasks = Math.min(h, GRADIENT_TASKS);
+        pool.parallelFor(tasks, (worker, task) -> {
+            double sum = 0;
+            for (int r = h * task / tasks; r < h * (task + 1) / tasks; r++) {
+                for (int ch = 0; ch < channels; ch++) {
+                    float[] row = output.writable(ch, r);
+                    for (int g = 0; g < layout.items(); g++) {
+                        int j0 = layout.column(g, 0);
+                        int t0 = target.index(n0 + g, ch, r, 0);
+                        for (int x = 0; x < w; x++) {
+                            float o = row[j0 + x];
+                            float t = target.data[t0 + x];
+                            double d = (double) o - t;
+                            sum += d * d;
+                            row[j0 + x] = gradScale * (o - t);
+                        }
+                    }
+                }
+            }
+            taskLoss[task] = sum;
+        });
+        double total = 0;
+        for (int t = 0; t < tasks; t++) total += taskLoss[t];
+        return total;
+    }
+
+    private static void pack(Tensor in, int n0, RowLayout layout, int r0, int r1, Canvas into) {
+        for (int ch = 0; ch < in.c; ch++) {
+            for (int r = r0; r < r1; r++) {
+                float[] row = into.writable(ch, r);
+                Arrays.fill(row, 0f);
+                for (int g = 0; g < layout.items(); g++) {
+                    System.arraycopy(in.data, in.index(n0 + g, ch, r, 0), row, layout.column(g, 0), in.w);
+                }
+            }
+        }
+    }
+
+    private void pack(Tensor in, int n0, RowLayout layout, int r0, int r1) {
+        pack(in, n0, layout, r0, r1, input);
+    }
+
+    private static void unpack(Canvas from, RowLayout layout, Tensor out, int n0, int r0, int r1) {
+        for (int ch = 0; ch < out.c; ch++) {
+            for (int r = r0; r < r1; r++) {
+                float[] row = from.writable(ch, r);
+                for (int g = 0; g < layout.items(); g++) {
+                    System.arraycopy(row, layout.column(g, 0), out.data, out.index(n0 + g, ch, r, 0), out.w);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,84 @@
+package dev.gpusr.cpu;
+
+import java.util.Arrays;
+
+/** One worker's reusable buffers: the tap list of a row, a spare output row and the rings of shifted rows. */
+final class Scratch {
+    float[][] tapRows = new float[0][];
+    int[] tapIndex = new int[0];
+    int[] tapShift = new int[0];
+    float[] row = new float[0];
+    final float[] sums = new float[16];
+    /** One ring per filter size (index f), so layers with different filters keep their buffers. */
+    private ShiftRing[] rings = new ShiftRing[0];
+
+    /** Room for {@code taps} taps and a spare row of {@code length}. */
+    void prepare(int taps, int length) {
+        if (tapRows.length < taps) {
+            tapRows = new float[taps][];
+            tapIndex = new int[taps];
+            tapShift = new int[taps];
+        }
+        if (row.length < length) row = new float[length];
+    }
+
+    /** An emptied ring for {@code cin} channels of filter {@code f} and rows of {@code length}. */
+    ShiftRing ring(int cin, int f, int length) {
+        if (rings.length <= f) rings = Arrays.copyOf(rings, f + 1);
+        if (rings[f] == null) rings[f] = new ShiftRing(f);
+        rings[f].reset(cin, length);
+        return rings[f];
+    }
+
+    /**
+     * Input rows shifted by each kx - pad, made once when a row is first needed and kept while the f output rows
+     * that read it are computed (slot = row mod f).
+     */
+    static final class ShiftRing {
+        private final int f;
+        private final int pad;
+        /** [channel][slot][kx]; kx == pad is never stored (the row itself is used). */
+        private float[][][][] shifted = new float[0][][][];
+        private int[][] heldRow = new int[0][];
+        private int length;
+
+        ShiftRing(int f) {
+            this.f = f;
+            this.pad = f / 2;
+        }
+
+        void reset(int cin, int length) {
+            if (length > this.length) {
+                shifted = new float[0][][][];
+                heldRow = new int[0][];
+                this.length = length;
+            }
+            if (shifted.length < cin) {
+                float[][][][] grown = Arrays.copyOf(shifted, cin);
+                int[][] grownHeld = Arrays.copyOf(heldRow, cin);
+                for (int i = shifted.length; i < cin; i++) {
+                    grown[i] = new float[f][f][];
+                    grownHeld[i] = new int[f];
+                }
+                shifted = grown;
+                heldRow = grownHeld;
+            }
+            for (int[] slots : heldRow) Arrays.fill(slots, Integer.MIN_VALUE);
+        }
+
+        /** {@code base} (input row {@code inRow} of channel i) shifted by kx - pad over [from, to). */
+        float[] get(int i, int inRow, int kx, float[] base, int from, int to) {
+            int slot = Math.floorMod(inRow, f);
+            float[][] shifts = shifted[i][slot];
+            if (heldRow[i][slot] != inRow) {
+                for (int s = 0; s < f; s++) {
+                    if (s == pad) continue;
+                    if (shifts[s] == null) shifts[s] = new float[length];
+                    System.arraycopy(base, from + s - pad, shifts[s], from, to - from);
+                }
+                heldRow[i][slot] = inRow;
+            }
+            return shifts[kx];
+        }
+    }
+}

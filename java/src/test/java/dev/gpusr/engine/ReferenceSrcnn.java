@@ -1,0 +1,154 @@
+package dev.gpusr.engine;
+
+import dev.gpusr.model.SrcnnConfig;
+import dev.gpusr.model.SrcnnConfig.Param;
+import dev.gpusr.model.Tensor;
+
+/**
+ * SRCNN written the plainest way, in double: loops straight from the definition (zero 'same' padding,
+ * cross-correlation, ReLU after conv1 and conv2, MSE = mean of squared errors) and backprop by the chain rule.
+ * The oracle for odd shapes; its own gradients are checked against finite differences of its loss.
+ */
+public final class ReferenceSrcnn {
+    private final SrcnnConfig cfg;
+    private final double[] params;
+
+    public ReferenceSrcnn(SrcnnConfig cfg, double[] params) {
+        if (params.length != cfg.paramCount()) throw new IllegalArgumentException("parameter count");
+        this.cfg = cfg;
+        this.params = params;
+    }
+
+    public static ReferenceSrcnn of(SrcnnConfig cfg, float[] params) {
+        double[] p = new double[params.length];
+        for (int i = 0; i < p.length; i++) p[i] = params[i];
+        return new ReferenceSrcnn(cfg, p);
+    }
+
+    /** Activations of one forward pass: z = pre-activation per layer, a = ReLU(z) for layers 1-2, out = z3. */
+    private final class Pass {
+        final int n, h, w;
+        final double[] x;
+        final double[][] z = new double[SrcnnConfig.LAYERS][];
+        final double[][] a = new double[SrcnnConfig.LAYERS][];
+
+        Pass(Tensor input) {
+            n = input.n;
+            h = input.h;
+            w = input.w;
+            x = new double[input.size()];
+            for (int i = 0; i < x.length; i++) x[i] = input.data[i];
+            double[] in = x;
+            for (int l = 0; l < SrcnnConfig.LAYERS; l++) {
+                z[l] = conv(l, in);
+                if (l < SrcnnConfig.LAYERS - 1) {
+                    a[l] = new double[z[l].length];
+                    for (int i = 0; i < z[l].length; i++) a[l][i] = Math.max(0, z[l][i]);
+                } else {
+                    a[l] = z[l];
+                }
+                in = a[l];
+            }
+        }
+
+        double[] layerInput(int l) {
+            return l == 0 ? x : a[l - 1];
+        }
+
+        double[] conv(int l, double[] in) {
+            int cin = cfg.inChannels(l), cout = cfg.outChannels(l), f = cfg.filter(l), p = f / 2;
+            int wOff = cfg.offset(Param.weight(l)), bOff = cfg.offset(Param.bias(l));
+            double[] out = new double[n * cout * h * w];
+            for (int b = 0; b < n; b++) {
+                for (int o = 0; o < cout; o++) {
+                    for (int y = 0; y < h; y++) {
+                        for (int xx = 0; xx < w; xx++) {
+                            double s = params[bOff + o];
+                            for (int i = 0; i < cin; i++) {
+                                for (int ky = 0; ky < f; ky++) {
+                                    int yy = y + ky - p;
+                                    if (yy < 0 || yy >= h) continue;
+                                    for (int kx = 0; kx < f; kx++) {
+                                        int xs = xx + kx - p;
+                                        if (xs < 0 || xs >= w) continue;
+                                        s += params[wOff + ((o * cin + i) * f + ky) * f + kx]
+                                                * in[((b * cin + i) * h + yy) * w + xs];
+                                    }
+                                }
+                            }
+                            out[((b * cout + o) * h + y) * w + xx] = s;
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    public double[] forward(Tensor input) {
+        return new Pass(input).z[SrcnnConfig.LAYERS - 1];
+    }
+
+    public double loss(Tensor input, Tensor target) {
+        double[] out = forward(input);
+        double s = 0;
+        for (int i = 0; i < out.length; i++) {
+            double d = out[i] - target.data[i];
+            s += d * d;
+        }
+        return s / out.length;
+    }
+
+    /** Gradients of {@link #loss} in flat parameter order. */
+    public double[] gradients(Tensor input, Tensor target) {
+        Pass pass = new Pass(input);
+        int n = pass.n, h = pass.h, w = pass.w;
+        double[] grad = new double[params.length];
+        double[] out = pass.z[SrcnnConfig.LAYERS - 1];
+        double[] dz = new double[out.length];
+        for (int i = 0; i < out.length; i++) dz[i] = 2 * (out[i] - target.data[i]) / out.length;
+        for (int l = SrcnnConfig.LAYERS - 1; l >= 0; l--) {
+            int cin = cfg.inChannels(l), cout = cfg.outChannels(l), f = cfg.filter(l), p = f / 2;
+            int wOff = cfg.offset(Param.weight(l)), bOff = cfg.offset(Param.bias(l));
+            double[] in = pass.layerInput(l);
+            double[] din = new double[in.length];
+            for (int b = 0; b < n; b++) {
+                for (int o = 0; o < cout; o++) {
+                    for (int y = 0; y < h; y++) {
+                        for (int xx = 0; xx < w; xx++) {
+                            double g = dz[((b * cout + o) * h + y) * w + xx];
+                            grad[bOff + o] += g;
+                            for (int i = 0; i < cin; i++) {
+                                for (int ky = 0; ky < f; ky++) {
+                                    int yy = y + ky - p;
+                                    if (yy < 0 || yy >= h) continue;
+                                    for (int kx = 0; kx < f; kx++) {
+                                        int xs = xx + kx - p;
+                                        if (xs < 0 || xs >= w) continue;
+                                        int wi = wOff + ((o * cin + i) * f + ky) * f + kx;
+                                        int ii = ((b * cin + i) * h + yy) * w + xs;
+                                        grad[wi] += g * in[ii];
+                                        din[ii] += g * params[wi];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if (l > 0) {
+                double[] zPrev = pass.z[l - 1];
+                for (int i = 0; i < din.length; i++) din[i] = zPrev[i] > 0 ? din[i] : 0;
+            }
+            dz = din;
+        }
+        return grad;
+    }
+
+    /** The same network with parameter {@code index} moved by {@code delta}. */
+    public ReferenceSrcnn nudged(int index, double delta) {
+        double[] p = params.clone();
+        p[index] += delta;
+        return new ReferenceSrcnn(cfg, p);
+    }
+}
