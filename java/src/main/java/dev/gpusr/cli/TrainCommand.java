@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,8 +38,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains an SRCNN on 33x33 sub-images of the high-resolution images in a folder (the paper's "
                 + "recipe: bicubic-degraded input, MSE on Y, SGD with momentum 0.9 at 1e-4/1e-4/1e-5).",
-            "Checkpoints hold weights, optimizer state and the shuffling generator: --resume continues exactly. "
-                + "Ctrl-C writes a checkpoint and stops."})
+            "Checkpoints hold weights, optimizer state and the shuffling generator: --resume continues exactly "
+                + "(bit for bit on the CPU; on a GPU with --deterministic). Ctrl-C writes a "
+                + "checkpoint and stops."})
 public final class TrainCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
@@ -95,9 +97,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "from x3) with a fresh optimizer.")
     Path init;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|N",
-            description = "Engine: auto (GPU 0 if usable, else CPU), cpu, or a GPU index (default auto).")
-    String device;
+    @Mixin
+    EngineOptions engineOptions = new EngineOptions();
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU engine threads (default: all processors).")
     Integer threads;
@@ -482,12 +483,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private SrcnnEngine openEngine(SrcnnWeights weights) {
-        String d = device.trim().toLowerCase(Locale.ROOT);
+        String d = engineOptions.device.trim().toLowerCase(Locale.ROOT);
         if (d.equals("cpu")) return new CpuSrcnn(weights, threads != null ? threads : 0);
         SrcnnEngine engine;
         try {
-            engine = Engines.open(d, weights, err);
-        } catch (IllegalArgumentException e) {
+            engine = engineOptions.open(weights);
+        } catch (UsageException | IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         if (threads != null && engine.id().equals("cpu")) { // auto fell back to the CPU: honour --threads

@@ -178,18 +178,8 @@ class TrainCommandTest {
         assertOneLine(r, "GPU 7");
     }
 
-    /** Skips (never passes) where CpuSrcnn is still the shared stub; see TrainingData.assumeCpuEngine. */
-    static void assumeCpuEngine() {
-        try (var probe = new dev.gpusr.cpu.CpuSrcnn(SrcnnWeights.gaussian(SrcnnConfig.defaults(2), 0.001, 1), 1)) {
-            probe.name();
-        } catch (UnsupportedOperationException notYet) {
-            org.junit.jupiter.api.Assumptions.abort("CpuSrcnn is not implemented on this branch yet");
-        }
-    }
-
     @Test
     void imagesSmallerThanOnePatchLeaveNothingToTrainOn() {
-        assumeCpuEngine();
         Run r = run(args("--patch", "64"));
         assertEquals(1, r.exit());
         assertOneLine(r, "no usable sub-images", "64x64");
@@ -197,7 +187,6 @@ class TrainCommandTest {
 
     @Test
     void trainsEndToEndAndAResumedRunEndsWhereAStraightOneDoes() throws Exception {
-        assumeCpuEngine();
         Path val = Files.createDirectories(dir.resolve("val"));
         ImageWriter.write(texture(36, 30, 9), val.resolve("v.png"), ImageFormat.PNG, 100);
         Path straight = dir.resolve("straight.safetensors");

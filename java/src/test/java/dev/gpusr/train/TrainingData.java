@@ -1,14 +1,10 @@
 package dev.gpusr.train;
 
-import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageWriter;
-import dev.gpusr.model.SrcnnConfig;
-import dev.gpusr.model.SrcnnWeights;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 
 /** Small synthetic pictures for training tests: smooth gradients plus texture, so bicubic loses something. */
 final class TrainingData {
@@ -36,18 +32,6 @@ final class TrainingData {
 
     static Image gray(int w, int h, long seed) {
         return new Image(w, h, new float[][] {texturedPlane(w, h, seed)}, null, 8);
-    }
-
-    /**
-     * Skips (never passes) a test that needs the CPU engine on a branch where it is still the shared stub; once the
-     * engine is merged the test runs.
-     */
-    static void assumeCpuEngine() {
-        try (CpuSrcnn probe = new CpuSrcnn(SrcnnWeights.gaussian(SrcnnConfig.defaults(2), 0.001, 1), 1)) {
-            probe.name();
-        } catch (UnsupportedOperationException notYet) {
-            Assumptions.abort("CpuSrcnn is not implemented on this branch yet");
-        }
     }
 
     static Path png(Path dir, String name, Image image) throws Exception {
