@@ -17,7 +17,6 @@ import dev.gpusr.train.OptimizerConfig;
 import dev.gpusr.train.OptimizerState;
 import dev.gpusr.train.Optimizers;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,14 +41,9 @@ public abstract class SrcnnEngineContract {
 
     // ---------------------------------------------------------------------------------------- golden data
 
+    /** Works from Maven's folders and from the test jar on a GPU machine alike. */
     protected static Path golden(String name) {
-        try {
-            var url = SrcnnEngineContract.class.getResource("/golden/" + name);
-            if (url == null) throw new IllegalStateException("test resource /golden/" + name + " is missing");
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.gpusr.testing.Golden.path(name);
     }
 
     /** A golden model and its PyTorch input/output/gradient file. */

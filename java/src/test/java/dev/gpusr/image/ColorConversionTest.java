@@ -20,7 +20,7 @@ class ColorConversionTest {
 
     @BeforeAll
     static void loadGolden() throws Exception {
-        Path ref = Path.of(ColorConversionTest.class.getResource("/golden/reference.json").toURI());
+        Path ref = dev.gpusr.testing.Golden.path("reference.json");
         @SuppressWarnings("unchecked")
         Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(ref));
         @SuppressWarnings("unchecked")
