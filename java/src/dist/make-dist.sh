@@ -27,6 +27,12 @@ if [ ! -x "$dist/runtime/bin/java" ] || [ "$(cat "$dist/runtime/.jdk" 2>/dev/nul
   strip --strip-unneeded "$dist/runtime/lib/server/libjvm.so" "$dist/runtime"/lib/*.so 2>/dev/null || true
   echo "$java_home $modules" > "$dist/runtime/.jdk"
 fi
+# Debian's JDK links its JPEG and colour-management code against system libraries a bare GPU server may lack
+# (libjpeg.so.62, liblcms2.so.2); the runtime's libraries look in their own folder first (RPATH $ORIGIN).
+for lib in libjavajpeg.so liblcms.so; do
+  ldd "$dist/runtime/lib/$lib" 2>/dev/null | awk '/=> \// {print $3}' | grep -E '/(libjpeg|liblcms2)\.so' |
+    while read -r dep; do cp -L "$dep" "$dist/runtime/lib/$(basename "$dep")"; done
+done
 rm -f "$dist"/lib/*.jar "$dist"/test/*.jar
 cp "$target/$name.jar" "$dist/lib/gpu-sr.jar"
 cp "$target"/lib/*.jar "$dist/lib/"

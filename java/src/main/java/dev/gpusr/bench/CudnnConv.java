@@ -1,5 +1,6 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.cuda.ConvAlgorithms;
 import static dev.gpusr.bench.GpuContext.checkCudnn;
 
 import jcuda.Pointer;
@@ -107,7 +108,8 @@ public final class CudnnConv implements AutoCloseable {
                 perf.length, count, perf, ws.ptr(), ws.bytes()), "cudnnFindConvolutionForwardAlgorithmEx" + shapeText());
         for (int i = 0; i < count[0]; i++) {
             cudnnConvolutionFwdAlgoPerf p = perf[i];
-            if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)) {
+            if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)
+                    && precision.admits(ConvAlgorithms.Direction.FORWARD, p.algo)) {
                 long[] size = {0};
                 long need = workspaceFor(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn(), xDesc, wDesc,
                         fwdConv, yDesc, p.algo, size), size, p.memory, ws);
@@ -130,7 +132,8 @@ public final class CudnnConv implements AutoCloseable {
                 "cudnnFindConvolutionBackwardDataAlgorithmEx" + shapeText());
         for (int i = 0; i < count[0]; i++) {
             cudnnConvolutionBwdDataAlgoPerf p = perf[i];
-            if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)) {
+            if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)
+                    && precision.admits(ConvAlgorithms.Direction.BACKWARD_DATA, p.algo)) {
                 long[] size = {0};
                 long need = workspaceFor(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn(), wDesc, yDesc,
                         bwdDataConv, xDesc, p.algo, size), size, p.memory, ws);
@@ -153,7 +156,8 @@ public final class CudnnConv implements AutoCloseable {
                 "cudnnFindConvolutionBackwardFilterAlgorithmEx" + shapeText());
         for (int i = 0; i < count[0]; i++) {
             cudnnConvolutionBwdFilterAlgoPerf p = perf[i];
-            if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)) {
+            if (p.status == 0 && p.memory <= ws.bytes() && precision.allows(p.mathType)
+                    && precision.admits(ConvAlgorithms.Direction.BACKWARD_FILTER, p.algo)) {
                 long[] size = {0};
                 long need = workspaceFor(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn(), xDesc,
                         yDesc, bwdFilterConv, wDesc, p.algo, size), size, p.memory, ws);

@@ -1,5 +1,6 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.cuda.ConvAlgorithms;
 import jcuda.jcudnn.cudnnDataType;
 import jcuda.jcudnn.cudnnMathType;
 import jcuda.jcudnn.cudnnTensorFormat;
@@ -32,6 +33,14 @@ public enum Precision {
      * tensor-op results (JCudnn reports 0, the default, for forward and backward-data results whatever they were;
      * the fp32 descriptors' CUDNN_FMA_MATH keeps tensor cores out of those).
      */
+    /**
+     * fp32 keeps to the algorithms that sum products directly, as the engine does by default: FFT and Winograd round
+     * differently (errors near 1e-3 were seen on an H200), so they would not be the same computation as the CPU's.
+     */
+    public boolean admits(ConvAlgorithms.Direction dir, int algo) {
+        return this != FP32 || !ConvAlgorithms.isTransform(dir, algo);
+    }
+
     public boolean allows(int algoMathType) {
         return this != FP32 || (algoMathType != cudnnMathType.CUDNN_TENSOR_OP_MATH
                 && algoMathType != cudnnMathType.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION);

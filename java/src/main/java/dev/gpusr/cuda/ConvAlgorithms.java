@@ -25,10 +25,10 @@ import jcuda.runtime.JCuda;
  * (cudnnGet*_v7), which does not depend on timing noise, and admits only CUDNN_DETERMINISTIC algorithms.
  * FMA math admits no tensor-core (TF32) algorithm.
  */
-final class ConvAlgorithms {
+public final class ConvAlgorithms {
     private ConvAlgorithms() {}
 
-    enum Direction {
+    public enum Direction {
         FORWARD, BACKWARD_DATA, BACKWARD_FILTER
     }
 
@@ -218,7 +218,7 @@ final class ConvAlgorithms {
      * FFT and Winograd algorithms compute the convolution in a transformed domain, which rounds differently from (and
      * less accurately than) a direct fp32 sum; the GEMM-like and direct algorithms sum the products as the CPU does.
      */
-    static boolean isTransform(Direction dir, int algo) {
+    public static boolean isTransform(Direction dir, int algo) {
         return switch (dir) {
             case FORWARD -> algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_FFT
                     || algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING

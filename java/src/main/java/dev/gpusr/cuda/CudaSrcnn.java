@@ -759,8 +759,8 @@ public final class CudaSrcnn implements SrcnnEngine {
         }
         release(failures, this::closePlans);
         release(failures, this::freeModel);
-        List<DeviceBuffer> buffers = new ArrayList<>(List.of(activation));
-        buffers.addAll(List.of(activationGrad));
+        List<DeviceBuffer> buffers = new ArrayList<>(java.util.Arrays.asList(activation));
+        buffers.addAll(java.util.Arrays.asList(activationGrad));
         buffers.addAll(java.util.Arrays.asList(target, workspace, reductionScratch, loss, upsampleIn, upsampleOut));
         for (DeviceBuffer b : buffers) {
             if (b != null) release(failures, b::close);
