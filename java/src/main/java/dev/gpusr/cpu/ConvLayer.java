@@ -135,6 +135,11 @@ final class ConvLayer {
         }
     }
 
+    /** Output channels from which the gathered-tap weight gradient beats the scalar dot products. */
+    private static final int GATHER_MIN_OUTPUTS = 8;
+    /** Pixels gathered at a time in the gathered-tap weight gradient. */
+    static final int GATHER_PIXELS = 64;
+
     /**
      * Adds this layer's weight and bias gradients over output rows [ra, rb) to {@code acc} (layout: cout*taps
      * weights in PyTorch order, then cout biases), given the output gradient {@code grad} (zero in padding
@@ -142,72 +147,17 @@ final class ConvLayer {
      */
     void gradientRows(Canvas grad, Canvas in, RowLayout layout, int ra, int rb, double[] acc, Scratch s) {
         int k = taps();
-        float[] zero = in.zero();
         s.prepare(k + 8, layout.length());
-        float[][] tapRows = s.tapRows;
-        int[] tapIndex = s.tapIndex;
-        int[] tapShift = s.tapShift;
-        float[] sums = s.sums;
-        int items = layout.items();
-        int width = layout.width();
         for (int r = ra; r < rb; r++) {
-            int n = 0;
-            for (int i = 0; i < cin; i++) {
-                for (int ky = 0; ky < f; ky++) {
-                    float[] base = in.row(i, r + ky - pad);
-                    if (base == zero) continue;
-                    for (int kx = 0; kx < f; kx++) {
-                        tapRows[n] = base;
-                        tapShift[n] = kx - pad;
-                        tapIndex[n] = (i * f + ky) * f + kx;
-                        n++;
-                    }
-                }
+            int n = listTaps(in, r, s);
+            if (cout >= GATHER_MIN_OUTPUTS) {
+                gatheredGradientRow(grad, layout, r, n, acc, s);
+            } else {
+                dotGradientRow(grad, layout, r, n, acc, s);
             }
-            int padded = n;
-            while (padded % 8 != 0) { // dummy taps read zeros and are not stored
-                tapRows[padded] = zero;
-                tapShift[padded] = 0;
-                tapIndex[padded] = -1;
-                padded++;
-            }
-            int o = 0;
-            for (; o + 4 <= cout; o += 4) {
-                float[] e0 = grad.row(o, r), e1 = grad.row(o + 1, r), e2 = grad.row(o + 2, r), e3 = grad.row(o + 3, r);
-                for (int t = 0; t < n; t += 4) {
-                    Arrays.fill(sums, 0, 16, 0f);
-                    for (int g = 0; g < items; g++) {
-                        int a = layout.column(g, 0);
-                        Kernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
-                                tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, a, a + width);
-                    }
-                    for (int q = 0; q < 4; q++) {
-                        int base = (o + q) * k;
-                        for (int b = 0; b < 4; b++) {
-                            int idx = tapIndex[t + b];
-                            if (idx >= 0) acc[base + idx] += sums[4 * q + b];
-                        }
-                    }
-                }
-            }
-            for (; o < cout; o++) {
-                float[] e = grad.row(o, r);
-                for (int t = 0; t < n; t += 8) {
-                    Arrays.fill(sums, 0, 8, 0f);
-                    for (int g = 0; g < items; g++) {
-                        int a = layout.column(g, 0);
-                        Kernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
-                                tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
-                                tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
-                                tapShift[t + 7], sums, a, a + width);
-                    }
-                    for (int b = 0; b < 8; b++) {
-                        int idx = tapIndex[t + b];
-                        if (idx >= 0) acc[o * k + idx] += sums[b];
-                    }
-                }
-            }
-            for (o = 0; o < cout; o++) {
+            int items = layout.items();
+            int width = layout.width();
+            for (int o = 0; o < cout; o++) {
                 float[] e = grad.row(o, r);
                 double rowSum = 0;
                 for (int g = 0; g < items; g++) {
@@ -215,6 +165,149 @@ final class ConvLayer {
                     rowSum += Kernels.sum(e, a, a + width);
                 }
                 acc[cout * k + o] += rowSum;
+            }
+        }
+    }
+
+    /**
+     * The taps of output row r: tap t reads {@code tapRows[t][j + tapShift[t]]} for output column j and belongs
+     * to weight {@code tapIndex[t]}. All cin*f*f taps are listed in weight order (rows outside the image are the
+     * zero row), then dummy zero taps up to a multiple of 8 with index -1.
+     */
+    private int listTaps(Canvas in, int r, Scratch s) {
+        float[][] tapRows = s.tapRows;
+        int[] tapIndex = s.tapIndex;
+        int[] tapShift = s.tapShift;
+        int n = 0;
+        for (int i = 0; i < cin; i++) {
+            for (int ky = 0; ky < f; ky++) {
+                float[] base = in.row(i, r + ky - pad);
+                for (int kx = 0; kx < f; kx++) {
+                    tapRows[n] = base;
+                    tapShift[n] = kx - pad;
+                    tapIndex[n] = n;
+                    n++;
+                }
+            }
+        }
+        for (int t = n; t % 8 != 0; t++) {
+            tapRows[t] = in.zero();
+            tapShift[t] = 0;
+            tapIndex[t] = -1;
+        }
+        return n;
+    }
+
+    /**
+     * Weight gradients of one row as vector work: the taps of a pixel are gathered into one array, and each output
+     * channel adds gradient x taps of its pixels with non-zero gradient (ReLU zeroes about half) into a float row
+     * over the taps, flushed to the double sums once per row.
+     */
+    private void gatheredGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
+        float[][] tapRows = s.tapRows;
+        int[] tapShift = s.tapShift;
+        float[][] pixelTaps = s.pixelTaps(GATHER_PIXELS, n);
+        float[][] sums = s.gradientRows(cout, n);
+        int[] columns = s.columns;
+        int[] live = s.live;
+        float[] liveGrad = s.liveGrad;
+        for (int o = 0; o < cout; o++) java.util.Arrays.fill(sums[o], 0, n, 0f);
+        int items = layout.items();
+        int width = layout.width();
+        int g = 0;
+        int x = 0;
+        while (g < items) {
+            int count = 0;
+            while (count < GATHER_PIXELS && g < items) {
+                columns[count++] = layout.column(g, x);
+                if (++x == width) {
+                    x = 0;
+                    g++;
+                }
+            }
+            for (int p = 0; p < count; p++) { // taps come in runs of f from one input row
+                float[] dst = pixelTaps[p];
+                int j = columns[p] - pad;
+                for (int t = 0; t < n; t += f) {
+                    float[] src = tapRows[t];
+                    for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
+                }
+            }
+            for (int o = 0; o < cout; o++) {
+                float[] e = grad.row(o, r);
+                int m = 0;
+                for (int p = 0; p < count; p++) { // branch-free: zero gradients (ReLU) are unpredictable
+                    float v = e[columns[p]];
+                    live[m] = p;
+                    liveGrad[m] = v;
+                    m += v != 0f ? 1 : 0;
+                }
+                float[] y = sums[o];
+                int q = 0;
+                for (; q + 4 <= m; q += 4) {
+                    Kernels.axpy4(y, pixelTaps[live[q]], liveGrad[q], pixelTaps[live[q + 1]], liveGrad[q + 1],
+                            pixelTaps[live[q + 2]], liveGrad[q + 2], pixelTaps[live[q + 3]], liveGrad[q + 3], 0, n);
+                }
+                switch (m - q) {
+                    case 3 -> Kernels.axpy3(y, pixelTaps[live[q]], liveGrad[q], pixelTaps[live[q + 1]], liveGrad[q + 1],
+                            pixelTaps[live[q + 2]], liveGrad[q + 2], 0, n);
+                    case 2 -> Kernels.axpy2(y, pixelTaps[live[q]], liveGrad[q], pixelTaps[live[q + 1]], liveGrad[q + 1],
+                            0, n);
+                    case 1 -> Kernels.axpy1(y, pixelTaps[live[q]], liveGrad[q], 0, n);
+                    default -> { }
+                }
+            }
+        }
+        int k = taps();
+        for (int o = 0; o < cout; o++) {
+            float[] y = sums[o];
+            for (int t = 0; t < n; t++) acc[o * k + t] += y[t];
+        }
+    }
+
+    /** Weight gradients of one row as scalar dot products with 4x4 (or 1x8) accumulators: for few output channels. */
+    private void dotGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
+        int k = taps();
+        float[][] tapRows = s.tapRows;
+        int[] tapIndex = s.tapIndex;
+        int[] tapShift = s.tapShift;
+        float[] sums = s.sums;
+        int items = layout.items();
+        int width = layout.width();
+        int o = 0;
+        for (; o + 4 <= cout; o += 4) {
+            float[] e0 = grad.row(o, r), e1 = grad.row(o + 1, r), e2 = grad.row(o + 2, r), e3 = grad.row(o + 3, r);
+            for (int t = 0; t < n; t += 4) {
+                Arrays.fill(sums, 0, 16, 0f);
+                for (int g = 0; g < items; g++) {
+                    int a = layout.column(g, 0);
+                    Kernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
+                            tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, a, a + width);
+                }
+                for (int q = 0; q < 4; q++) {
+                    int base = (o + q) * k;
+                    for (int b = 0; b < 4; b++) {
+                        int idx = tapIndex[t + b];
+                        if (idx >= 0) acc[base + idx] += sums[4 * q + b];
+                    }
+                }
+            }
+        }
+        for (; o < cout; o++) {
+            float[] e = grad.row(o, r);
+            for (int t = 0; t < n; t += 8) {
+                Arrays.fill(sums, 0, 8, 0f);
+                for (int g = 0; g < items; g++) {
+                    int a = layout.column(g, 0);
+                    Kernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
+                            tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
+                            tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
+                            tapShift[t + 7], sums, a, a + width);
+                }
+                for (int b = 0; b < 8; b++) {
+                    int idx = tapIndex[t + b];
+                    if (idx >= 0) acc[o * k + idx] += sums[b];
+                }
             }
         }
     }
