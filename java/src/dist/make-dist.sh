@@ -1,3 +1,37 @@
 #!/usr/bin/env bash
+# Makes target/dist/gpu-sr: a self-contained folder (jlink runtime + jars + bin/gpu-sr) that runs on a machine with
+# no JDK and no Maven, e.g. a GPU server. Also holds the test jar and the JUnit console launcher so the GPU suite can
+# run there (bin/gpu-sr-gpu-tests). Called by Maven in the package phase: make-dist.sh MODE TARGET_DIR FINAL_NAME.
 set -euo pipefail
-echo "[gpu-sr] dist: mode=$1 (not yet)"
+mode=$1 target=$2 name=$3
+if [ "$mode" = skip ]; then
+  echo "[gpu-sr] dist: skipped (-Dgpusr.dist=skip)"
+  exit 0
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+dist="$target/dist/gpu-sr"
+java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+jlink="$java_home/bin/jlink"
+if [ ! -x "$jlink" ]; then
+  echo "[gpu-sr] dist: WARNING: no jlink under $java_home (a full JDK 17+ is needed); the self-contained folder is not built" >&2
+  exit 0
+fi
+mkdir -p "$dist/bin" "$dist/lib" "$dist/test"
+# The runtime only changes with the JDK: keep it between builds.
+modules=java.base,java.logging,java.desktop,java.management,jdk.unsupported,jdk.zipfs
+if [ ! -x "$dist/runtime/bin/java" ] || [ "$(cat "$dist/runtime/.jdk" 2>/dev/null)" != "$java_home $modules" ]; then
+  rm -rf "$dist/runtime"
+  echo "[gpu-sr] dist: jlink runtime from $java_home"
+  "$jlink" --add-modules "$modules" \
+    --strip-debug --no-man-pages --no-header-files --compress=2 --output "$dist/runtime"
+  strip --strip-unneeded "$dist/runtime/lib/server/libjvm.so" "$dist/runtime"/lib/*.so 2>/dev/null || true
+  echo "$java_home $modules" > "$dist/runtime/.jdk"
+fi
+rm -f "$dist"/lib/*.jar "$dist"/test/*.jar
+cp "$target/$name.jar" "$dist/lib/gpu-sr.jar"
+cp "$target"/lib/*.jar "$dist/lib/"
+cp "$target/$name-tests.jar" "$dist/test/gpu-sr-tests.jar"
+cp "$target"/test-lib/*.jar "$dist/test/"
+cp "$here/bin/gpu-sr" "$here/bin/gpu-sr-gpu-tests" "$dist/bin/"
+chmod +x "$dist/bin/"*
+echo "[gpu-sr] dist: $dist ($(du -sh "$dist" | cut -f1))"

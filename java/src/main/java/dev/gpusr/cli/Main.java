@@ -1,10 +1,79 @@
 package dev.gpusr.cli;
 
-/** Entry point of the gpu-sr command line (filled in by the CLI work). */
-public final class Main {
-    private Main() {}
+import dev.gpusr.engine.Engines.EngineUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the gpu-sr command line. Exit codes: 0 all good, 1 some inputs failed, 2 usage, 3 engine unavailable. */
+@Command(name = "gpu-sr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Image super-resolution with SRCNN on NVIDIA GPUs (cuDNN) or the CPU.",
+        subcommands = {UpscaleCommand.class, DegradeCommand.class, EvalCommand.class, DemoCommand.class,
+                DevicesCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int SOME_FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int ENGINE_UNAVAILABLE = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (upscale, eval, train, demo, ...)");
+    }
+
+    /** The version from the build (version.properties is filtered by Maven: one source of truth, the pom). */
+    public static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/dev/gpusr/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gpu-sr " + version(), "Java " + System.getProperty("java.version")};
+        }
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        addIfPresent(cl, "dev.gpusr.cli.TrainCommand");
+        addIfPresent(cl, "dev.gpusr.cli.BenchCommand");
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof EngineUnavailableException) {
+                cmd.getErr().println("gpu-sr: " + ex.getMessage());
+                return ENGINE_UNAVAILABLE;
+            }
+            if (ex instanceof UsageException) {
+                cmd.getErr().println("gpu-sr: " + ex.getMessage());
+                return USAGE;
+            }
+            cmd.getErr().println("gpu-sr: error: " + ex);
+            if (System.getenv("GPUSR_DEBUG") != null) ex.printStackTrace(cmd.getErr());
+            return SOME_FAILED;
+        });
+        return cl;
+    }
+
+    /** Subcommands built in their own packages of work; registered when present in this build. */
+    private static void addIfPresent(CommandLine cl, String className) {
+        try {
+            cl.addSubcommand(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            // not part of this build
+        }
+    }
 
     public static void main(String[] args) {
-        System.out.println("gpu-sr: CLI under construction");
+        System.exit(commandLine().execute(args));
     }
 }

@@ -1,7 +1,25 @@
 package dev.gpusr.cuda;
 
+import dev.gpusr.resample.BicubicResampler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import jcuda.runtime.JCuda;
+import jcuda.runtime.cudaError;
+import jcuda.runtime.cudaMemcpyKind;
 
 /**
  * gpu-sr's own CUDA kernels (kernels/*.cu, one fatbin packed in the jar, loaded once per context with
@@ -10,12 +28,69 @@ import jcuda.driver.CUstream;
  * order, no float atomics on results).
  *
  * <p>API contract shared by the CUDA engine and the benchmarks: keep these signatures.
+ *
+ * <p>Use from one thread at a time, with the context current that was current at {@link #load()}. One instance
+ * owns a small device scratch for the bias-gradient reduction, so its {@link #biasActivationBackward} calls must
+ * not run concurrently on two streams. The first {@link #bicubicUpscale}/{@link #bicubicDownscale} for a new
+ * size uploads its tables with a synchronous copy (cached after that): make one such call before capturing a
+ * CUDA graph. No launch allocates memory, so everything else can be captured.
  */
 public final class CudaKernels implements AutoCloseable {
     /** Where the build puts the fatbin inside the jar. */
     public static final String FATBIN_RESOURCE = "/dev/gpusr/cuda/gpusr_kernels.fatbin";
 
-    private CudaKernels() {}
+    /** The most scratch {@link #reductionScratchFloats} asks for, whatever the count: enough for any call. */
+    public static final int MAX_REDUCTION_SCRATCH_FLOATS = 2 * Plans.MAX_REDUCTION_BLOCKS;
+
+    /** The kernels in the fatbin, by their extern "C" names. */
+    enum Kernel {
+        BIAS_ACT_FORWARD("gpusr_bias_act_forward"),
+        BIAS_ACT_BACKWARD_PARTIAL("gpusr_bias_act_backward_partial"),
+        BIAS_GRAD_FINISH("gpusr_bias_grad_finish"),
+        MSE_PARTIAL("gpusr_mse_partial"),
+        MSE_FINISH("gpusr_mse_finish"),
+        SSE8_PARTIAL("gpusr_sse8_partial"),
+        SSE8_FINISH("gpusr_sse8_finish"),
+        SGD_MOMENTUM("gpusr_sgd_momentum"),
+        ADAM("gpusr_adam"),
+        BICUBIC_TAPS4("gpusr_bicubic_resize_taps4"),
+        BICUBIC_TAPS8("gpusr_bicubic_resize_taps8"),
+        BICUBIC_ANY("gpusr_bicubic_resize_any"),
+        UNPACK_C1_B1("gpusr_unpack_c1_b1"),
+        UNPACK_C1_B2("gpusr_unpack_c1_b2"),
+        UNPACK_C3_B1("gpusr_unpack_c3_b1"),
+        UNPACK_C3_B2("gpusr_unpack_c3_b2"),
+        PACK_C1_B1("gpusr_pack_c1_b1"),
+        PACK_C1_B2("gpusr_pack_c1_b2"),
+        PACK_C3_B1("gpusr_pack_c3_b1"),
+        PACK_C3_B2("gpusr_pack_c3_b2");
+
+        final String symbol;
+
+        Kernel(String symbol) {
+            this.symbol = symbol;
+        }
+    }
+
+    private static final String HINT_NOT_BUILT = "this jar has no CUDA kernels: it was built with "
+            + "-Dgpusr.kernels=skip or without nvcc; rebuild with the CUDA toolkit on PATH";
+    private static final String HINT_NO_CONTEXT = "no current CUDA context: call cudaSetDevice(device) and "
+            + "cudaFree(0) on this thread before CudaKernels.load()";
+    private static final String HINT_ARCH = "the driver is too old for the kernels or this GPU's architecture was "
+            + "not built; update the NVIDIA driver or rebuild the jar with a newer CUDA toolkit";
+    private static final String HINT_STALE = "the fatbin does not match this jar's code; rebuild the jar";
+
+    private final CUmodule module;
+    private final EnumMap<Kernel, CUfunction> functions;
+    private final Pointer biasPartials;
+    private final Map<TableKey, DeviceTable> tables = new HashMap<>();
+    private boolean closed;
+
+    private CudaKernels(CUmodule module, EnumMap<Kernel, CUfunction> functions, Pointer biasPartials) {
+        this.module = module;
+        this.functions = functions;
+        this.biasPartials = biasPartials;
+    }
 
     /** True when the jar was built with kernels (-Dgpusr.kernels=skip leaves them out). */
     public static boolean bundled() {
@@ -24,44 +99,136 @@ public final class CudaKernels implements AutoCloseable {
 
     /** Loads the module into the current context; throws CudaException with a hint when not built or not loadable. */
     public static CudaKernels load() {
-        throw new UnsupportedOperationException("not yet");
+        byte[] image = readFatbin();
+        checkDriver("cuInit", JCudaDriver.cuInit(0));
+        CUcontext current = new CUcontext();
+        checkDriver("cuCtxGetCurrent", JCudaDriver.cuCtxGetCurrent(current));
+        if (current.equals(new CUcontext())) throw CudaException.of("CudaKernels.load", "no context", HINT_NO_CONTEXT);
+
+        CUmodule module = new CUmodule();
+        checkDriver("cuModuleLoadData(" + FATBIN_RESOURCE.substring(FATBIN_RESOURCE.lastIndexOf('/') + 1) + ")",
+                JCudaDriver.cuModuleLoadData(module, image));
+        Pointer scratch = null;
+        try {
+            EnumMap<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
+            for (Kernel k : Kernel.values()) {
+                CUfunction f = new CUfunction();
+                int status = JCudaDriver.cuModuleGetFunction(f, module, k.symbol);
+                if (status != CUresult.CUDA_SUCCESS) {
+                    throw CudaException.of("cuModuleGetFunction(" + k.symbol + ")", CUresult.stringFor(status),
+                            HINT_STALE);
+                }
+                functions.put(k, f);
+            }
+            scratch = new Pointer();
+            checkRuntime("cudaMalloc(bias-gradient scratch)",
+                    JCuda.cudaMalloc(scratch, (long) Plans.BIAS_PARTIALS_CAPACITY * Sizeof.FLOAT));
+            return new CudaKernels(module, functions, scratch);
+        } catch (RuntimeException e) {
+            if (scratch != null) JCuda.cudaFree(scratch);
+            JCudaDriver.cuModuleUnload(module);
+            throw e;
+        }
+    }
+
+    private static byte[] readFatbin() {
+        try (InputStream in = CudaKernels.class.getResourceAsStream(FATBIN_RESOURCE)) {
+            if (in == null) throw CudaException.of("CudaKernels.load", "resource " + FATBIN_RESOURCE + " missing",
+                    HINT_NOT_BUILT);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new CudaException("CudaKernels.load failed: cannot read " + FATBIN_RESOURCE + ": " + e.getMessage(), e);
+        }
     }
 
     /** x[n,c,:] += bias[c], then ReLU when {@code relu}; in place. */
     public void biasActivation(CUstream s, Pointer x, Pointer bias, int n, int c, int hw, boolean relu) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(x, "x");
+        requireDevice(bias, "bias");
+        checkShape(n, c, hw);
+        long planes = (long) n * c;
+        launch(Kernel.BIAS_ACT_FORWARD, s, Plans.elementwiseBlocks(hw % 4 == 0 ? hw / 4 : hw),
+                (int) Math.min(planes, Plans.MAX_GRID_YZ), 1, Plans.BLOCK, 1, 0,
+                dev(x), dev(bias), i32(c), i64(hw), i64(planes), i32(relu ? 1 : 0));
     }
 
     /**
      * Backward of {@link #biasActivation}: when {@code relu}, dy[i] = 0 where y[i] <= 0 (in place); then
      * dbias[c] = sum over n and hw of dy (overwritten, not accumulated).
+     *
+     * <p>Without {@code relu}, {@code y} is not read and may be null. Uses this instance's internal scratch.
      */
     public void biasActivationBackward(CUstream s, Pointer dy, Pointer y, Pointer dbias, int n, int c, int hw,
             boolean relu) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(dy, "dy");
+        if (relu) requireDevice(y, "y");
+        requireDevice(dbias, "dbias");
+        checkShape(n, c, hw);
+        Plans.BiasGrad plan = Plans.biasGrad(n, c, hw);
+        boolean direct = plan.partialsPerChannel() == 1;
+        launch(Kernel.BIAS_ACT_BACKWARD_PARTIAL, s, plan.chunks(), c, plan.groups(), Plans.BLOCK, 1, 0,
+                dev(dy), dev(relu ? y : dy), dev(direct ? dbias : biasPartials), i32(c), i64(hw), i32(n),
+                i32(plan.imagesPerGroup()), i64(plan.positionsPerChunk()), i32(relu ? 1 : 0));
+        if (!direct) {
+            launch(Kernel.BIAS_GRAD_FINISH, s, c, 1, 1, Plans.BLOCK, 1, 0,
+                    dev(biasPartials), dev(dbias), i32(plan.partialsPerChannel()));
+        }
     }
 
     /** Floats of scratch that {@link #mseLossAndGrad} and {@link #sumSquaredError} need for {@code count} elements. */
     public static int reductionScratchFloats(int count) {
-        throw new UnsupportedOperationException("not yet");
+        if (count < 1) throw new IllegalArgumentException("a reduction needs at least one element, got " + count);
+        // the partials are doubles (MSE) or 64-bit integers (SSE): two floats each
+        return 2 * Plans.reductionBlocks(count);
     }
 
     /**
      * loss[0] (one float) = mean((out - target)^2); dOut = 2 (out - target) / count. One pass plus a fixed-order
      * final reduction.
+     *
+     * <p>dOut is computed as (out - target) * (float) (2.0 / count); {@code scratch} holds at least
+     * {@link #reductionScratchFloats}(count) floats and is 8-byte aligned (any cudaMalloc pointer is).
      */
     public void mseLossAndGrad(CUstream s, Pointer out, Pointer target, Pointer dOut, Pointer loss, Pointer scratch,
             int count) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(out, "out");
+        requireDevice(target, "target");
+        requireDevice(dOut, "dOut");
+        requireDevice(loss, "loss");
+        requireDevice(scratch, "scratch");
+        int blocks = Plans.reductionBlocks(count);
+        launch(Kernel.MSE_PARTIAL, s, blocks, 1, 1, Plans.BLOCK, 1, 0, dev(out), dev(target), dev(dOut),
+                dev(scratch), i64(count), i64(Plans.reductionPerBlock(count)), f32((float) (2.0 / count)));
+        launch(Kernel.MSE_FINISH, s, 1, 1, 1, Plans.BLOCK, 1, 0, dev(scratch), i32(blocks), dev(loss), i64(count));
     }
 
     /**
      * sse[0] (one double) = sum over the planes' inner region (shave pixels dropped at each border) of
      * (q(a) - q(b))^2 with q(v) = round(clamp(v, 0, 1) * 255): the PSNR-ready sum for validation.
+     *
+     * <p>{@code scratch} holds at least {@link #reductionScratchFloats}(planes * h * w) floats; the sum is exact.
      */
     public void sumSquaredError(CUstream s, Pointer a, Pointer b, Pointer sse, Pointer scratch, int planes, int h,
             int w, int shave) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(a, "a");
+        requireDevice(b, "b");
+        requireDevice(sse, "sse");
+        requireDevice(scratch, "scratch");
+        if (planes < 1 || h < 1 || w < 1) {
+            throw new IllegalArgumentException("planes and sizes must be positive, got " + planes + " x " + h + "x" + w);
+        }
+        if (shave < 0 || 2L * shave >= h || 2L * shave >= w) {
+            throw new IllegalArgumentException("shave " + shave + " leaves nothing of a " + w + "x" + h + " plane");
+        }
+        long count = (long) planes * h * w;
+        if (count > Integer.MAX_VALUE) throw new IllegalArgumentException("too many pixels for one call: " + count);
+        int innerH = h - 2 * shave;
+        long innerRows = (long) planes * innerH;
+        long rowsPerBlock = Plans.ceilDiv(innerRows, Plans.reductionBlocks((int) count));
+        int blocks = (int) Plans.ceilDiv(innerRows, rowsPerBlock);
+        launch(Kernel.SSE8_PARTIAL, s, blocks, 1, 1, Plans.BLOCK, 1, 0, dev(a), dev(b), dev(scratch), i64(innerRows),
+                i32(innerH), i32(h), i32(w), i32(shave), i64(rowsPerBlock));
+        launch(Kernel.SSE8_FINISH, s, 1, 1, 1, Plans.BLOCK, 1, 0, dev(scratch), i32(blocks), dev(sse));
     }
 
     /**
@@ -70,13 +237,29 @@ public final class CudaKernels implements AutoCloseable {
      */
     public void sgdMomentum(CUstream s, Pointer params, Pointer grads, Pointer m, int count, int[] layerEnds,
             float[] lr, float momentum) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(params, "params");
+        requireDevice(grads, "grads");
+        requireDevice(m, "m");
+        launch(Kernel.SGD_MOMENTUM, s, Plans.elementwiseBlocks(count), 1, 1, Plans.BLOCK, 1, 0, dev(params),
+                dev(grads), dev(m), i32(count), Pointer.to(Plans.layerRates(count, layerEnds, lr)), f32(momentum));
     }
 
     /** Adam (PyTorch form, bias-corrected); {@code step} is the 1-based number of this update. */
     public void adam(CUstream s, Pointer params, Pointer grads, Pointer m, Pointer v, int count, int[] layerEnds,
             float[] lr, float beta1, float beta2, float eps, long step) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(params, "params");
+        requireDevice(grads, "grads");
+        requireDevice(m, "m");
+        requireDevice(v, "v");
+        if (step < 1) throw new IllegalArgumentException("Adam's step is 1-based, got " + step);
+        // PyTorch: step_size = lr / (1 - beta1^t), denominator sqrt(v) / sqrt(1 - beta2^t) + eps
+        double correction1 = 1 - Math.pow(beta1, step);
+        double correction2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        float[] stepSize = new float[lr.length];
+        for (int l = 0; l < lr.length; l++) stepSize[l] = (float) (lr[l] / correction1);
+        launch(Kernel.ADAM, s, Plans.elementwiseBlocks(count), 1, 1, Plans.BLOCK, 1, 0, dev(params), dev(grads),
+                dev(m), dev(v), i32(count), Pointer.to(Plans.layerRates(count, layerEnds, stepSize)), f32(beta1),
+                f32(beta2), f32(eps), f32((float) correction2Sqrt));
     }
 
     /**
@@ -84,12 +267,34 @@ public final class CudaKernels implements AutoCloseable {
      * equal to BicubicResampler.upscale within 1e-5.
      */
     public void bicubicUpscale(CUstream s, Pointer src, Pointer dst, int planes, int inH, int inW, int k) {
-        throw new UnsupportedOperationException("not yet");
+        resize(s, src, dst, planes, inH, inW, k, true);
     }
 
     /** Antialiased MATLAB bicubic shrink by k: dst is ceil(inH/k) x ceil(inW/k) per plane. */
     public void bicubicDownscale(CUstream s, Pointer src, Pointer dst, int planes, int inH, int inW, int k) {
-        throw new UnsupportedOperationException("not yet");
+        resize(s, src, dst, planes, inH, inW, k, false);
+    }
+
+    private void resize(CUstream s, Pointer src, Pointer dst, int planes, int inH, int inW, int k, boolean enlarge) {
+        requireDevice(src, "src");
+        requireDevice(dst, "dst");
+        if (planes < 1 || inH < 1 || inW < 1) {
+            throw new IllegalArgumentException("planes and sizes must be positive, got " + planes + " x " + inH + "x"
+                    + inW);
+        }
+        if (k < 1) throw new IllegalArgumentException("resize factor must be >= 1, got " + k);
+        Plans.ResizeTile tile = enlarge ? Plans.ENLARGE_TILE : Plans.SHRINK_TILE;
+        DeviceTable rows = table(inH, k, enlarge, 0);
+        DeviceTable cols = table(inW, k, enlarge, tile.width());
+        int tileH = Plans.fitTileHeight(tile.height(), cols.spanX);
+        int blockRows = Math.min(tile.blockRows(), tileH);
+        Kernel kernel = cols.taps <= 4 ? Kernel.BICUBIC_TAPS4 : cols.taps <= 8 ? Kernel.BICUBIC_TAPS8 : Kernel.BICUBIC_ANY;
+        launch(kernel, s,
+                (int) Plans.ceilDiv(cols.outLength, tile.width()), (int) Plans.ceilDiv(rows.outLength, tileH),
+                Math.min(planes, Plans.MAX_GRID_YZ), tile.width(), blockRows, tileH * cols.spanX * Sizeof.FLOAT,
+                dev(src), dev(dst), i32(planes), i32(inH), i32(inW), i32(rows.outLength), i32(cols.outLength),
+                dev(rows.index), dev(rows.weight), i32(rows.taps), dev(cols.index), dev(cols.weight), i32(cols.taps),
+                dev(cols.tileStart), i32(cols.spanX), i32(tileH));
     }
 
     /**
@@ -98,17 +303,211 @@ public final class CudaKernels implements AutoCloseable {
      */
     public void unpackPixels(CUstream s, Pointer packed, Pointer planes, int n, int h, int w, int channels,
             int bytesPerSample, boolean toYcbcr) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(packed, "packed");
+        requireDevice(planes, "planes");
+        Kernel k = pixelKernel(true, channels, bytesPerSample);
+        long hw = checkImages(n, h, w);
+        launch(k, s, Plans.elementwiseBlocks(hw % 4 == 0 ? hw / 4 : hw), Math.min(n, Plans.MAX_GRID_YZ), 1,
+                Plans.BLOCK, 1, 0, dev(packed), dev(planes), i64(hw), i32(n), i32(toYcbcr ? 1 : 0));
     }
 
     /** The inverse of {@link #unpackPixels}: clamp, YCbCr -> RGB when asked, round to the sample size, interleave. */
     public void packPixels(CUstream s, Pointer planes, Pointer packed, int n, int h, int w, int channels,
             int bytesPerSample, boolean fromYcbcr) {
-        throw new UnsupportedOperationException("not yet");
+        requireDevice(planes, "planes");
+        requireDevice(packed, "packed");
+        Kernel k = pixelKernel(false, channels, bytesPerSample);
+        long hw = checkImages(n, h, w);
+        launch(k, s, Plans.elementwiseBlocks(hw % 4 == 0 ? hw / 4 : hw), Math.min(n, Plans.MAX_GRID_YZ), 1,
+                Plans.BLOCK, 1, 0, dev(planes), dev(packed), i64(hw), i32(n), i32(fromYcbcr ? 1 : 0));
     }
 
+    private static Kernel pixelKernel(boolean unpack, int channels, int bytesPerSample) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("pixels have 1 (gray) or 3 (RGB) channels here, got " + channels);
+        }
+        if (bytesPerSample != 1 && bytesPerSample != 2) {
+            throw new IllegalArgumentException("samples are 1 or 2 bytes, got " + bytesPerSample);
+        }
+        if (channels == 1) {
+            if (bytesPerSample == 1) return unpack ? Kernel.UNPACK_C1_B1 : Kernel.PACK_C1_B1;
+            return unpack ? Kernel.UNPACK_C1_B2 : Kernel.PACK_C1_B2;
+        }
+        if (bytesPerSample == 1) return unpack ? Kernel.UNPACK_C3_B1 : Kernel.PACK_C3_B1;
+        return unpack ? Kernel.UNPACK_C3_B2 : Kernel.PACK_C3_B2;
+    }
+
+    /** Frees the cached tables and the scratch and unloads the module; later calls throw IllegalStateException. */
     @Override
     public void close() {
-        // unloads the module
+        if (closed) return;
+        closed = true;
+        List<String> failures = new ArrayList<>();
+        for (DeviceTable t : tables.values()) {
+            int status = JCuda.cudaFree(t.memory);
+            if (status != cudaError.cudaSuccess) failures.add("cudaFree(resize table): " + cudaError.stringFor(status));
+        }
+        tables.clear();
+        int status = JCuda.cudaFree(biasPartials);
+        if (status != cudaError.cudaSuccess) failures.add("cudaFree(bias-gradient scratch): " + cudaError.stringFor(status));
+        status = JCudaDriver.cuModuleUnload(module);
+        if (status != CUresult.CUDA_SUCCESS) failures.add("cuModuleUnload: " + CUresult.stringFor(status));
+        if (!failures.isEmpty()) {
+            throw new CudaException("CudaKernels.close failed: " + String.join("; ", failures)
+                    + " (an earlier kernel may have failed; the context is probably unusable)");
+        }
+    }
+
+    // ---- resize tables ------------------------------------------------------------------------------------------
+
+    private record TableKey(int inLength, int k, boolean enlarge, int tileWidth) {}
+
+    /** One dimension's table on the device: one allocation with weights, indices and (columns) tile starts. */
+    private static final class DeviceTable {
+        final Pointer memory;
+        final Pointer weight;
+        final Pointer index;
+        final Pointer tileStart;
+        final int outLength;
+        final int taps;
+        final int spanX;
+
+        DeviceTable(Pointer memory, Pointer weight, Pointer index, Pointer tileStart, int outLength, int taps,
+                int spanX) {
+            this.memory = memory;
+            this.weight = weight;
+            this.index = index;
+            this.tileStart = tileStart;
+            this.outLength = outLength;
+            this.taps = taps;
+            this.spanX = spanX;
+        }
+    }
+
+    private DeviceTable table(int inLength, int k, boolean enlarge, int tileWidth) {
+        ensureOpen();
+        TableKey key = new TableKey(inLength, k, enlarge, tileWidth);
+        DeviceTable cached = tables.get(key);
+        if (cached != null) return cached;
+
+        BicubicResampler.Contributions c = BicubicResampler.contributions(inLength, enlarge ? k : 1.0 / k);
+        long expected = enlarge ? (long) inLength * k : Plans.ceilDiv(inLength, k);
+        if (c.outLength() != expected) {
+            throw new IllegalStateException("BicubicResampler.contributions(" + inLength + ", " + (enlarge ? "" : "1/")
+                    + k + ") gave " + c.outLength() + " outputs, expected " + expected);
+        }
+        Plans.ColumnTiles tiles = tileWidth > 0 ? Plans.columnTiles(c, tileWidth) : new Plans.ColumnTiles(new int[0], 0);
+        long cells = c.weight().length;
+        long bytes = (2 * cells + tiles.start().length) * Sizeof.INT;
+        Pointer memory = new Pointer();
+        checkRuntime("cudaMalloc(resize table)", JCuda.cudaMalloc(memory, Math.max(bytes, Sizeof.INT)));
+        try {
+            Pointer weight = memory;
+            Pointer index = memory.withByteOffset(cells * Sizeof.FLOAT);
+            Pointer tileStart = memory.withByteOffset(2 * cells * Sizeof.INT);
+            copyToDevice(weight, Pointer.to(c.weight()), cells * Sizeof.FLOAT);
+            copyToDevice(index, Pointer.to(c.index()), cells * Sizeof.INT);
+            if (tiles.start().length > 0) {
+                copyToDevice(tileStart, Pointer.to(tiles.start()), (long) tiles.start().length * Sizeof.INT);
+            }
+            // cudaMemcpy from pageable memory may return before its DMA lands, ordered only on the legacy stream;
+            // the kernel runs on the caller's stream (the engine's is non-blocking), so wait for the copies here
+            checkRuntime("cudaDeviceSynchronize(after uploading a resize table)", JCuda.cudaDeviceSynchronize());
+            DeviceTable t = new DeviceTable(memory, weight, index, tileStart, c.outLength(), c.taps(), tiles.span());
+            tables.put(key, t);
+            return t;
+        } catch (RuntimeException e) {
+            JCuda.cudaFree(memory);
+            throw e;
+        }
+    }
+
+    private static void copyToDevice(Pointer device, Pointer host, long bytes) {
+        checkRuntime("cudaMemcpy(resize table)",
+                JCuda.cudaMemcpy(device, host, bytes, cudaMemcpyKind.cudaMemcpyHostToDevice));
+    }
+
+    // ---- launching ----------------------------------------------------------------------------------------------
+
+    private void launch(Kernel kernel, CUstream stream, int gridX, int gridY, int gridZ, int blockX, int blockY,
+            int sharedBytes, Pointer... args) {
+        ensureOpen();
+        int status = JCudaDriver.cuLaunchKernel(functions.get(kernel), gridX, gridY, gridZ, blockX, blockY, 1,
+                sharedBytes, stream, Pointer.to(args), null);
+        if (status != CUresult.CUDA_SUCCESS) {
+            throw CudaException.of("cuLaunchKernel(" + kernel.symbol + ", grid " + gridX + "x" + gridY + "x" + gridZ
+                    + ", block " + blockX + "x" + blockY + ")", CUresult.stringFor(status), launchHint(status));
+        }
+    }
+
+    private static String launchHint(int status) {
+        return switch (status) {
+            case CUresult.CUDA_ERROR_INVALID_CONTEXT, CUresult.CUDA_ERROR_CONTEXT_IS_DESTROYED ->
+                "launch from the thread and context that loaded the kernels";
+            case CUresult.CUDA_ERROR_INVALID_HANDLE -> "the stream belongs to another context or was destroyed";
+            case CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, CUresult.CUDA_ERROR_LAUNCH_FAILED ->
+                "an earlier kernel failed (often a buffer too small for the sizes given); the context is unusable";
+            case CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU, CUresult.CUDA_ERROR_INVALID_IMAGE -> HINT_ARCH;
+            default -> "";
+        };
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("CudaKernels used after close()");
+    }
+
+    private static void checkDriver(String call, int status) {
+        if (status == CUresult.CUDA_SUCCESS) return;
+        String hint = switch (status) {
+            case CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU, CUresult.CUDA_ERROR_INVALID_IMAGE,
+                    CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION, CUresult.CUDA_ERROR_INVALID_PTX,
+                    CUresult.CUDA_ERROR_JIT_COMPILER_NOT_FOUND, CUresult.CUDA_ERROR_JIT_COMPILATION_DISABLED -> HINT_ARCH;
+            case CUresult.CUDA_ERROR_INVALID_CONTEXT, CUresult.CUDA_ERROR_NOT_INITIALIZED -> HINT_NO_CONTEXT;
+            case CUresult.CUDA_ERROR_NO_DEVICE -> "no CUDA device is visible to this process";
+            case CUresult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH -> "the NVIDIA kernel module and libcuda differ in version; "
+                    + "reinstall the driver or reboot";
+            default -> "";
+        };
+        throw CudaException.of(call, CUresult.stringFor(status), hint);
+    }
+
+    private static void checkRuntime(String call, int status) {
+        if (status == cudaError.cudaSuccess) return;
+        String hint = status == cudaError.cudaErrorMemoryAllocation ? "out of GPU memory" : "";
+        throw CudaException.of(call, cudaError.stringFor(status), hint);
+    }
+
+    private static void requireDevice(Pointer p, String name) {
+        Objects.requireNonNull(p, () -> name + " must be a device pointer, got null");
+    }
+
+    private static void checkShape(int n, int c, int hw) {
+        if (n < 1 || c < 1 || hw < 1) {
+            throw new IllegalArgumentException("n, c and hw must be positive, got " + n + ", " + c + ", " + hw);
+        }
+        if (c > Plans.MAX_GRID_YZ) throw new IllegalArgumentException("at most " + Plans.MAX_GRID_YZ + " channels, got " + c);
+    }
+
+    private static long checkImages(int n, int h, int w) {
+        if (n < 1 || h < 1 || w < 1) {
+            throw new IllegalArgumentException("image count and size must be positive, got " + n + " x " + w + "x" + h);
+        }
+        return (long) h * w;
+    }
+
+    private static Pointer dev(Pointer p) {
+        return Pointer.to(p);
+    }
+
+    private static Pointer i32(int v) {
+        return Pointer.to(new int[] {v});
+    }
+
+    private static Pointer i64(long v) {
+        return Pointer.to(new long[] {v});
+    }
+
+    private static Pointer f32(float v) {
+        return Pointer.to(new float[] {v});
     }
 }

@@ -1,6 +1,23 @@
 package dev.gpusr.image;
 
+import dev.gpusr.util.AtomicFiles;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Writes PNG, JPEG (quality 1-100), BMP and TIFF. Values are clamped to [0, 1] and rounded to the image's bit depth
@@ -10,7 +27,92 @@ import java.nio.file.Path;
 public final class ImageWriter {
     private ImageWriter() {}
 
+    /** TIFF's most widely readable lossless compression. */
+    private static final String TIFF_COMPRESSION = "LZW";
+
     public static void write(Image image, Path file, ImageFormat format, int jpegQuality) throws ImageException {
-        throw new UnsupportedOperationException("not yet");
+        if (format == ImageFormat.JPG && (jpegQuality < 1 || jpegQuality > 100)) {
+            throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + jpegQuality);
+        }
+        if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
+        boolean losslessDeepFormat = format == ImageFormat.PNG || format == ImageFormat.TIFF;
+        BufferedImage buffered = toBufferedImage(image, losslessDeepFormat && image.bitDepth() == 16,
+                losslessDeepFormat);
+
+        String imageIoName = switch (format) {
+            case PNG -> "png";
+            case JPG -> "jpeg";
+            case BMP -> "bmp";
+            case TIFF -> "tiff";
+        };
+        Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName(imageIoName);
+        if (!writers.hasNext()) throw new ImageException("this Java runtime has no " + imageIoName + " encoder");
+        javax.imageio.ImageWriter writer = writers.next();
+        try {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (format == ImageFormat.JPG) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(jpegQuality / 100f);
+            } else if (format == ImageFormat.TIFF) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionType(TIFF_COMPRESSION);
+            }
+            AtomicFiles.write(file, out -> {
+                // A memory cache, not ImageIO's default temporary file, so nothing is written outside the target folder.
+                ImageOutputStream stream = new MemoryCacheImageOutputStream(out);
+                writer.setOutput(stream);
+                writer.write(null, new IIOImage(buffered, null, null), param);
+                stream.close(); // flushes into out; does not close out
+            });
+        } catch (NoSuchFileException e) {
+            throw new ImageException("cannot write: folder " + parentOf(file) + " does not exist", e);
+        } catch (AccessDeniedException e) {
+            throw new ImageException("cannot write: permission denied in folder " + parentOf(file), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ImageException("cannot write " + format.name() + ": " + ImageReader.reason(e), e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /**
+     * The image as 8- or 16-bit gray or sRGB samples (values clamped to [0, 1], rounded half up, NaN as 0), with its
+     * alpha when keepAlpha.
+     */
+    public static BufferedImage toBufferedImage(Image image, boolean sixteenBit, boolean keepAlpha) {
+        boolean alpha = keepAlpha && image.alpha() != null;
+        ColorSpace space = ColorSpace.getInstance(image.isGray() ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
+        ComponentColorModel cm = new ComponentColorModel(space, alpha, false,
+                alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE,
+                sixteenBit ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE);
+        int w = image.width(), h = image.height();
+        WritableRaster raster = cm.createCompatibleWritableRaster(w, h);
+        int max = sixteenBit ? 65535 : 255;
+        float[][] planes = image.planes();
+        for (int c = 0; c < planes.length; c++) fillBand(raster, c, planes[c], max);
+        if (alpha) fillBand(raster, planes.length, image.alpha(), max);
+        return new BufferedImage(cm, raster, false, null);
+    }
+
+    private static void fillBand(WritableRaster raster, int band, float[] plane, int max) {
+        int w = raster.getWidth(), h = raster.getHeight();
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            for (int x = 0; x < w; x++) row[x] = quantize(plane[base + x], max);
+            raster.setSamples(0, y, w, 1, band, row);
+        }
+    }
+
+    /** Clamp to [0, 1], then round half up to an integer level (as MATLAB's im2uint8 / im2uint16). */
+    static int quantize(float v, int max) {
+        if (!(v > 0f)) return 0; // also NaN
+        if (v >= 1f) return max;
+        return (int) Math.floor(v * (double) max + 0.5);
+    }
+
+    private static String parentOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? "/" : parent.toString();
     }
 }

@@ -3,13 +3,14 @@ package dev.gpusr.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gpusr.testing.Golden;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Files written by Python's official safetensors library load with the right config and values. */
 class SafetensorsGoldenTest {
-    static Path golden(String name) throws Exception {
-        return Path.of(SafetensorsGoldenTest.class.getResource("/golden/" + name).toURI());
+    static Path golden(String name) {
+        return Golden.path(name);
     }
 
     @Test

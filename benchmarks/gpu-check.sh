@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One GPU verification run on a CUDA machine with no JDK and no Maven, from the self-contained folder made by
+# `mvn package` (java/target/dist/gpu-sr): the GPU test suite, the demo on the GPU, and the benchmarks beside
+# PyTorch. Everything goes to OUTDIR (logs, JSON, demo images) and is packed into OUTDIR/all.tgz; a short summary
+# is printed last. Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench]
+set -uo pipefail
+out=${1:?usage: gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench]}
+shift
+quick=--quick skip_tests=0 skip_bench=0
+for a in "$@"; do
+  case $a in
+    --full) quick="" ;;
+    --skip-tests) skip_tests=1 ;;
+    --skip-bench) skip_bench=1 ;;
+    *) echo "gpu-check.sh: unknown argument $a" >&2; exit 2 ;;
+  esac
+done
+root=$(cd "$(dirname "$0")/.." && pwd)
+dist="$root/java/target/dist/gpu-sr"
+[ -x "$dist/bin/gpu-sr" ] || { echo "gpu-check.sh: $dist is missing: run mvn package first" >&2; exit 2; }
+mkdir -p "$out/logs"
+log="$out/logs"
+t0=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+
+stamp "GPU and versions"
+{ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader; "$dist/bin/gpu-sr" --version; "$dist/bin/gpu-sr" devices; } > "$log/devices.txt" 2>&1
+
+tests_rc=skipped
+if [ $skip_tests = 0 ]; then
+  stamp "GPU test suite"
+  timeout "${TESTS_TIMEOUT:-300}" "$dist/bin/gpu-sr-gpu-tests" --include-tag gpu --details=tree --disable-ansi-colors \
+    > "$log/gpu-tests.log" 2>&1
+  tests_rc=$?
+fi
+
+stamp "demo on GPU 0"
+timeout 120 "$dist/bin/gpu-sr" demo --device 0 -o "$out/demo" > "$log/demo.log" 2>&1
+demo_rc=$?
+
+bench_rc=skipped
+if [ $skip_bench = 0 ]; then
+  stamp "benchmarks beside PyTorch ($quick)"
+  timeout "${BENCH_TIMEOUT:-330}" "$root/benchmarks/peer/side_by_side.sh" "$dist/bin/gpu-sr" $quick --out "$out/bench" \
+    > "$log/bench.log" 2>&1
+  bench_rc=$?
+fi
+stamp "done"
+
+{
+  echo "==== devices"; cat "$log/devices.txt"
+  echo "==== GPU tests (rc $tests_rc)"
+  if [ -f "$log/gpu-tests.log" ]; then
+    grep -E '^\[ +[0-9]+ tests (found|successful|skipped|failed|aborted)' "$log/gpu-tests.log"
+    grep -E '\[gpu-sr\]' "$log/gpu-tests.log" | head -40
+    awk '/^Failures \(/{p=1} p' "$log/gpu-tests.log" | grep -vE '^\s+(org\.junit|java\.base|jdk\.internal)' | head -80
+  fi
+  echo "==== demo (rc $demo_rc)"; tail -8 "$log/demo.log"
+  echo "==== bench (rc $bench_rc)"
+  [ -f "$out/bench/compare.txt" ] && cat "$out/bench/compare.txt" || tail -40 "$log/bench.log"
+} > "$out/summary.txt" 2>&1
+tar -C "$out" -czf "$out/../gpu-check-all.tgz" . 2>/dev/null && mv "$out/../gpu-check-all.tgz" "$out/all.tgz"
+cat "$out/summary.txt"

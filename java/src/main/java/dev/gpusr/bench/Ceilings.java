@@ -1,0 +1,22 @@
+package dev.gpusr.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The card's limits the rows are judged against, found in the same run: device-to-device copy bandwidth (measured;
+ * bytes read plus bytes written per second) and the fp32 FMA peak (computed from SMs, clock and lanes per SM).
+ * NaN where a ceiling could not be found.
+ */
+public record Ceilings(double copyGigabytesPerSecond, double fp32FmaTeraflops, String copyMethod, String fmaMethod) {
+    public static final Ceilings UNKNOWN = new Ceilings(Double.NaN, Double.NaN, "not measured", "not computed");
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("copy_gb_per_s", copyGigabytesPerSecond);
+        m.put("copy_method", copyMethod);
+        m.put("fp32_fma_tflop_per_s", fp32FmaTeraflops);
+        m.put("fp32_fma_method", fmaMethod);
+        return m;
+    }
+}

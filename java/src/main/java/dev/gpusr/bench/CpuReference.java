@@ -1,0 +1,178 @@
+package dev.gpusr.bench;
+
+/**
+ * Plain double-precision loops that define what each benchmarked GPU operation must compute, for the one-time
+ * check before timing. Deliberately simple (no tiling, no threads): they run on small shapes only. Convolutions are
+ * cross-correlations with zero 'same' padding, NCHW, weights [out, in, f, f] (PyTorch's nn.Conv2d), as in
+ * {@link dev.gpusr.model.SrcnnConfig}.
+ */
+public final class CpuReference {
+    private CpuReference() {}
+
+    /** y = conv(x, w) + bias (bias may be null). */
+    public static double[] convForward(float[] x, int n, int cin, int h, int w, float[] weight, float[] bias, int cout,
+            int f) {
+        int p = f / 2;
+        double[] y = new double[n * cout * h * w];
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < cout; co++) {
+                for (int yy = 0; yy < h; yy++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        double s = bias == null ? 0 : bias[co];
+                        for (int ci = 0; ci < cin; ci++) {
+                            for (int ky = 0; ky < f; ky++) {
+                                int sy = yy + ky - p;
+                                if (sy < 0 || sy >= h) continue;
+                                for (int kx = 0; kx < f; kx++) {
+                                    int sx = xx + kx - p;
+                                    if (sx < 0 || sx >= w) continue;
+                                    s += (double) weight[((co * cin + ci) * f + ky) * f + kx]
+                                            * x[((b * cin + ci) * h + sy) * w + sx];
+                                }
+                            }
+                        }
+                        y[((b * cout + co) * h + yy) * w + xx] = s;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** dx = gradient of sum(dy * conv(x, w)) with respect to x. */
+    public static double[] convBackwardData(float[] dy, int n, int cin, int h, int w, float[] weight, int cout, int f) {
+        int p = f / 2;
+        double[] dx = new double[n * cin * h * w];
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < cout; co++) {
+                for (int yy = 0; yy < h; yy++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        double g = dy[((b * cout + co) * h + yy) * w + xx];
+                        for (int ci = 0; ci < cin; ci++) {
+                            for (int ky = 0; ky < f; ky++) {
+                                int sy = yy + ky - p;
+                                if (sy < 0 || sy >= h) continue;
+                                for (int kx = 0; kx < f; kx++) {
+                                    int sx = xx + kx - p;
+                                    if (sx < 0 || sx >= w) continue;
+                                    dx[((b * cin + ci) * h + sy) * w + sx] +=
+                                            g * weight[((co * cin + ci) * f + ky) * f + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    /** dw = gradient of sum(dy * conv(x, w)) with respect to w. */
+    public static double[] convBackwardFilter(float[] x, float[] dy, int n, int cin, int h, int w, int cout, int f) {
+        int p = f / 2;
+        double[] dw = new double[cout * cin * f * f];
+        for (int b = 0; b < n; b++) {
+            for (int co = 0; co < cout; co++) {
+                for (int yy = 0; yy < h; yy++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        double g = dy[((b * cout + co) * h + yy) * w + xx];
+                        for (int ci = 0; ci < cin; ci++) {
+                            for (int ky = 0; ky < f; ky++) {
+                                int sy = yy + ky - p;
+                                if (sy < 0 || sy >= h) continue;
+                                for (int kx = 0; kx < f; kx++) {
+                                    int sx = xx + kx - p;
+                                    if (sx < 0 || sx >= w) continue;
+                                    dw[((co * cin + ci) * f + ky) * f + kx] += g * x[((b * cin + ci) * h + sy) * w + sx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dw;
+    }
+
+    /** x[n, c, :] + bias[c], then max(0, .) when relu. */
+    public static double[] biasActivation(float[] x, float[] bias, int n, int c, int hw, boolean relu) {
+        double[] y = new double[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < hw; i++) {
+                    int k = (b * c + ch) * hw + i;
+                    double v = (double) x[k] + bias[ch];
+                    y[k] = relu ? Math.max(0, v) : v;
+                }
+            }
+        }
+        return y;
+    }
+
+    /** The masked gradient (dy where y > 0 when relu) followed by the per-channel bias gradient. */
+    public record BiasActivationGrad(double[] dx, double[] dbias) {}
+
+    public static BiasActivationGrad biasActivationBackward(float[] dy, float[] y, int n, int c, int hw, boolean relu) {
+        double[] dx = new double[dy.length];
+        double[] db = new double[c];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < hw; i++) {
+                    int k = (b * c + ch) * hw + i;
+                    double g = relu && y[k] <= 0 ? 0 : dy[k];
+                    dx[k] = g;
+                    db[ch] += g;
+                }
+            }
+        }
+        return new BiasActivationGrad(dx, db);
+    }
+
+    /** Mean squared error and its gradient 2 (out - target) / count. */
+    public record MseResult(double loss, double[] grad) {}
+
+    public static MseResult mse(float[] out, float[] target) {
+        double sum = 0;
+        double[] g = new double[out.length];
+        for (int i = 0; i < out.length; i++) {
+            double d = (double) out[i] - target[i];
+            sum += d * d;
+            g[i] = 2 * d / out.length;
+        }
+        return new MseResult(sum / out.length, g);
+    }
+
+    /** The 8-bit quantisation used for PSNR: round(clamp(v, 0, 1) * 255). */
+    public static double quantize8(double v) {
+        return Math.rint(Math.max(0, Math.min(1, v)) * 255);
+    }
+
+    /** Sum over the planes' inner region (shave dropped at each border) of (q(a) - q(b))^2. */
+    public static double sumSquaredError(float[] a, float[] b, int planes, int h, int w, int shave) {
+        double s = 0;
+        for (int p = 0; p < planes; p++) {
+            for (int y = shave; y < h - shave; y++) {
+                for (int x = shave; x < w - shave; x++) {
+                    int k = (p * h + y) * w + x;
+                    double d = quantize8(a[k]) - quantize8(b[k]);
+                    s += d * d;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** One SGD-with-momentum update in PyTorch's form: m = momentum m + g; p -= lr[layer] m. Returns {p, m}. */
+    public static double[][] sgdMomentum(float[] params, float[] grads, float[] m, int[] layerEnds, float[] lr,
+            float momentum) {
+        double[] p = new double[params.length];
+        double[] mm = new double[params.length];
+        int layer = 0;
+        for (int i = 0; i < params.length; i++) {
+            while (i >= layerEnds[layer]) layer++;
+            mm[i] = (double) momentum * m[i] + grads[i];
+            p[i] = params[i] - (double) lr[layer] * mm[i];
+        }
+        return new double[][] {p, mm};
+    }
+}

@@ -1,0 +1,13 @@
+package dev.gpusr.bench;
+
+/** A GPU benchmark ready to run: its row (labels, work, ceiling, peer key) and how to build the op. */
+public record GpuCase(String id, BenchRow row, Factory factory) {
+    public GpuCase {
+        row.id(id);
+    }
+
+    @FunctionalInterface
+    public interface Factory {
+        GpuOp create(GpuContext ctx);
+    }
+}

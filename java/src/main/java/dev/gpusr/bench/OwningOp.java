@@ -1,0 +1,38 @@
+package dev.gpusr.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Base of the GPU ops: remembers what it allocated and frees it in reverse order on close. */
+abstract class OwningOp implements GpuOp {
+    protected final GpuContext ctx;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    OwningOp(GpuContext ctx) {
+        this.ctx = ctx;
+    }
+
+    protected final <T extends AutoCloseable> T own(T t) {
+        owned.add(t);
+        return t;
+    }
+
+    /** Rotating copies of one input, enough to keep the op's whole working set well out of L2. */
+    protected final DeviceBuffer[] rotatingFloats(long count, int sets, long seed, float lo, float hi, String what) {
+        DeviceBuffer[] b = new DeviceBuffer[sets];
+        for (int i = 0; i < sets; i++) b[i] = own(DeviceBuffer.floats(count, what)).fillUniform(seed + i, lo, hi);
+        return b;
+    }
+
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                // keep freeing; the benchmark's own error is the one worth reporting
+            }
+        }
+        owned.clear();
+    }
+}

@@ -1,0 +1,552 @@
+package dev.gpusr.cli;
+
+import dev.gpusr.cpu.CpuSrcnn;
+import dev.gpusr.engine.Engines;
+import dev.gpusr.engine.SrcnnEngine;
+import dev.gpusr.model.SrcnnConfig;
+import dev.gpusr.model.SrcnnConfig.ColorSpace;
+import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.train.Checkpoint;
+import dev.gpusr.train.ImageFolder;
+import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.train.OptimizerState;
+import dev.gpusr.train.PatchDataset;
+import dev.gpusr.train.Trainer;
+import dev.gpusr.train.TrainingState;
+import dev.gpusr.train.ValidationSet;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gpu-sr train}: trains an SRCNN on the sub-images of a folder of high-resolution pictures, as the paper does,
+ * with checkpoints that continue exactly. Exit codes: 0 done (or stopped by Ctrl-C after writing a checkpoint), 1
+ * failure, 2 usage error, 3 engine unavailable.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains an SRCNN on 33x33 sub-images of the high-resolution images in a folder (the paper's "
+                + "recipe: bicubic-degraded input, MSE on Y, SGD with momentum 0.9 at 1e-4/1e-4/1e-5).",
+            "Checkpoints hold weights, optimizer state and the shuffling generator: --resume continues exactly "
+                + "(bit for bit on the CPU; on a GPU with --deterministic). Ctrl-C writes a "
+                + "checkpoint and stops."})
+public final class TrainCommand implements Callable<Integer> {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_ENGINE_UNAVAILABLE = 3;
+
+    private static final int DEFAULT_BATCH = 128;
+    private static final double DEFAULT_INIT_STD = 0.001;
+    private static final long DEFAULT_SEED = 1;
+    private static final float DEFAULT_MOMENTUM = 0.9f;
+    /** How long Ctrl-C waits for the current step and the checkpoint before the JVM goes down anyway. */
+    private static final long STOP_WAIT_MILLIS = 120_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scale", required = true, paramLabel = "K", description = "Upscaling factor (2, 3, 4, ...).")
+    int scale;
+
+    @Option(names = "--train", required = true, paramLabel = "DIR",
+            description = "Folder of high-resolution training images (sub-folders included).")
+    Path trainDir;
+
+    @Option(names = "--val", paramLabel = "DIR", description = "Folder of validation images (e.g. Set5), scored by "
+            + "PSNR/SSIM on Y with the SRCNN protocol.")
+    Path valDir;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Train until this many updates in all.")
+    Long steps;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Train until this many passes over the sub-images in all.")
+    Long epochs;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Sub-images per update (default " + DEFAULT_BATCH + ").")
+    Integer batch;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "Optimizer (default sgd).")
+    String optimizerName;
+
+    @Option(names = "--lr", paramLabel = "LIST", description = "Learning rate: one for all layers or three "
+            + "comma-separated (default 1e-4,1e-4,1e-5).")
+    String lr;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0.9).")
+    Float momentum;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation and shuffling (default "
+            + DEFAULT_SEED + ").")
+    Long seed;
+
+    @Option(names = "--resume", paramLabel = "CKPT", description = "Continue from a checkpoint.")
+    Path resume;
+
+    @Option(names = "--init", paramLabel = "MODEL", description = "Start from existing weights (e.g. fine-tune x2 "
+            + "from x3) with a fresh optimizer.")
+    Path init;
+
+    @Mixin
+    EngineOptions engineOptions = new EngineOptions();
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU engine threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--color", paramLabel = "y|rgb", description = "Train on Y (default) or on RGB.")
+    String color;
+
+    @Option(names = "--n1", description = "Feature maps of layer 1 (default 64).")
+    Integer n1;
+
+    @Option(names = "--n2", description = "Feature maps of layer 2 (default 32).")
+    Integer n2;
+
+    @Option(names = "--f1", description = "Filter size of layer 1 (default 9).")
+    Integer f1;
+
+    @Option(names = "--f2", description = "Filter size of layer 2 (default 1).")
+    Integer f2;
+
+    @Option(names = "--f3", description = "Filter size of layer 3 (default 5).")
+    Integer f3;
+
+    @Option(names = "--patch", paramLabel = "P", description = "Sub-image size (default " + PatchDataset.DEFAULT_PATCH
+            + ").")
+    Integer patch;
+
+    @Option(names = "--stride", paramLabel = "S", description = "Sub-image stride (default "
+            + PatchDataset.DEFAULT_STRIDE + ").")
+    Integer stride;
+
+    @Option(names = "--augment", description = "Also train on the images shrunk by 0.9..0.6, and flip/rotate each "
+            + "sub-image at random per epoch.")
+    Boolean augment;
+
+    @Option(names = "--init-std", paramLabel = "STD", description = "Std of the Gaussian initial weights (default "
+            + DEFAULT_INIT_STD + ").")
+    Double initStd;
+
+    @Option(names = "--val-every", paramLabel = "N", description = "Validate every N steps (default: every epoch; "
+            + "always at the end).")
+    Long valEvery;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint every N steps (default: as "
+            + "--val-every; always at the end).")
+    Long checkpointEvery;
+
+    @Option(names = "--log-every", paramLabel = "N", defaultValue = "10",
+            description = "Read the loss every N steps (default 10; reading makes a GPU wait).")
+    int logEvery;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default "
+            + "<output>.ckpt.safetensors).")
+    Path checkpoint;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.safetensors",
+            description = "The trained model (written when training ends).")
+    Path output;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminal;
+
+    public TrainCommand() {
+        this(System.out, System.err, System.console() != null);
+    }
+
+    /** For tests and embedding: where messages go, and whether the progress line may redraw itself with '\r'. */
+    public TrainCommand(PrintStream out, PrintStream err, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    /** A failure to report in one line (exit 1). */
+    private static final class Failure extends Exception {
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            return train();
+        } catch (Failure | IOException | Trainer.DivergedException | IllegalArgumentException e) {
+            err.println("gpu-sr train: " + e.getMessage());
+            return EXIT_FAILURE;
+        } catch (Engines.EngineUnavailableException e) {
+            err.println("gpu-sr train: " + e.getMessage());
+            return EXIT_ENGINE_UNAVAILABLE;
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private int train() throws Failure, IOException {
+        checkUsage();
+        Path checkpointFile = checkpoint != null ? checkpoint : defaultCheckpoint(output);
+        if (checkpointFile.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+            throw usage("--checkpoint and -o name the same file");
+        }
+        checkWritable(output, "-o");
+        checkWritable(checkpointFile, "--checkpoint");
+
+        Checkpoint resumed = resume != null ? readCheckpoint(resume) : null;
+        Map<String, String> previous = resumed != null ? resumed.options() : Map.of();
+        SrcnnWeights weights = startingWeights(resumed);
+        SrcnnConfig config = weights.config();
+        OptimizerConfig optimizer = optimizerConfig(resumed);
+
+        int batchSize = pick(batch, previous, "batch", DEFAULT_BATCH, "--batch");
+        int patchSize = pick(patch, previous, "patch", PatchDataset.DEFAULT_PATCH, "--patch");
+        int strideSize = pick(stride, previous, "stride", PatchDataset.DEFAULT_STRIDE, "--stride");
+        boolean augmented = augment != null ? augment : Boolean.parseBoolean(previous.getOrDefault("augment", "false"));
+        if (resumed != null && augment != null && previous.containsKey("augment")
+                && augment != Boolean.parseBoolean(previous.get("augment"))) {
+            err.println("gpu-sr train: note: --augment differs from the checkpoint's run; it will not repeat exactly");
+        }
+        long seedValue = seed != null ? seed : DEFAULT_SEED;
+        if (resumed != null && seed != null) {
+            err.println("gpu-sr train: note: --seed is ignored on resume; the checkpoint holds the generator's state");
+        }
+
+        ImageFolder.list(trainDir, "training"); // the slow loading comes after the engine; fail early on a bad path
+        if (valDir != null) ImageFolder.list(valDir, "validation");
+        try (SrcnnEngine engine = openEngine(weights)) {
+            PatchDataset data = loadData(config, patchSize, strideSize, augmented);
+            if (resumed != null && previous.containsKey("patches")
+                    && !previous.get("patches").equals(Integer.toString(data.size()))) {
+                err.println("gpu-sr train: note: the training set now has " + data.size() + " sub-images, the "
+                        + "checkpoint's run had " + previous.get("patches") + "; the order will not repeat exactly");
+            }
+            ValidationSet validation = valDir != null
+                    ? ValidationSet.fromFolder(valDir, config.scale(), config.color(), err) : null;
+            if (batchSize > data.size()) {
+                throw new Failure("the training set has " + data.size() + " sub-images, fewer than one batch of "
+                        + batchSize + ": lower --batch or add images");
+            }
+            int perEpoch = data.size() / batchSize;
+            long target = targetSteps(perEpoch, previous);
+            long validateEvery = valEvery != null ? valEvery : perEpoch;
+            long checkpointInterval = checkpointEvery != null ? checkpointEvery : validateEvery;
+
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("train", trainDir.toString());
+            if (valDir != null) options.put("val", valDir.toString());
+            options.put("batch", Integer.toString(batchSize));
+            options.put("patch", Integer.toString(patchSize));
+            options.put("stride", Integer.toString(strideSize));
+            options.put("augment", Boolean.toString(augmented));
+            options.put("patches", Integer.toString(data.size()));
+            options.put("seed", resumed != null ? previous.getOrDefault("seed", "?") : Long.toString(seedValue));
+            options.put("target_steps", Long.toString(target));
+            if (init != null) options.put("init", init.toString());
+            else if (resumed == null) options.put("init_std", Double.toString(initStd != null ? initStd : DEFAULT_INIT_STD));
+            else if (previous.containsKey("init")) options.put("init", previous.get("init"));
+            else if (previous.containsKey("init_std")) options.put("init_std", previous.get("init_std"));
+
+            out.println("gpu-sr train: " + config + ", " + config.paramCount() + " parameters");
+            out.println("  optimizer " + optimizer + ", batch " + batchSize + ", seed " + options.get("seed"));
+            out.println("  data " + data + ", " + mib(data.bytes()) + " MiB"
+                    + (data.tooSmallCount() > 0 ? "; " + data.tooSmallCount() + " pictures smaller than one sub-image "
+                    + "skipped" : ""));
+            if (validation != null) {
+                ValidationSet.Scores bicubic = validation.bicubicScores();
+                out.println(String.format(Locale.ROOT, "  validation %d picture%s from %s, bicubic PSNR %.3f dB SSIM %.4f",
+                        validation.size(), validation.size() == 1 ? "" : "s", valDir, bicubic.bicubicPsnr(),
+                        bicubic.bicubicSsim()));
+            }
+            out.println("  engine " + engine.name());
+            TrainingState start = resumed != null ? resumed.progress() : TrainingState.fresh(seedValue);
+            out.println(String.format(Locale.ROOT, "  steps %d to %d (%d per epoch, %.2f epochs in all); model -> %s, "
+                    + "checkpoint -> %s", start.step(), target, perEpoch, (double) target / perEpoch, output,
+                    checkpointFile));
+            out.flush();
+
+            Trainer.Settings settings = new Trainer.Settings(batchSize, target, logEvery, validateEvery,
+                    checkpointInterval, checkpointFile, output, options, terminal, 5.0);
+            Trainer trainer = new Trainer(engine, data, validation, optimizer, settings, out, err);
+            Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null);
+            report(result, checkpointFile);
+            return EXIT_OK;
+        }
+    }
+
+    private void checkUsage() {
+        if (scale < 1 || scale > 8) throw usage("--scale must be 1..8, got " + scale);
+        if (steps != null && epochs != null) throw usage("give --steps or --epochs, not both");
+        if (steps == null && epochs == null && resume == null) throw usage("give --steps N or --epochs N");
+        if (steps != null && steps < 1) throw usage("--steps must be >= 1, got " + steps);
+        if (epochs != null && epochs < 1) throw usage("--epochs must be >= 1, got " + epochs);
+        if (resume != null && init != null) throw usage("--resume and --init exclude each other");
+        if (batch != null && batch < 1) throw usage("--batch must be >= 1, got " + batch);
+        if (patch != null && patch < 1) throw usage("--patch must be >= 1, got " + patch);
+        if (stride != null && stride < 1) throw usage("--stride must be >= 1, got " + stride);
+        if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
+        if (logEvery < 1) throw usage("--log-every must be >= 1, got " + logEvery);
+        if (valEvery != null && valEvery < 0) throw usage("--val-every must be >= 0, got " + valEvery);
+        if (checkpointEvery != null && checkpointEvery < 0) {
+            throw usage("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
+        if (initStd != null && !(initStd > 0 && Double.isFinite(initStd))) {
+            throw usage("--init-std must be a positive number, got " + initStd);
+        }
+        if (momentum != null && !(momentum >= 0 && momentum < 1)) throw usage("--momentum must be in [0, 1), got " + momentum);
+        if (optimizerName != null && !optimizerName.equalsIgnoreCase("sgd") && !optimizerName.equalsIgnoreCase("adam")) {
+            throw usage("--optimizer takes sgd or adam, got '" + optimizerName + "'");
+        }
+        if (color != null && !color.equalsIgnoreCase("y") && !color.equalsIgnoreCase("rgb")) {
+            throw usage("--color takes y or rgb, got '" + color + "'");
+        }
+        if (lr != null) parseLr(lr);
+        if (Files.isDirectory(output)) throw usage("-o " + output + " is a folder; name the model file");
+    }
+
+    /** "1e-4" or "1e-4,1e-4,1e-5" -> one learning rate per layer. */
+    private float[] parseLr(String text) {
+        String[] parts = text.split(",", -1);
+        if (parts.length != 1 && parts.length != SrcnnConfig.LAYERS) {
+            throw usage("--lr takes one value or " + SrcnnConfig.LAYERS + " comma-separated values, got '" + text + "'");
+        }
+        float[] out = new float[SrcnnConfig.LAYERS];
+        for (int i = 0; i < out.length; i++) {
+            String p = parts[parts.length == 1 ? 0 : i].trim();
+            try {
+                out[i] = Float.parseFloat(p);
+            } catch (NumberFormatException e) {
+                throw usage("--lr: '" + p + "' is not a number");
+            }
+            if (!(out[i] > 0) || !Float.isFinite(out[i])) throw usage("--lr values must be positive, got '" + p + "'");
+        }
+        return out;
+    }
+
+    static Path defaultCheckpoint(Path output) {
+        String name = output.getFileName().toString();
+        String stem = name.toLowerCase(Locale.ROOT).endsWith(".safetensors")
+                ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return output.resolveSibling(stem + ".ckpt.safetensors");
+    }
+
+    /** Fails now, before any training, when a file cannot be written where asked. */
+    private static void checkWritable(Path file, String option) throws Failure {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new Failure(option + " folder " + dir + " does not exist");
+        if (Files.isDirectory(file)) throw new Failure(option + " " + file + " is a folder");
+        try {
+            Path probe = Files.createTempFile(dir, ".gpu-sr-write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new Failure("cannot write to " + option + " folder " + dir + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")");
+        }
+        if (Files.exists(file) && !Files.isWritable(file)) throw new Failure(option + " " + file + " is not writable");
+    }
+
+    private static Checkpoint readCheckpoint(Path file) throws Failure {
+        if (!Files.isRegularFile(file)) throw new Failure("--resume " + file + " does not exist");
+        try {
+            return Checkpoint.read(file);
+        } catch (IOException e) {
+            throw new Failure("cannot resume from " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The model the run starts from: the checkpoint's, --init's (rescaled to --scale) or a fresh Gaussian one. */
+    private SrcnnWeights startingWeights(Checkpoint resumed) throws Failure {
+        if (resumed != null) {
+            SrcnnConfig c = resumed.weights().config();
+            checkArchitecture(c, "the checkpoint " + resume);
+            if (c.scale() != scale) throw new Failure("the checkpoint " + resume + " trains x" + c.scale() + ", not x" + scale);
+            return resumed.weights();
+        }
+        if (init != null) {
+            SrcnnWeights loaded;
+            try {
+                loaded = SrcnnWeights.load(init, 0);
+            } catch (IOException e) {
+                throw new Failure("cannot read --init " + init + ": " + e.getMessage());
+            }
+            SrcnnConfig c = loaded.config();
+            checkArchitecture(c, "the --init model " + init);
+            SrcnnConfig rescaled = new SrcnnConfig(c.channels(), c.n1(), c.n2(), c.f1(), c.f2(), c.f3(), scale, c.color());
+            return new SrcnnWeights(rescaled, loaded.params().clone());
+        }
+        ColorSpace cs = color == null ? ColorSpace.Y : ColorSpace.parse(color);
+        SrcnnConfig c;
+        try {
+            c = new SrcnnConfig(cs == ColorSpace.Y ? 1 : 3, or(n1, 64), or(n2, 32), or(f1, 9), or(f2, 1), or(f3, 5), scale, cs);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        return SrcnnWeights.gaussian(c, initStd != null ? initStd : DEFAULT_INIT_STD, seed != null ? seed : DEFAULT_SEED);
+    }
+
+    /** Architecture options given together with a model to start from must describe that model. */
+    private void checkArchitecture(SrcnnConfig c, String what) throws Failure {
+        StringBuilder diff = new StringBuilder();
+        differs(diff, "--n1", n1, c.n1());
+        differs(diff, "--n2", n2, c.n2());
+        differs(diff, "--f1", f1, c.f1());
+        differs(diff, "--f2", f2, c.f2());
+        differs(diff, "--f3", f3, c.f3());
+        if (color != null && ColorSpace.parse(color) != c.color()) diff.append(" --color ").append(color);
+        if (diff.length() > 0) {
+            throw new Failure(what + " is " + c.filterName() + " n1=" + c.n1() + " n2=" + c.n2() + " " + c.color().id
+                    + ", another architecture than" + diff);
+        }
+    }
+
+    private static void differs(StringBuilder diff, String option, Integer given, int actual) {
+        if (given != null && given != actual) diff.append(' ').append(option).append(' ').append(given);
+    }
+
+    private OptimizerConfig optimizerConfig(Checkpoint resumed) throws Failure {
+        if (resumed != null) {
+            OptimizerConfig c = resumed.optimizer();
+            if (optimizerName != null && !optimizerName.equalsIgnoreCase(c.kind().name())) {
+                throw new Failure("the checkpoint " + resume + " trains with " + c.kind().name().toLowerCase()
+                        + "; its state does not fit --optimizer " + optimizerName);
+            }
+            if (lr != null) {
+                c = c.withLr(parseLr(lr));
+                err.println("gpu-sr train: note: learning rates changed to " + lr + " on resume");
+            }
+            if (momentum != null && momentum != c.momentum()) {
+                c = new OptimizerConfig(c.kind(), c.lr(), momentum, c.beta1(), c.beta2(), c.eps());
+                err.println("gpu-sr train: note: momentum changed to " + momentum + " on resume");
+            }
+            return c;
+        }
+        boolean adam = optimizerName != null && optimizerName.equalsIgnoreCase("adam");
+        if (adam && momentum != null) throw usage("--momentum applies to sgd; Adam uses its betas");
+        float[] rates = lr != null ? parseLr(lr) : OptimizerConfig.paperSgd().lr();
+        if (adam) return OptimizerConfig.adam(rates);
+        OptimizerConfig paper = OptimizerConfig.paperSgd();
+        return new OptimizerConfig(OptimizerConfig.Kind.SGD, rates, momentum != null ? momentum : DEFAULT_MOMENTUM,
+                paper.beta1(), paper.beta2(), paper.eps());
+    }
+
+    /** An option's value: given, else the resumed run's, else the default; a change on resume is noted. */
+    private int pick(Integer given, Map<String, String> previous, String key, int fallback, String option) {
+        String before = previous.get(key);
+        if (given != null) {
+            if (before != null && !before.equals(given.toString())) {
+                err.println("gpu-sr train: note: " + option + " " + given + " differs from the checkpoint's " + before
+                        + "; the run will not repeat an uninterrupted one exactly");
+            }
+            return given;
+        }
+        if (before != null) {
+            try {
+                return Integer.parseInt(before);
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }
+        return fallback;
+    }
+
+    private long targetSteps(int perEpoch, Map<String, String> previous) throws Failure {
+        if (steps != null) return steps;
+        if (epochs != null) return Math.multiplyExact(epochs, (long) perEpoch);
+        String before = previous.get("target_steps");
+        if (before == null) throw new Failure("the checkpoint does not say how long its run was: give --steps or --epochs");
+        return Long.parseLong(before);
+    }
+
+    private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, boolean augmented)
+            throws IOException, Failure {
+        PatchDataset.Options options = new PatchDataset.Options(config.scale(), config.color(), patchSize, strideSize,
+                augmented);
+        PatchDataset data = PatchDataset.fromFolder(trainDir, options, err);
+        if (data.size() == 0) {
+            throw new Failure("no usable sub-images in " + trainDir + ": all " + data.pictureCount() + " pictures are "
+                    + "smaller than " + patchSize + "x" + patchSize + " after cropping to a multiple of " + config.scale()
+                    + " (lower --patch?)");
+        }
+        return data;
+    }
+
+    private SrcnnEngine openEngine(SrcnnWeights weights) {
+        String d = engineOptions.device.trim().toLowerCase(Locale.ROOT);
+        if (d.equals("cpu")) return new CpuSrcnn(weights, threads != null ? threads : 0);
+        SrcnnEngine engine;
+        try {
+            engine = engineOptions.open(weights);
+        } catch (UsageException | IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (threads != null && engine.id().equals("cpu")) { // auto fell back to the CPU: honour --threads
+            engine.close();
+            return new CpuSrcnn(weights, threads);
+        }
+        return engine;
+    }
+
+    /** Runs the trainer; Ctrl-C (or any JVM shutdown) asks it to stop after the current step and write a checkpoint. */
+    private Trainer.Result runWithStopHook(Trainer trainer, TrainingState start, OptimizerState state) throws IOException {
+        Thread hook = new Thread(() -> {
+            if (!trainer.isRunning()) return;
+            trainer.requestStop();
+            try {
+                trainer.awaitFinish(STOP_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gpu-sr-train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return trainer.run(start, state);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running and waits for this run; nothing to undo
+            }
+        }
+    }
+
+    private void report(Trainer.Result r, Path checkpointFile) {
+        TrainingState s = r.state();
+        String rate = r.trainSeconds() > 0 && r.stepsRun() > 0
+                ? String.format(Locale.ROOT, " (%.2f steps/s)", r.stepsRun() / r.trainSeconds()) : "";
+        StringBuilder b = new StringBuilder();
+        b.append(r.interrupted() ? "gpu-sr train: stopped at step " : "gpu-sr train: done at step ").append(s.step())
+                .append(" after ").append(r.stepsRun()).append(" steps").append(rate);
+        if (!Double.isNaN(r.lastLoss())) b.append(String.format(Locale.ROOT, ", last loss %.4e", r.lastLoss()));
+        if (s.hasBest()) {
+            b.append(String.format(Locale.ROOT, ", best validation PSNR %.3f dB at step %d", s.bestPsnr(), s.bestStep()));
+        }
+        out.println(b);
+        if (!r.interrupted()) out.println("  model " + output + ", checkpoint " + checkpointFile);
+        out.flush();
+    }
+
+    private static int or(Integer v, int fallback) {
+        return v != null ? v : fallback;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0));
+    }
+
+    /** Runs the command on its own (the main CLI registers it as the subcommand {@code train}). */
+    public static int execute(String... args) {
+        return new CommandLine(new TrainCommand()).execute(args);
+    }
+}

@@ -1,0 +1,297 @@
+package dev.gpusr.train;
+
+import dev.gpusr.metrics.Plane;
+import dev.gpusr.metrics.SrProtocol;
+import dev.gpusr.model.SrcnnConfig.ColorSpace;
+import dev.gpusr.model.Tensor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SRCNN training sub-images: for every HR picture (modcropped to a multiple of the scale), the network input is the
+ * bicubic-degraded picture (down by k, up by k, float, unrounded) and the label the HR picture itself; patches of
+ * {@code patchSize} are cut from both at the same place every {@code stride} pixels (the paper: 33 and 14). The label
+ * is the whole HR patch: training uses the same zero 'same' padding as inference.
+ *
+ * <p>Patches overlap (33 / 14 covers each pixel about 5.5 times), so the dataset keeps the degraded and HR pictures
+ * once and a patch is just (picture, offset); a batch is cut when it is assembled.
+ *
+ * <p>Augmentation: each picture is also used shrunk by {@link #AUGMENT_SCALES} (bicubic, before modcrop), and each
+ * patch gets one of the 8 flips/rotations per epoch, drawn with the epoch's seeded order (see {@link #plan}).
+ */
+public final class PatchDataset {
+    public static final int DEFAULT_PATCH = 33;
+    public static final int DEFAULT_STRIDE = 14;
+    /** The down-scaled copies augmentation adds, as FSRCNN's training does. */
+    public static final double[] AUGMENT_SCALES = {0.9, 0.8, 0.7, 0.6};
+    /** The dihedral group of the square: identity, flips, rotations by 90 degrees and transposes. */
+    public static final int TRANSFORMS = 8;
+
+    public record Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment) {
+        public Options {
+            if (scale < 1) throw new IllegalArgumentException("scale must be >= 1, got " + scale);
+            if (patchSize < 1) throw new IllegalArgumentException("patch size must be >= 1, got " + patchSize);
+            if (stride < 1) throw new IllegalArgumentException("stride must be >= 1, got " + stride);
+        }
+
+        public int channels() {
+            return color == ColorSpace.Y ? 1 : 3;
+        }
+    }
+
+    /** One picture as the dataset keeps it: the network input and the label, channel planes one after the other. */
+    private record Source(String name, int width, int height, float[] input, float[] label) {}
+
+    /** The order of one epoch: patch indices and, with augmentation, each position's transform (else null). */
+    public record EpochPlan(int[] order, byte[] transforms) {}
+
+    private final Options options;
+    private final List<Source> sources;
+    private final int[] patchSource;
+    /** y * width + x of each patch's top-left corner in its source. */
+    private final int[] patchOffset;
+    private final int pictureCount;
+    private final int tooSmall;
+
+    private PatchDataset(Options options, List<Source> sources, int[] patchSource, int[] patchOffset, int pictureCount,
+            int tooSmall) {
+        this.options = options;
+        this.sources = sources;
+        this.patchSource = patchSource;
+        this.patchOffset = patchOffset;
+        this.pictureCount = pictureCount;
+        this.tooSmall = tooSmall;
+    }
+
+    /** Reads the images under a folder (non-images and unreadable files skipped with a warning). */
+    public static PatchDataset fromFolder(Path dir, Options options, PrintStream warnings) throws IOException {
+        return build(ImageFolder.read(dir, "training", (name, image) -> Picture.of(name, image, options.color()),
+                warnings), options);
+    }
+
+    /** Builds the dataset from HR pictures whose channel count matches the options. */
+    public static PatchDataset build(List<Picture> pictures, Options options) {
+        int k = options.scale();
+        int p = options.patchSize();
+        List<Source> sources = new ArrayList<>();
+        List<int[]> positions = new ArrayList<>();
+        int tooSmall = 0;
+        int total = 0;
+        for (Picture picture : pictures) {
+            if (picture.channels() != options.channels()) {
+                throw new IllegalArgumentException(picture.name() + " has " + picture.channels() + " planes, a "
+                        + options.color().id + " model needs " + options.channels());
+            }
+            for (Picture version : versions(picture, options)) {
+                int w = TrainingPlanes.modcrop(version.width(), k);
+                int h = TrainingPlanes.modcrop(version.height(), k);
+                if (w < p || h < p) {
+                    if (version == picture) tooSmall++;
+                    continue;
+                }
+                int plane = w * h;
+                float[] input = new float[options.channels() * plane];
+                float[] label = new float[options.channels() * plane];
+                for (int c = 0; c < options.channels(); c++) {
+                    Plane hr = SrProtocol.modcrop(version.planes()[c], version.width(), version.height(), k);
+                    System.arraycopy(hr.data(), 0, label, c * plane, plane);
+                    System.arraycopy(SrProtocol.degrade(hr, k).data(), 0, input, c * plane, plane);
+                }
+                int[] offsets = patchOffsets(w, h, p, options.stride());
+                if (total + (long) offsets.length > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("more than 2^31 patches: raise --stride or use fewer images");
+                }
+                total += offsets.length;
+                positions.add(offsets);
+                sources.add(new Source(version.name(), w, h, input, label));
+            }
+        }
+        int[] patchSource = new int[total];
+        int[] patchOffset = new int[total];
+        int at = 0;
+        for (int s = 0; s < sources.size(); s++) {
+            for (int offset : positions.get(s)) {
+                patchSource[at] = s;
+                patchOffset[at++] = offset;
+            }
+        }
+        return new PatchDataset(options, List.copyOf(sources), patchSource, patchOffset, pictures.size(), tooSmall);
+    }
+
+    /** The picture itself and, with augmentation, its down-scaled copies. */
+    private static List<Picture> versions(Picture picture, Options options) {
+        List<Picture> out = new ArrayList<>();
+        out.add(picture);
+        if (!options.augment()) return out;
+        for (double s : AUGMENT_SCALES) {
+            float[][] planes = new float[picture.channels()][];
+            int w = 0;
+            int h = 0;
+            for (int c = 0; c < planes.length; c++) {
+                TrainingPlanes.Resized r = TrainingPlanes.resize(picture.planes()[c], picture.width(), picture.height(), s);
+                // Y labels stay on the 8-bit grid, as if the shrunk image had been saved and read back.
+                planes[c] = options.color() == ColorSpace.Y ? TrainingPlanes.toLevels(r.data()) : r.data();
+                w = r.width();
+                h = r.height();
+            }
+            out.add(new Picture(picture.name() + "@" + s, w, h, planes));
+        }
+        return out;
+    }
+
+    /** Top-left corners (y * width + x), row by row, of the patches a width x height picture gives. */
+    static int[] patchOffsets(int width, int height, int patch, int stride) {
+        int across = patchesAlong(width, patch, stride);
+        int down = patchesAlong(height, patch, stride);
+        int[] out = new int[across * down];
+        int i = 0;
+        for (int y = 0; y + patch <= height; y += stride) {
+            for (int x = 0; x + patch <= width; x += stride) out[i++] = y * width + x;
+        }
+        return out;
+    }
+
+    /** floor((length - patch) / stride) + 1, or 0 when the patch does not fit. */
+    public static int patchesAlong(int length, int patch, int stride) {
+        return length < patch ? 0 : (length - patch) / stride + 1;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** Number of patches. */
+    public int size() {
+        return patchSource.length;
+    }
+
+    public int channels() {
+        return options.channels();
+    }
+
+    public int patchSize() {
+        return options.patchSize();
+    }
+
+    /** Pictures given (before augmentation). */
+    public int pictureCount() {
+        return pictureCount;
+    }
+
+    /** Pictures smaller than one patch after modcrop, which gave no patches. */
+    public int tooSmallCount() {
+        return tooSmall;
+    }
+
+    /** Pictures kept, augmented copies included. */
+    public int sourceCount() {
+        return sources.size();
+    }
+
+    /** Bytes held by the pictures (input and label). */
+    public long bytes() {
+        long n = 0;
+        for (Source s : sources) n += 4L * (s.input.length + s.label.length);
+        return n;
+    }
+
+    /** The name of the picture (augmented copies get "@scale") patch {@code index} comes from. */
+    public String sourceName(int index) {
+        return sources.get(patchSource[index]).name;
+    }
+
+    /** A new epoch's order from the generator: a shuffle of all patches, then with augmentation one transform each. */
+    public EpochPlan plan(SplitMix64 rng) {
+        int[] order = new int[size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        rng.shuffle(order);
+        byte[] transforms = null;
+        if (options.augment()) {
+            transforms = new byte[order.length];
+            for (int i = 0; i < transforms.length; i++) transforms[i] = (byte) rng.nextInt(TRANSFORMS);
+        }
+        return new EpochPlan(order, transforms);
+    }
+
+    /** New batch tensors (n, channels, patch, patch) for input and target. */
+    public Tensor[] newBatch(int n) {
+        int p = patchSize();
+        return new Tensor[] {new Tensor(n, channels(), p, p), new Tensor(n, channels(), p, p)};
+    }
+
+    /** Fills input and target with the patches at positions {@code from .. from + input.n - 1} of a plan. */
+    public void fill(Tensor input, Tensor target, EpochPlan plan, int from) {
+        checkBatch(input, target);
+        for (int i = 0; i < input.n; i++) {
+            int t = plan.transforms == null ? 0 : plan.transforms[from + i];
+            copyPatch(plan.order[from + i], t, input, target, i);
+        }
+    }
+
+    /** Fills input and target with the given patches, untransformed. */
+    public void fill(Tensor input, Tensor target, int[] indices) {
+        checkBatch(input, target);
+        if (indices.length != input.n) throw new IllegalArgumentException(indices.length + " indices for a batch of " + input.n);
+        for (int i = 0; i < indices.length; i++) copyPatch(indices[i], 0, input, target, i);
+    }
+
+    private void checkBatch(Tensor input, Tensor target) {
+        int p = patchSize();
+        if (input.c != channels() || input.h != p || input.w != p || !input.sameShape(target)) {
+            throw new IllegalArgumentException("batch tensors " + input.shapeString() + " / " + target.shapeString()
+                    + " do not hold " + channels() + "x" + p + "x" + p + " patches");
+        }
+    }
+
+    /**
+     * Copies patch {@code index} under transform {@code t} into batch slot {@code slot}. Bit 2 of t transposes, bit 1
+     * flips vertically, bit 0 horizontally: the 8 combinations are the 8 symmetries of the square.
+     */
+    private void copyPatch(int index, int t, Tensor input, Tensor target, int slot) {
+        Source s = sources.get(patchSource[index]);
+        int p = patchSize();
+        int plane = s.width * s.height;
+        int corner = patchOffset[index];
+        boolean transpose = (t & 4) != 0;
+        boolean flipV = (t & 2) != 0;
+        boolean flipH = (t & 1) != 0;
+        for (int c = 0; c < channels(); c++) {
+            int base = c * plane + corner;
+            int dst = input.index(slot, c, 0, 0);
+            for (int y = 0; y < p; y++) {
+                for (int x = 0; x < p; x++) {
+                    int a = transpose ? x : y;
+                    int b = transpose ? y : x;
+                    if (flipV) a = p - 1 - a;
+                    if (flipH) b = p - 1 - b;
+                    int src = base + a * s.width + b;
+                    input.data[dst] = s.input[src];
+                    target.data[dst] = s.label[src];
+                    dst++;
+                }
+            }
+        }
+    }
+
+    /** Input and label planes of one kept picture (for tests and inspection): {input, label}, channel after channel. */
+    float[][] sourcePlanes(int source) {
+        Source s = sources.get(source);
+        return new float[][] {s.input, s.label};
+    }
+
+    int[] sourceSize(int source) {
+        Source s = sources.get(source);
+        return new int[] {s.width, s.height};
+    }
+
+    @Override
+    public String toString() {
+        return size() + " patches " + patchSize() + "x" + patchSize() + " (stride " + options.stride() + ") from "
+                + pictureCount + (pictureCount == 1 ? " picture" : " pictures") + (options.augment()
+                ? " (augmented: " + sourceCount() + " pictures with the scaled copies, " + TRANSFORMS
+                + " flips/rotations)" : "");
+    }
+}

@@ -1,0 +1,328 @@
+package dev.gpusr.train;
+
+import dev.gpusr.engine.SrcnnEngine;
+import dev.gpusr.model.Safetensors;
+import dev.gpusr.model.SrcnnConfig;
+import dev.gpusr.model.SrcnnConfig.Param;
+import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.model.Tensor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The training loop over an engine: epochs of shuffled batches drawn from a {@link SplitMix64} whose state goes into
+ * every checkpoint, so a resumed run repeats an uninterrupted one exactly (same batches, same optimizer state). Each
+ * epoch's order is drawn from the generator at the epoch's start; a checkpoint stores that state and how many batches
+ * of the epoch are done. The last {@code size % batch} patches of each epoch's order are left out, keeping every batch
+ * the same shape.
+ */
+public final class Trainer {
+
+    /**
+     * What to run: batch size, the step to stop at, how often to read the loss (reading makes a GPU engine wait),
+     * validate and checkpoint (0 = only at the end), where to write (null = nowhere), the run's options recorded in the
+     * checkpoint, and the progress display: a {@code \r}-updated line when {@code live}, else a line every
+     * {@code progressSeconds}.
+     */
+    public record Settings(int batch, long targetSteps, int logEvery, long validateEvery, long checkpointEvery,
+            Path checkpoint, Path output, Map<String, String> options, boolean live, double progressSeconds) {
+        public Settings {
+            if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+            if (targetSteps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + targetSteps);
+            if (logEvery < 1) throw new IllegalArgumentException("log interval must be >= 1, got " + logEvery);
+            if (validateEvery < 0 || checkpointEvery < 0) throw new IllegalArgumentException("intervals must be >= 0");
+            options = Map.copyOf(options);
+        }
+    }
+
+    /** How a run ended: where it stands, whether it stopped early on request, the last loss read, and timing. */
+    public record Result(TrainingState state, boolean interrupted, double lastLoss, ValidationSet.Scores lastScores,
+            long stepsRun, double trainSeconds) {}
+
+    /** The loss stopped being a finite number: the run cannot continue. */
+    public static final class DivergedException extends RuntimeException {
+        public DivergedException(String message) {
+            super(message);
+        }
+    }
+
+    /** A live line is redrawn at most this often: fast enough to look live, rare enough to cost nothing. */
+    private static final double LIVE_REDRAW_SECONDS = 0.25;
+
+    private final SrcnnEngine engine;
+    private final PatchDataset data;
+    private final ValidationSet validation;
+    private final OptimizerConfig optimizer;
+    private final Settings settings;
+    private final PrintStream out;
+    private final PrintStream log;
+    private final int stepsPerEpoch;
+
+    private volatile boolean stopRequested;
+    private volatile boolean running;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    public Trainer(SrcnnEngine engine, PatchDataset data, ValidationSet validation, OptimizerConfig optimizer,
+            Settings settings, PrintStream out, PrintStream progress) {
+        if (data.size() < settings.batch()) {
+            throw new IllegalArgumentException("the training set has " + data.size() + " patches, fewer than one batch of "
+                    + settings.batch() + ": lower --batch or add images");
+        }
+        this.engine = engine;
+        this.data = data;
+        this.validation = validation;
+        this.optimizer = optimizer;
+        this.settings = settings;
+        this.out = out;
+        this.log = progress;
+        this.stepsPerEpoch = data.size() / settings.batch();
+    }
+
+    /** Updates per epoch: whole batches only. */
+    public int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    /** Asks the loop to stop after the current step and write a checkpoint; safe from any thread (e.g. a signal hook). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Waits until {@link #run} has returned or thrown; false on timeout. */
+    public boolean awaitFinish(long millis) throws InterruptedException {
+        return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Trains from {@code start} until {@code settings.targetSteps()}. The engine must hold the starting weights;
+     * {@code optimizerState} null starts the optimizer from zeros.
+     */
+    public Result run(TrainingState start, OptimizerState optimizerState) throws IOException {
+        running = true;
+        try {
+            return loop(start, optimizerState);
+        } finally {
+            running = false;
+            finished.countDown();
+        }
+    }
+
+    private Result loop(TrainingState start, OptimizerState optimizerState) throws IOException {
+        engine.setOptimizer(optimizer, optimizerState);
+        long step = start.step();
+        long epoch = start.epoch();
+        int position = start.epochPosition();
+        long epochRngState = start.epochRngState();
+        double bestPsnr = start.bestPsnr();
+        long bestStep = start.bestStep();
+        SplitMix64 rng = new SplitMix64(epochRngState);
+        PatchDataset.EpochPlan plan = data.plan(rng);
+
+        Tensor[] batch = data.newBatch(settings.batch());
+        Progress progress = new Progress(step);
+        double lastLoss = Double.NaN;
+        ValidationSet.Scores lastScores = null;
+        boolean interrupted = false;
+        long target = settings.targetSteps();
+        if (step >= target) out.println("gpu-sr: already at step " + step + " of " + target + "; nothing to train");
+
+        while (step < target) {
+            if (stopRequested) {
+                interrupted = true;
+                break;
+            }
+            if (position >= stepsPerEpoch) {
+                epoch++;
+                position = 0;
+                epochRngState = rng.state();
+                plan = data.plan(rng);
+            }
+            data.fill(batch[0], batch[1], plan, position * settings.batch());
+            boolean readLoss = (step + 1) % settings.logEvery() == 0 || step + 1 == target;
+            double loss = engine.trainStep(batch[0], batch[1], readLoss);
+            step++;
+            position++;
+            if (readLoss) {
+                if (!Double.isFinite(loss)) {
+                    progress.endLine();
+                    throw new DivergedException("the loss became " + loss + " by step " + step + " (" + optimizer
+                            + "): training diverged; lower --lr or resume from an earlier checkpoint");
+                }
+                lastLoss = loss;
+                progress.addLoss(loss);
+            }
+            progress.stepDone(step, epoch, target);
+
+            boolean last = step == target;
+            boolean validate = validation != null
+                    && (last || (settings.validateEvery() > 0 && step % settings.validateEvery() == 0));
+            if (validate) {
+                long t0 = System.nanoTime();
+                lastScores = validation.evaluate(engine);
+                if (!hasBest(bestPsnr) || lastScores.psnr() > bestPsnr) {
+                    bestPsnr = lastScores.psnr();
+                    bestStep = step;
+                }
+                progress.println(String.format(Locale.ROOT,
+                        "step %d (epoch %d): val PSNR %.3f dB SSIM %.4f (bicubic %.3f dB %.4f); best %.3f dB at step %d",
+                        step, epoch + 1, lastScores.psnr(), lastScores.ssim(), lastScores.bicubicPsnr(),
+                        lastScores.bicubicSsim(), bestPsnr, bestStep));
+                progress.exclude(System.nanoTime() - t0);
+            }
+            boolean checkpoint = last || (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0);
+            if (checkpoint && settings.checkpoint() != null) {
+                long t0 = System.nanoTime();
+                writeCheckpoint(new TrainingState(step, epoch, position, epochRngState, bestPsnr, bestStep));
+                progress.exclude(System.nanoTime() - t0);
+            }
+        }
+        progress.keepLine();
+        TrainingState end = new TrainingState(step, epoch, position, epochRngState, bestPsnr, bestStep);
+        if (interrupted) {
+            if (settings.checkpoint() != null) {
+                writeCheckpoint(end);
+                out.println("gpu-sr: stopped at step " + step + "; checkpoint " + settings.checkpoint()
+                        + " (it also loads as a model); continue with --resume " + settings.checkpoint());
+            } else {
+                out.println("gpu-sr: stopped at step " + step);
+            }
+        } else if (settings.output() != null) {
+            writeModel(settings.output(), engine.weights(), end);
+        }
+        return new Result(end, interrupted, lastLoss, lastScores, step - start.step(), progress.trainSeconds());
+    }
+
+    private static boolean hasBest(double bestPsnr) {
+        return !Double.isNaN(bestPsnr);
+    }
+
+    private void writeCheckpoint(TrainingState state) throws IOException {
+        new Checkpoint(engine.weights(), optimizer, engine.optimizerState(), state, settings.options())
+                .write(settings.checkpoint());
+    }
+
+    /** The model file: the model's tensors and metadata, plus how it was trained. Atomic (temporary file + rename). */
+    public static void writeModel(Path file, SrcnnWeights weights, TrainingState state) throws IOException {
+        SrcnnConfig c = weights.config();
+        Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+        meta.put("train.steps", Long.toString(state.step()));
+        if (state.hasBest()) {
+            meta.put("train.best_val_psnr", String.format(Locale.ROOT, "%.4f", state.bestPsnr()));
+            meta.put("train.best_val_step", Long.toString(state.bestStep()));
+        }
+        List<Safetensors.F32> tensors = new ArrayList<>();
+        for (Param p : Param.values()) tensors.add(new Safetensors.F32(p.tensorName, c.shape(p), weights.tensor(p)));
+        Safetensors.writeF32(file, meta, tensors);
+    }
+
+    /** The progress line (on the progress stream) and the timing behind it (validation and checkpoint time left out of the rates). */
+    private final class Progress {
+        private final long startStep;
+        private final long startNanos = System.nanoTime();
+        private long excludedNanos;
+        private long lastPrintNanos = startNanos;
+        private double lossSum;
+        private int lossCount;
+        private double shownLoss = Double.NaN;
+        private int liveLength;
+
+        Progress(long startStep) {
+            this.startStep = startStep;
+        }
+
+        void addLoss(double loss) {
+            lossSum += loss;
+            lossCount++;
+        }
+
+        void exclude(long nanos) {
+            excludedNanos += nanos;
+        }
+
+        double trainSeconds() {
+            return (System.nanoTime() - startNanos - excludedNanos) / 1e9;
+        }
+
+        void stepDone(long step, long epoch, long target) {
+            long now = System.nanoTime();
+            double interval = settings.live() ? Math.min(LIVE_REDRAW_SECONDS, settings.progressSeconds())
+                    : settings.progressSeconds();
+            boolean due = (now - lastPrintNanos) / 1e9 >= interval;
+            if (!due && step != target) return;
+            lastPrintNanos = now;
+            if (lossCount > 0) {
+                shownLoss = lossSum / lossCount;
+                lossSum = 0;
+                lossCount = 0;
+            }
+            double seconds = Math.max(1e-9, trainSeconds());
+            double stepsPerSecond = (step - startStep) / seconds;
+            String line = String.format(Locale.ROOT, "step %d/%d (epoch %d) loss %s  %.2f steps/s  %s patches/s  ETA %s",
+                    step, target, epoch + 1, lossText(shownLoss), stepsPerSecond,
+                    compact(stepsPerSecond * settings.batch()), duration((target - step) / stepsPerSecond));
+            if (settings.live()) {
+                int pad = Math.max(0, liveLength - line.length());
+                log.print("\r" + line + " ".repeat(pad));
+                log.flush();
+                liveLength = line.length();
+            } else {
+                log.println(line);
+            }
+        }
+
+        /** Prints a lasting line to the output stream, first clearing a live progress line. */
+        void println(String line) {
+            endLine();
+            out.println(line);
+            out.flush();
+        }
+
+        /** Ends a live line where it stands, so the last progress stays on screen. */
+        void keepLine() {
+            if (liveLength > 0) {
+                log.println();
+                liveLength = 0;
+            }
+        }
+
+        void endLine() {
+            if (liveLength > 0) {
+                log.print("\r" + " ".repeat(liveLength) + "\r");
+                log.flush();
+                liveLength = 0;
+            }
+        }
+    }
+
+    /** The mean squared error and the PSNR it amounts to on [0, 1] values. */
+    static String lossText(double loss) {
+        if (Double.isNaN(loss)) return "-";
+        return String.format(Locale.ROOT, "%.4e (%.2f dB)", loss, -10 * Math.log10(loss));
+    }
+
+    static String compact(double v) {
+        if (v >= 1e6) return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        if (v >= 1e3) return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) return "?";
+        long s = Math.round(seconds);
+        if (s >= 3600) return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+        if (s >= 60) return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        return s + "s";
+    }
+}

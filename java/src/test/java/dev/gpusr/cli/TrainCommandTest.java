@@ -1,0 +1,226 @@
+package dev.gpusr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gpusr.image.Image;
+import dev.gpusr.image.ImageFormat;
+import dev.gpusr.image.ImageWriter;
+import dev.gpusr.model.SrcnnConfig;
+import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.train.Checkpoint;
+import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.train.OptimizerState;
+import dev.gpusr.train.TrainingState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** gpu-sr train: usage errors (2), failures named in one line (1), engine unavailable (3). */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+    Path train;
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        CommandLine cl = new CommandLine(new TrainCommand(o, e, false));
+        cl.setOverwrittenOptionsAllowed(true); // tests append overrides to a base argument list
+        cl.setOut(new java.io.PrintWriter(o, true));
+        cl.setErr(new java.io.PrintWriter(e, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Image texture(int w, int h, long seed) {
+        Random r = new Random(seed);
+        float[] p = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double v = 0.5 + 0.35 * Math.sin(0.7 * x + seed) * Math.cos(0.45 * y) + 0.05 * r.nextGaussian();
+                p[y * w + x] = Math.round(Math.max(0, Math.min(1, v)) * 255) / 255f;
+            }
+        }
+        return new Image(w, h, new float[][] {p}, null, 8);
+    }
+
+    @BeforeEach
+    void trainingFolder() throws Exception {
+        train = Files.createDirectories(dir.resolve("train"));
+        ImageWriter.write(texture(48, 40, 1), train.resolve("a.png"), ImageFormat.PNG, 100);
+        ImageWriter.write(texture(40, 48, 2), train.resolve("b.png"), ImageFormat.PNG, 100);
+    }
+
+    private String[] args(String... extra) {
+        List<String> a = new ArrayList<>(List.of("--scale", "2", "--train", train.toString(), "--steps", "4",
+                "--batch", "4", "--n1", "8", "--n2", "4", "--f1", "5", "--f3", "3", "--patch", "15", "--stride", "8",
+                "--device", "cpu", "--threads", "1", "-o", dir.resolve("m.safetensors").toString()));
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(String[]::new);
+    }
+
+    private static void assertOneLine(Run r, String... parts) {
+        String msg = r.err().strip();
+        assertEquals(1, msg.lines().count(), msg);
+        for (String p : parts) assertTrue(msg.contains(p), "'" + p + "' not in: " + msg);
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, run("--train", train.toString(), "-o", "m.safetensors", "--steps", "1").exit()); // no --scale
+        assertTrue(run(args("--epochs", "2")).err().contains("not both"));
+        assertEquals(2, run(args("--epochs", "2")).exit());
+        assertEquals(2, run("--scale", "2", "--train", train.toString(), "-o", dir.resolve("m").toString()).exit());
+        assertEquals(2, run(args("--lr", "1e-4,2e-4")).exit());
+        assertEquals(2, run(args("--lr", "fast")).exit());
+        assertEquals(2, run(args("--lr", "-1")).exit());
+        assertEquals(2, run(args("--optimizer", "rmsprop")).exit());
+        assertEquals(2, run(args("--optimizer", "adam", "--momentum", "0.5")).exit());
+        assertEquals(2, run(args("--f1", "4")).exit()); // even filter
+        assertEquals(2, run(args("--color", "lab")).exit());
+        assertEquals(2, run(args("--device", "gpu7")).exit());
+        Run folder = run(args("-o", dir.toString()));
+        assertEquals(2, folder.exit());
+        assertTrue(folder.err().contains("is a folder"), folder.err());
+        Run both = run(args("--resume", "x", "--init", "y"));
+        assertEquals(2, both.exit());
+    }
+
+    @Test
+    void registeredInTheMainCommand() {
+        CommandLine main = Main.commandLine();
+        assertTrue(main.getSubcommands().containsKey("train"));
+        main.setErr(new java.io.PrintWriter(new ByteArrayOutputStream()));
+        assertEquals(2, main.execute("train", "--scale", "2"));
+    }
+
+    @Test
+    void missingOrEmptyTrainingFolderIsAOneLineFailure() throws Exception {
+        Run missing = run(args("--train", dir.resolve("nope").toString()));
+        assertEquals(1, missing.exit());
+        assertOneLine(missing, "training folder", "nope", "does not exist");
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Run none = run(args("--train", empty.toString()));
+        assertEquals(1, none.exit());
+        assertOneLine(none, "empty");
+    }
+
+    @Test
+    void anUnwritableOutputFolderIsRefusedBeforeTraining() throws Exception {
+        Run r = run(args("-o", dir.resolve("no/such/folder/m.safetensors").toString()));
+        assertEquals(1, r.exit());
+        assertOneLine(r, "-o folder", "does not exist");
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Run underFile = run(args("-o", file.resolve("m.safetensors").toString()));
+        assertEquals(1, underFile.exit());
+        assertOneLine(underFile, "-o folder", "does not exist");
+        Run ckpt = run(args("--checkpoint", dir.resolve("gone/c.safetensors").toString()));
+        assertEquals(1, ckpt.exit());
+        assertOneLine(ckpt, "--checkpoint folder");
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
+
+    private Path checkpoint(SrcnnConfig config) throws Exception {
+        SrcnnWeights w = SrcnnWeights.gaussian(config, 0.01, 1);
+        OptimizerConfig opt = OptimizerConfig.paperSgd();
+        Path file = dir.resolve("run.ckpt.safetensors");
+        new Checkpoint(w, opt, OptimizerState.zeros(opt, config.paramCount()), TrainingState.fresh(1),
+                Map.of("batch", "4", "target_steps", "4")).write(file);
+        return file;
+    }
+
+    @Test
+    void aCheckpointOfAnotherArchitectureOrScaleIsRefused() throws Exception {
+        Path ckpt = checkpoint(new SrcnnConfig(1, 16, 4, 5, 1, 3, 2, SrcnnConfig.ColorSpace.Y));
+        Run arch = run(args("--resume", ckpt.toString()));
+        assertEquals(1, arch.exit());
+        assertOneLine(arch, "another architecture", "--n1 8", "n1=16");
+
+        Run scale = run("--scale", "3", "--train", train.toString(), "--resume", ckpt.toString(), "-o",
+                dir.resolve("m.safetensors").toString());
+        assertEquals(1, scale.exit());
+        assertOneLine(scale, "x2", "not x3");
+
+        Path model = dir.resolve("model.safetensors");
+        SrcnnWeights.gaussian(new SrcnnConfig(1, 8, 4, 5, 1, 3, 2, SrcnnConfig.ColorSpace.Y), 0.01, 1).save(model);
+        Run notCkpt = run(args("--resume", model.toString()));
+        assertEquals(1, notCkpt.exit());
+        assertOneLine(notCkpt, "not a gpu-sr training checkpoint", "--init");
+
+        Run missing = run(args("--resume", dir.resolve("none.safetensors").toString()));
+        assertEquals(1, missing.exit());
+        assertOneLine(missing, "does not exist");
+    }
+
+    @Test
+    void anUnavailableGpuExitsThree() {
+        Run r = run(args("--device", "7"));
+        assertEquals(3, r.exit());
+        assertOneLine(r, "GPU 7");
+    }
+
+    @Test
+    void imagesSmallerThanOnePatchLeaveNothingToTrainOn() {
+        Run r = run(args("--patch", "64"));
+        assertEquals(1, r.exit());
+        assertOneLine(r, "no usable sub-images", "64x64");
+    }
+
+    @Test
+    void trainsEndToEndAndAResumedRunEndsWhereAStraightOneDoes() throws Exception {
+        Path val = Files.createDirectories(dir.resolve("val"));
+        ImageWriter.write(texture(36, 30, 9), val.resolve("v.png"), ImageFormat.PNG, 100);
+        Path straight = dir.resolve("straight.safetensors");
+        Run a = run(args("--steps", "6", "--val", val.toString(), "--augment", "-o", straight.toString()));
+        assertEquals(0, a.exit(), a.err());
+        assertTrue(a.out().contains("patches 15x15 (stride 8) from 2 pictures (augmented"), a.out());
+        assertTrue(a.out().contains("engine cpu"), a.out());
+        assertTrue(a.out().contains("val PSNR"), a.out());
+        assertTrue(a.out().contains("done at step 6"), a.out());
+        SrcnnWeights model = SrcnnWeights.load(straight, 2);
+        assertEquals(new SrcnnConfig(1, 8, 4, 5, 1, 3, 2, SrcnnConfig.ColorSpace.Y), model.config());
+        assertTrue(Files.exists(dir.resolve("straight.ckpt.safetensors")));
+
+        Path split = dir.resolve("split.safetensors");
+        Run first = run(args("--steps", "3", "--val", val.toString(), "--augment", "-o", split.toString()));
+        assertEquals(0, first.exit(), first.err());
+        Run rest = run("--scale", "2", "--train", train.toString(), "--resume",
+                dir.resolve("split.ckpt.safetensors").toString(), "--steps", "6", "--device", "cpu", "--threads", "1",
+                "-o", split.toString());
+        assertEquals(0, rest.exit(), rest.err());
+        assertTrue(rest.out().contains("steps 3 to 6"), rest.out());
+        assertArrayEquals(model.params(), SrcnnWeights.load(split, 2).params());
+
+        // fine-tuning x3 from the x2 model: the architecture comes from the file, the scale from --scale
+        Path x3 = dir.resolve("x3.safetensors");
+        Run tune = run("--scale", "3", "--train", train.toString(), "--init", straight.toString(), "--steps", "2",
+                "--batch", "4", "--patch", "15", "--device", "cpu", "-o", x3.toString());
+        assertEquals(0, tune.exit(), tune.err());
+        assertEquals(3, SrcnnWeights.load(x3, 0).config().scale());
+    }
+
+    @Test
+    void defaultCheckpointSitsBesideTheModel() {
+        assertEquals(Path.of("out", "m.ckpt.safetensors"), TrainCommand.defaultCheckpoint(Path.of("out", "m.safetensors")));
+        assertEquals(Path.of("model.ckpt.safetensors"), TrainCommand.defaultCheckpoint(Path.of("model")));
+    }
+}

@@ -1,0 +1,220 @@
+package dev.gpusr.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gpusr.metrics.Plane;
+import dev.gpusr.metrics.SrProtocol;
+import dev.gpusr.model.SrcnnConfig.ColorSpace;
+import dev.gpusr.model.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PatchDatasetTest {
+    @TempDir
+    Path dir;
+
+    private static PatchDataset.Options y(int k) {
+        return new PatchDataset.Options(k, ColorSpace.Y, 33, 14, false);
+    }
+
+    private static Picture grayPicture(String name, int w, int h, long seed) {
+        return new Picture(name, w, h, new float[][] {TrainingData.texturedPlane(w, h, seed)});
+    }
+
+    @Test
+    void patchCountsFollowTheStrideAfterModcrop() {
+        // 61 x 75 at x1: floor((61-33)/14)+1 = 3 across, floor((75-33)/14)+1 = 4 down
+        assertEquals(12, PatchDataset.build(List.of(grayPicture("a", 61, 75, 1)), y(1)).size());
+        // x2 crops to 60 x 74: 2 x 3; x3 crops to 60 x 75: 2 x 4
+        assertEquals(6, PatchDataset.build(List.of(grayPicture("a", 61, 75, 1)), y(2)).size());
+        assertEquals(8, PatchDataset.build(List.of(grayPicture("a", 61, 75, 1)), y(3)).size());
+        assertEquals(3, PatchDataset.patchesAlong(61, 33, 14));
+        assertEquals(1, PatchDataset.patchesAlong(33, 33, 14));
+        assertEquals(0, PatchDataset.patchesAlong(32, 33, 14));
+        // an image that modcrops below the patch gives none and is counted
+        PatchDataset two = PatchDataset.build(List.of(grayPicture("a", 61, 75, 1), grayPicture("small", 35, 32, 2)), y(3));
+        assertEquals(8, two.size());
+        assertEquals(1, two.tooSmallCount());
+        assertEquals(2, two.pictureCount());
+        assertEquals(1, two.sourceCount());
+        // other patch and stride
+        assertEquals(((61 - 21) / 7 + 1) * ((75 - 21) / 7 + 1),
+                PatchDataset.build(List.of(grayPicture("a", 61, 75, 1)), new PatchDataset.Options(1, ColorSpace.Y, 21, 7,
+                        false)).size());
+    }
+
+    @Test
+    void patchesAreCropsOfTheDegradedInputAndTheHrLabel() {
+        int k = 3;
+        Picture pic = grayPicture("a", 64, 50, 7);
+        PatchDataset data = PatchDataset.build(List.of(pic), y(k));
+        Plane hr = SrProtocol.modcrop(pic.planes()[0], 64, 50, k); // 63 x 48
+        Plane input = SrProtocol.degrade(hr, k);
+        assertArrayEquals(hr.data(), data.sourcePlanes(0)[1]);
+        assertArrayEquals(input.data(), data.sourcePlanes(0)[0]);
+        int across = (63 - 33) / 14 + 1; // 3
+        int down = (48 - 33) / 14 + 1; // 2
+        assertEquals(across * down, data.size());
+        int[] all = new int[data.size()];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        Tensor[] batch = data.newBatch(all.length);
+        data.fill(batch[0], batch[1], all);
+        for (int i = 0; i < all.length; i++) {
+            int y0 = (i / across) * 14;
+            int x0 = (i % across) * 14;
+            for (int y = 0; y < 33; y++) {
+                for (int x = 0; x < 33; x++) {
+                    assertEquals(input.data()[(y0 + y) * 63 + x0 + x], batch[0].get(i, 0, y, x));
+                    assertEquals(hr.data()[(y0 + y) * 63 + x0 + x], batch[1].get(i, 0, y, x));
+                }
+            }
+        }
+        // the degradation really is lossy: input differs from the label
+        assertFalse(Arrays.equals(batch[0].data, batch[1].data));
+    }
+
+    @Test
+    void rgbPatchesKeepTheirThreePlanes() {
+        Picture pic = Picture.of("c", TrainingData.rgb(40, 36, 3), ColorSpace.RGB);
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(2, ColorSpace.RGB, 33, 14, false));
+        assertEquals(1, data.size());
+        assertEquals(3, data.channels());
+        Tensor[] batch = data.newBatch(1);
+        data.fill(batch[0], batch[1], new int[] {0});
+        for (int c = 0; c < 3; c++) {
+            Plane hr = SrProtocol.modcrop(pic.planes()[c], 40, 36, 2);
+            Plane in = SrProtocol.degrade(hr, 2);
+            for (int y = 0; y < 33; y++) {
+                for (int x = 0; x < 33; x++) {
+                    assertEquals(hr.data()[y * 40 + x], batch[1].get(0, c, y, x));
+                    assertEquals(in.data()[y * 40 + x], batch[0].get(0, c, y, x));
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> PatchDataset.build(List.of(pic), y(2)));
+    }
+
+    /** The 8 symmetries of a square patch, made by an independent route: rotations by 90 degrees and a mirror. */
+    private static Set<String> dihedral(float[] patch, int p) {
+        Set<String> out = new HashSet<>();
+        float[] r = patch;
+        for (int rot = 0; rot < 4; rot++) {
+            out.add(Arrays.toString(r));
+            float[] m = new float[p * p];
+            for (int y = 0; y < p; y++) for (int x = 0; x < p; x++) m[y * p + x] = r[y * p + (p - 1 - x)];
+            out.add(Arrays.toString(m));
+            float[] next = new float[p * p];
+            for (int y = 0; y < p; y++) for (int x = 0; x < p; x++) next[y * p + x] = r[(p - 1 - x) * p + y];
+            r = next;
+        }
+        return out;
+    }
+
+    @Test
+    void augmentationTransformsAreTheEightSymmetriesAppliedToInputAndLabelAlike() {
+        Picture pic = grayPicture("a", 33, 33, 11);
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true));
+        // x1: the degraded input equals the picture; patch 0 of source 0 is the whole 33 x 33 picture
+        Tensor[] batch = data.newBatch(1);
+        Set<String> inputs = new HashSet<>();
+        for (int t = 0; t < PatchDataset.TRANSFORMS; t++) {
+            data.fill(batch[0], batch[1], new PatchDataset.EpochPlan(new int[] {0}, new byte[] {(byte) t}), 0);
+            inputs.add(Arrays.toString(batch[0].data));
+            assertArrayEquals(batch[0].data, batch[1].data); // same transform on both (x1: input == label)
+        }
+        float[] source = data.sourcePlanes(0)[1];
+        assertEquals(dihedral(source, 33), inputs);
+        assertEquals(8, inputs.size());
+        // transform 4 is the transpose, 1 the horizontal mirror
+        data.fill(batch[0], batch[1], new PatchDataset.EpochPlan(new int[] {0}, new byte[] {4}), 0);
+        assertEquals(source[5 * 33 + 2], batch[1].get(0, 0, 2, 5));
+        data.fill(batch[0], batch[1], new PatchDataset.EpochPlan(new int[] {0}, new byte[] {1}), 0);
+        assertEquals(source[2 * 33 + 32 - 5], batch[1].get(0, 0, 2, 5));
+    }
+
+    @Test
+    void augmentationAddsShrunkCopiesAndIsReproducibleWithASeed() {
+        Picture pic = grayPicture("a", 61, 75, 1);
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14, true));
+        // copies at 0.9, 0.8, 0.7, 0.6: 55x68, 49x60, 43x53, 37x45 -> modcrop 54x66, 48x60, 42x51, 36x45
+        // patches 2x3 + 2x2 + 1x2 + 1x1 on top of the original's 2x4
+        assertEquals(8 + 6 + 4 + 2 + 1, data.size());
+        assertEquals(5, data.sourceCount());
+        assertEquals("a@0.6", data.sourceName(data.size() - 1));
+        // shrunk Y labels stay on the 8-bit grid
+        for (float v : data.sourcePlanes(1)[1]) assertEquals(Math.round(v * 255), v * 255, 1e-4);
+
+        PatchDataset.EpochPlan a = data.plan(new SplitMix64(9));
+        PatchDataset.EpochPlan b = data.plan(new SplitMix64(9));
+        PatchDataset.EpochPlan c = data.plan(new SplitMix64(10));
+        assertArrayEquals(a.order(), b.order());
+        assertArrayEquals(a.transforms(), b.transforms());
+        assertFalse(Arrays.equals(a.order(), c.order()) && Arrays.equals(a.transforms(), c.transforms()));
+        Tensor[] x = data.newBatch(4);
+        Tensor[] z = data.newBatch(4);
+        data.fill(x[0], x[1], a, 8);
+        data.fill(z[0], z[1], b, 8);
+        assertArrayEquals(x[0].data, z[0].data);
+        assertArrayEquals(x[1].data, z[1].data);
+        // without augmentation there are no transforms
+        assertNull(PatchDataset.build(List.of(pic), y(3)).plan(new SplitMix64(1)).transforms());
+    }
+
+    @Test
+    void readsAFolderSkippingWhatIsNotAnImageWithOneLineEach() throws Exception {
+        TrainingData.png(dir, "b.png", TrainingData.rgb(61, 75, 1));
+        Files.createDirectories(dir.resolve("sub"));
+        TrainingData.png(dir.resolve("sub"), "a.png", TrainingData.gray(40, 40, 2));
+        Files.writeString(dir.resolve("notes.txt"), "hello");
+        Files.write(dir.resolve("broken.png"), new byte[] {1, 2, 3});
+        Files.writeString(dir.resolve(".DS_Store"), "x");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PatchDataset data = PatchDataset.fromFolder(dir, y(3), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String[] warnings = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(2, warnings.length, Arrays.toString(warnings));
+        assertTrue(warnings[0].contains("broken.png"), warnings[0]);
+        assertTrue(warnings[1].contains("notes.txt") && warnings[1].contains("not an image"), warnings[1]);
+        assertEquals(2, data.pictureCount());
+        assertEquals(8 + 1, data.size()); // 61x75 -> 60x75: 2x4; 40x40 -> 39x39: 1x1
+        assertEquals("b.png", data.sourceName(0));
+        assertEquals(Path.of("sub", "a.png").toString(), data.sourceName(8));
+    }
+
+    @Test
+    void emptyOrMissingFoldersAreOneLineErrors() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        IOException e = assertThrows(IOException.class, () -> PatchDataset.fromFolder(empty, y(3), System.err));
+        assertTrue(e.getMessage().contains("is empty"), e.getMessage());
+        IOException missing = assertThrows(IOException.class,
+                () -> PatchDataset.fromFolder(dir.resolve("nope"), y(3), System.err));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        Path junk = Files.createDirectories(dir.resolve("junk"));
+        Files.writeString(junk.resolve("a.txt"), "x");
+        IOException none = assertThrows(IOException.class,
+                () -> PatchDataset.fromFolder(junk, y(3), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(none.getMessage().contains("no readable images"), none.getMessage());
+    }
+
+    @Test
+    void batchesMustMatchThePatchShape() {
+        PatchDataset data = PatchDataset.build(List.of(grayPicture("a", 40, 40, 1)), y(1));
+        List<Tensor> wrong = new ArrayList<>(List.of(new Tensor(1, 1, 32, 32), new Tensor(1, 1, 32, 32)));
+        assertThrows(IllegalArgumentException.class, () -> data.fill(wrong.get(0), wrong.get(1), new int[] {0}));
+    }
+}
