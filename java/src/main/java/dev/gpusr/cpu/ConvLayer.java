@@ -21,9 +21,6 @@ final class ConvLayer {
         RELU_GRAD_IN_PLACE
     }
 
-    /** Columns per block: the kernels' working set (taps and outputs of one block) stays in L2. */
-    private static final int BLOCK_COLUMNS = 512;
-
     final int cin;
     final int cout;
     final int f;
@@ -93,20 +90,17 @@ final class ConvLayer {
                     }
                 }
             }
-            for (int a = from; a < to; a += BLOCK_COLUMNS) {
-                int b = Math.min(to, a + BLOCK_COLUMNS);
-                for (int o = 0; o < cout; o++) {
-                    float[] dst = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? s.row : out.writable(o, r);
-                    Arrays.fill(dst, a, b, bias == null ? 0f : bias[biasOffset + o]);
-                    accumulate(dst, tapRows, tapIndex, n, weightOffset + o * k, a, b);
-                    switch (epilogue) {
-                        case LINEAR -> layout.clearPadding(dst, a, b);
-                        case RELU -> {
-                            Kernels.relu(dst, a, b);
-                            layout.clearPadding(dst, a, b);
-                        }
-                        case RELU_GRAD_IN_PLACE -> Kernels.reluGradInPlace(out.writable(o, r), dst, a, b);
+            for (int o = 0; o < cout; o++) {
+                float[] dst = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? s.row : out.writable(o, r);
+                Arrays.fill(dst, from, to, bias == null ? 0f : bias[biasOffset + o]);
+                accumulate(dst, tapRows, tapIndex, n, weightOffset + o * k, from, to);
+                switch (epilogue) {
+                    case LINEAR -> layout.clearPadding(dst, from, to);
+                    case RELU -> {
+                        Kernels.relu(dst, from, to);
+                        layout.clearPadding(dst, from, to);
                     }
+                    case RELU_GRAD_IN_PLACE -> Kernels.reluGradInPlace(out.writable(o, r), dst, from, to);
                 }
             }
             if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) {
@@ -138,7 +132,7 @@ final class ConvLayer {
     /** Output channels from which the gathered-tap weight gradient beats the scalar dot products. */
     private static final int GATHER_MIN_OUTPUTS = 8;
     /** Pixels gathered at a time in the gathered-tap weight gradient. */
-    static final int GATHER_PIXELS = 64;
+    static final int GATHER_PIXELS = Long.SIZE; // one bit per pixel in a long
 
     /**
      * Adds this layer's weight and bias gradients over output rows [ra, rb) to {@code acc} (layout: cout*taps
@@ -199,63 +193,49 @@ final class ConvLayer {
     }
 
     /**
-     * Weight gradients of one row as vector work: the taps of a pixel are gathered into one array, and each output
-     * channel adds gradient x taps of its pixels with non-zero gradient (ReLU zeroes about half) into a float row
-     * over the taps, flushed to the double sums once per row.
+     * Weight gradients of one row as vector work: the taps of each pixel of a block of columns are gathered into
+     * one array, and each output channel adds gradient x taps of its pixels with a non-zero gradient (ReLU zeroes
+     * about half, padding columns all) into a float row over the taps, flushed to the double sums once per row.
      */
     private void gatheredGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
         float[][] tapRows = s.tapRows;
-        int[] tapShift = s.tapShift;
         float[][] pixelTaps = s.pixelTaps(GATHER_PIXELS, n);
         float[][] sums = s.gradientRows(cout, n);
-        int[] columns = s.columns;
         int[] live = s.live;
-        float[] liveGrad = s.liveGrad;
-        for (int o = 0; o < cout; o++) java.util.Arrays.fill(sums[o], 0, n, 0f);
-        int items = layout.items();
-        int width = layout.width();
-        int g = 0;
-        int x = 0;
-        while (g < items) {
-            int count = 0;
-            while (count < GATHER_PIXELS && g < items) {
-                columns[count++] = layout.column(g, x);
-                if (++x == width) {
-                    x = 0;
-                    g++;
-                }
-            }
+        for (int o = 0; o < cout; o++) Arrays.fill(sums[o], 0, n, 0f);
+        int from = layout.first();
+        int to = layout.end();
+        for (int c0 = from; c0 < to; c0 += GATHER_PIXELS) {
+            int count = Math.min(GATHER_PIXELS, to - c0);
             for (int p = 0; p < count; p++) { // taps come in runs of f from one input row
                 float[] dst = pixelTaps[p];
-                int j = columns[p] - pad;
-                for (int t = 0; t < n; t += f) {
-                    float[] src = tapRows[t];
-                    for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
+                int j = c0 + p - pad;
+                if (f == 1) {
+                    for (int t = 0; t < n; t++) dst[t] = tapRows[t][j];
+                } else {
+                    for (int t = 0; t < n; t += f) {
+                        float[] src = tapRows[t];
+                        for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
+                    }
                 }
             }
             for (int o = 0; o < cout; o++) {
                 float[] e = grad.row(o, r);
+                long nonZero = 0; // bit p: pixel p has a gradient (no branch: zeros are unpredictable)
+                for (int p = 0; p < count; p++) nonZero |= (e[c0 + p] != 0f ? 1L : 0L) << p;
                 int m = 0;
-                for (int p = 0; p < count; p++) { // branch-free: zero gradients (ReLU) are unpredictable
-                    float v = e[columns[p]];
-                    live[m] = p;
-                    liveGrad[m] = v;
-                    m += v != 0f ? 1 : 0;
+                while (nonZero != 0) {
+                    live[m++] = Long.numberOfTrailingZeros(nonZero);
+                    nonZero &= nonZero - 1;
                 }
                 float[] y = sums[o];
                 int q = 0;
                 for (; q + 4 <= m; q += 4) {
-                    Kernels.axpy4(y, pixelTaps[live[q]], liveGrad[q], pixelTaps[live[q + 1]], liveGrad[q + 1],
-                            pixelTaps[live[q + 2]], liveGrad[q + 2], pixelTaps[live[q + 3]], liveGrad[q + 3], 0, n);
+                    int p0 = live[q], p1 = live[q + 1], p2 = live[q + 2], p3 = live[q + 3];
+                    Kernels.axpy4(y, pixelTaps[p0], e[c0 + p0], pixelTaps[p1], e[c0 + p1], pixelTaps[p2], e[c0 + p2],
+                            pixelTaps[p3], e[c0 + p3], 0, n);
                 }
-                switch (m - q) {
-                    case 3 -> Kernels.axpy3(y, pixelTaps[live[q]], liveGrad[q], pixelTaps[live[q + 1]], liveGrad[q + 1],
-                            pixelTaps[live[q + 2]], liveGrad[q + 2], 0, n);
-                    case 2 -> Kernels.axpy2(y, pixelTaps[live[q]], liveGrad[q], pixelTaps[live[q + 1]], liveGrad[q + 1],
-                            0, n);
-                    case 1 -> Kernels.axpy1(y, pixelTaps[live[q]], liveGrad[q], 0, n);
-                    default -> { }
-                }
+                for (; q < m; q++) Kernels.axpy1(y, pixelTaps[live[q]], e[c0 + live[q]], 0, n);
             }
         }
         int k = taps();
@@ -272,18 +252,16 @@ final class ConvLayer {
         int[] tapIndex = s.tapIndex;
         int[] tapShift = s.tapShift;
         float[] sums = s.sums;
-        int items = layout.items();
-        int width = layout.width();
+        // whole rows in one call: the gradient is zero in the padding columns, so they add nothing
+        int rowFrom = layout.first();
+        int rowTo = layout.end();
         int o = 0;
         for (; o + 4 <= cout; o += 4) {
             float[] e0 = grad.row(o, r), e1 = grad.row(o + 1, r), e2 = grad.row(o + 2, r), e3 = grad.row(o + 3, r);
             for (int t = 0; t < n; t += 4) {
                 Arrays.fill(sums, 0, 16, 0f);
-                for (int g = 0; g < items; g++) {
-                    int a = layout.column(g, 0);
-                    Kernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
-                            tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, a, a + width);
-                }
+                Kernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
+                        tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, rowFrom, rowTo);
                 for (int q = 0; q < 4; q++) {
                     int base = (o + q) * k;
                     for (int b = 0; b < 4; b++) {
@@ -297,13 +275,10 @@ final class ConvLayer {
             float[] e = grad.row(o, r);
             for (int t = 0; t < n; t += 8) {
                 Arrays.fill(sums, 0, 8, 0f);
-                for (int g = 0; g < items; g++) {
-                    int a = layout.column(g, 0);
-                    Kernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
-                            tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
-                            tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
-                            tapShift[t + 7], sums, a, a + width);
-                }
+                Kernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
+                        tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
+                        tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
+                        tapShift[t + 7], sums, rowFrom, rowTo);
                 for (int b = 0; b < 8; b++) {
                     int idx = tapIndex[t + b];
                     if (idx >= 0) acc[o * k + idx] += sums[b];

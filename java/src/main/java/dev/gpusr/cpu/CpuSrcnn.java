@@ -30,8 +30,6 @@ public final class CpuSrcnn implements SrcnnEngine {
     /** Fixed row ranges for gradient sums (independent of the thread count, for reproducible results). */
     private static final int GRADIENT_TASKS = 16;
 
-    public static final long[] PROF = new long[7];
-    public static final long[] FPROF = new long[3];
     private final WorkerPool pool;
     private final Scratch[] scratch;
     private final Canvas input = new Canvas();
@@ -157,22 +155,13 @@ public final class CpuSrcnn implements SrcnnEngine {
         int groupSize = groupSize(in);
         for (int n0 = 0; n0 < in.n; n0 += groupSize) {
             RowLayout layout = new RowLayout(Math.min(groupSize, in.n - n0), in.h, in.w, padding());
-            long t0 = System.nanoTime();
             forwardBand(in, n0, layout, 0, in.h);
-            long t1 = System.nanoTime();
             lossSum += lossAndOutputGradient(target, n0, layout, gradScale); // output now holds dLoss/dOut
-            long t2 = System.nanoTime();
             addGradients(conv3, output, hidden2, layout, c.layerStart(2));
-            long t3 = System.nanoTime();
             runConv(back3, output, hidden2, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE); // hidden2 := dZ2
-            long t4 = System.nanoTime();
             addGradients(conv2, hidden2, hidden1, layout, c.layerStart(1));
-            long t5 = System.nanoTime();
             runConv(back2, hidden2, hidden1, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE); // hidden1 := dZ1
-            long t6 = System.nanoTime();
             addGradients(conv1, hidden1, input, layout, c.layerStart(0));
-            long t7 = System.nanoTime();
-            PROF[0]+=t1-t0;PROF[1]+=t2-t1;PROF[2]+=t3-t2;PROF[3]+=t4-t3;PROF[4]+=t5-t4;PROF[5]+=t6-t5;PROF[6]+=t7-t6;
         }
         for (int i = 0; i < grads.length; i++) grads[i] = (float) gradSums[i];
         return lossSum / count;
@@ -286,17 +275,11 @@ public final class CpuSrcnn implements SrcnnEngine {
         input.layout(config.channels(), a0, z0 - a0, h, layout.length(), zero);
         pack(in, n0, layout, a0, z0);
         hidden1.layout(config.n1(), a1, z1 - a1, h, layout.length(), zero);
-        long q0 = System.nanoTime();
         runConv(layer(0), input, hidden1, layout, a1, z1, Epilogue.RELU);
-        FPROF[0] += System.nanoTime() - q0;
         hidden2.layout(config.n2(), a2, z2 - a2, h, layout.length(), zero);
-        q0 = System.nanoTime();
         runConv(layer(1), hidden1, hidden2, layout, a2, z2, Epilogue.RELU);
-        FPROF[1] += System.nanoTime() - q0;
         output.layout(config.channels(), b0, b1 - b0, h, layout.length(), zero);
-        q0 = System.nanoTime();
         runConv(layer(2), hidden2, output, layout, b0, b1, Epilogue.LINEAR);
-        FPROF[2] += System.nanoTime() - q0;
     }
 
     /** Output rows [ra, rb) in parallel: a few contiguous row ranges per worker (each range reuses shifted rows). */

@@ -9,9 +9,7 @@ final class Scratch {
     int[] tapShift = new int[0];
     float[] row = new float[0];
     final float[] sums = new float[16];
-    final int[] columns = new int[ConvLayer.GATHER_PIXELS];
     final int[] live = new int[ConvLayer.GATHER_PIXELS];
-    final float[] liveGrad = new float[ConvLayer.GATHER_PIXELS];
     private float[][] pixelTaps = new float[0][];
     private float[][] gradientRows = new float[0][];
 
