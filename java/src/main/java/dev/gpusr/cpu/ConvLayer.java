@@ -21,9 +21,6 @@ final class ConvLayer {
         RELU_GRAD_IN_PLACE
     }
 
-    /** Columns per block: the kernels' working set (taps and outputs of one block) stays in L2. */
-    private static final int BLOCK_COLUMNS = 512;
-
     final int cin;
     final int cout;
     final int f;
@@ -93,20 +90,17 @@ final class ConvLayer {
                     }
                 }
             }
-            for (int a = from; a < to; a += BLOCK_COLUMNS) {
-                int b = Math.min(to, a + BLOCK_COLUMNS);
-                for (int o = 0; o < cout; o++) {
-                    float[] dst = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? s.row : out.writable(o, r);
-                    Arrays.fill(dst, a, b, bias == null ? 0f : bias[biasOffset + o]);
-                    accumulate(dst, tapRows, tapIndex, n, weightOffset + o * k, a, b);
-                    switch (epilogue) {
-                        case LINEAR -> layout.clearPadding(dst, a, b);
-                        case RELU -> {
-                            Kernels.relu(dst, a, b);
-                            layout.clearPadding(dst, a, b);
-                        }
-                        case RELU_GRAD_IN_PLACE -> Kernels.reluGradInPlace(out.writable(o, r), dst, a, b);
+            for (int o = 0; o < cout; o++) {
+                float[] dst = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? s.row : out.writable(o, r);
+                Arrays.fill(dst, from, to, bias == null ? 0f : bias[biasOffset + o]);
+                accumulate(dst, tapRows, tapIndex, n, weightOffset + o * k, from, to);
+                switch (epilogue) {
+                    case LINEAR -> layout.clearPadding(dst, from, to);
+                    case RELU -> {
+                        Kernels.relu(dst, from, to);
+                        layout.clearPadding(dst, from, to);
                     }
+                    case RELU_GRAD_IN_PLACE -> Kernels.reluGradInPlace(out.writable(o, r), dst, from, to);
                 }
             }
             if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) {
@@ -135,6 +129,11 @@ final class ConvLayer {
         }
     }
 
+    /** Output channels from which the gathered-tap weight gradient beats the scalar dot products. */
+    private static final int GATHER_MIN_OUTPUTS = 8;
+    /** Pixels gathered at a time in the gathered-tap weight gradient. */
+    static final int GATHER_PIXELS = Long.SIZE; // one bit per pixel in a long
+
     /**
      * Adds this layer's weight and bias gradients over output rows [ra, rb) to {@code acc} (layout: cout*taps
      * weights in PyTorch order, then cout biases), given the output gradient {@code grad} (zero in padding
@@ -142,72 +141,17 @@ final class ConvLayer {
      */
     void gradientRows(Canvas grad, Canvas in, RowLayout layout, int ra, int rb, double[] acc, Scratch s) {
         int k = taps();
-        float[] zero = in.zero();
         s.prepare(k + 8, layout.length());
-        float[][] tapRows = s.tapRows;
-        int[] tapIndex = s.tapIndex;
-        int[] tapShift = s.tapShift;
-        float[] sums = s.sums;
-        int items = layout.items();
-        int width = layout.width();
         for (int r = ra; r < rb; r++) {
-            int n = 0;
-            for (int i = 0; i < cin; i++) {
-                for (int ky = 0; ky < f; ky++) {
-                    float[] base = in.row(i, r + ky - pad);
-                    if (base == zero) continue;
-                    for (int kx = 0; kx < f; kx++) {
-                        tapRows[n] = base;
-                        tapShift[n] = kx - pad;
-                        tapIndex[n] = (i * f + ky) * f + kx;
-                        n++;
-                    }
-                }
+            int n = listTaps(in, r, s);
+            if (cout >= GATHER_MIN_OUTPUTS) {
+                gatheredGradientRow(grad, layout, r, n, acc, s);
+            } else {
+                dotGradientRow(grad, layout, r, n, acc, s);
             }
-            int padded = n;
-            while (padded % 8 != 0) { // dummy taps read zeros and are not stored
-                tapRows[padded] = zero;
-                tapShift[padded] = 0;
-                tapIndex[padded] = -1;
-                padded++;
-            }
-            int o = 0;
-            for (; o + 4 <= cout; o += 4) {
-                float[] e0 = grad.row(o, r), e1 = grad.row(o + 1, r), e2 = grad.row(o + 2, r), e3 = grad.row(o + 3, r);
-                for (int t = 0; t < n; t += 4) {
-                    Arrays.fill(sums, 0, 16, 0f);
-                    for (int g = 0; g < items; g++) {
-                        int a = layout.column(g, 0);
-                        Kernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
-                                tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, a, a + width);
-                    }
-                    for (int q = 0; q < 4; q++) {
-                        int base = (o + q) * k;
-                        for (int b = 0; b < 4; b++) {
-                            int idx = tapIndex[t + b];
-                            if (idx >= 0) acc[base + idx] += sums[4 * q + b];
-                        }
-                    }
-                }
-            }
-            for (; o < cout; o++) {
-                float[] e = grad.row(o, r);
-                for (int t = 0; t < n; t += 8) {
-                    Arrays.fill(sums, 0, 8, 0f);
-                    for (int g = 0; g < items; g++) {
-                        int a = layout.column(g, 0);
-                        Kernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
-                                tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
-                                tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
-                                tapShift[t + 7], sums, a, a + width);
-                    }
-                    for (int b = 0; b < 8; b++) {
-                        int idx = tapIndex[t + b];
-                        if (idx >= 0) acc[o * k + idx] += sums[b];
-                    }
-                }
-            }
-            for (o = 0; o < cout; o++) {
+            int items = layout.items();
+            int width = layout.width();
+            for (int o = 0; o < cout; o++) {
                 float[] e = grad.row(o, r);
                 double rowSum = 0;
                 for (int g = 0; g < items; g++) {
@@ -215,6 +159,130 @@ final class ConvLayer {
                     rowSum += Kernels.sum(e, a, a + width);
                 }
                 acc[cout * k + o] += rowSum;
+            }
+        }
+    }
+
+    /**
+     * The taps of output row r: tap t reads {@code tapRows[t][j + tapShift[t]]} for output column j and belongs
+     * to weight {@code tapIndex[t]}. All cin*f*f taps are listed in weight order (rows outside the image are the
+     * zero row), then dummy zero taps up to a multiple of 8 with index -1.
+     */
+    private int listTaps(Canvas in, int r, Scratch s) {
+        float[][] tapRows = s.tapRows;
+        int[] tapIndex = s.tapIndex;
+        int[] tapShift = s.tapShift;
+        int n = 0;
+        for (int i = 0; i < cin; i++) {
+            for (int ky = 0; ky < f; ky++) {
+                float[] base = in.row(i, r + ky - pad);
+                for (int kx = 0; kx < f; kx++) {
+                    tapRows[n] = base;
+                    tapShift[n] = kx - pad;
+                    tapIndex[n] = n;
+                    n++;
+                }
+            }
+        }
+        for (int t = n; t % 8 != 0; t++) {
+            tapRows[t] = in.zero();
+            tapShift[t] = 0;
+            tapIndex[t] = -1;
+        }
+        return n;
+    }
+
+    /**
+     * Weight gradients of one row as vector work: the taps of each pixel of a block of columns are gathered into
+     * one array, and each output channel adds gradient x taps of its pixels with a non-zero gradient (ReLU zeroes
+     * about half, padding columns all) into a float row over the taps, flushed to the double sums once per row.
+     */
+    private void gatheredGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
+        float[][] tapRows = s.tapRows;
+        float[][] pixelTaps = s.pixelTaps(GATHER_PIXELS, n);
+        float[][] sums = s.gradientRows(cout, n);
+        int[] live = s.live;
+        for (int o = 0; o < cout; o++) Arrays.fill(sums[o], 0, n, 0f);
+        int from = layout.first();
+        int to = layout.end();
+        for (int c0 = from; c0 < to; c0 += GATHER_PIXELS) {
+            int count = Math.min(GATHER_PIXELS, to - c0);
+            for (int p = 0; p < count; p++) { // taps come in runs of f from one input row
+                float[] dst = pixelTaps[p];
+                int j = c0 + p - pad;
+                if (f == 1) {
+                    for (int t = 0; t < n; t++) dst[t] = tapRows[t][j];
+                } else {
+                    for (int t = 0; t < n; t += f) {
+                        float[] src = tapRows[t];
+                        for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
+                    }
+                }
+            }
+            for (int o = 0; o < cout; o++) {
+                float[] e = grad.row(o, r);
+                long nonZero = 0; // bit p: pixel p has a gradient (no branch: zeros are unpredictable)
+                for (int p = 0; p < count; p++) nonZero |= (e[c0 + p] != 0f ? 1L : 0L) << p;
+                int m = 0;
+                while (nonZero != 0) {
+                    live[m++] = Long.numberOfTrailingZeros(nonZero);
+                    nonZero &= nonZero - 1;
+                }
+                float[] y = sums[o];
+                int q = 0;
+                for (; q + 4 <= m; q += 4) {
+                    int p0 = live[q], p1 = live[q + 1], p2 = live[q + 2], p3 = live[q + 3];
+                    Kernels.axpy4(y, pixelTaps[p0], e[c0 + p0], pixelTaps[p1], e[c0 + p1], pixelTaps[p2], e[c0 + p2],
+                            pixelTaps[p3], e[c0 + p3], 0, n);
+                }
+                for (; q < m; q++) Kernels.axpy1(y, pixelTaps[live[q]], e[c0 + live[q]], 0, n);
+            }
+        }
+        int k = taps();
+        for (int o = 0; o < cout; o++) {
+            float[] y = sums[o];
+            for (int t = 0; t < n; t++) acc[o * k + t] += y[t];
+        }
+    }
+
+    /** Weight gradients of one row as scalar dot products with 4x4 (or 1x8) accumulators: for few output channels. */
+    private void dotGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
+        int k = taps();
+        float[][] tapRows = s.tapRows;
+        int[] tapIndex = s.tapIndex;
+        int[] tapShift = s.tapShift;
+        float[] sums = s.sums;
+        // whole rows in one call: the gradient is zero in the padding columns, so they add nothing
+        int rowFrom = layout.first();
+        int rowTo = layout.end();
+        int o = 0;
+        for (; o + 4 <= cout; o += 4) {
+            float[] e0 = grad.row(o, r), e1 = grad.row(o + 1, r), e2 = grad.row(o + 2, r), e3 = grad.row(o + 3, r);
+            for (int t = 0; t < n; t += 4) {
+                Arrays.fill(sums, 0, 16, 0f);
+                Kernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
+                        tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, rowFrom, rowTo);
+                for (int q = 0; q < 4; q++) {
+                    int base = (o + q) * k;
+                    for (int b = 0; b < 4; b++) {
+                        int idx = tapIndex[t + b];
+                        if (idx >= 0) acc[base + idx] += sums[4 * q + b];
+                    }
+                }
+            }
+        }
+        for (; o < cout; o++) {
+            float[] e = grad.row(o, r);
+            for (int t = 0; t < n; t += 8) {
+                Arrays.fill(sums, 0, 8, 0f);
+                Kernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
+                        tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
+                        tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
+                        tapShift[t + 7], sums, rowFrom, rowTo);
+                for (int b = 0; b < 8; b++) {
+                    int idx = tapIndex[t + b];
+                    if (idx >= 0) acc[o * k + idx] += sums[b];
+                }
             }
         }
     }

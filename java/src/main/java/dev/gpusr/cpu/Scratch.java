@@ -9,6 +9,25 @@ final class Scratch {
     int[] tapShift = new int[0];
     float[] row = new float[0];
     final float[] sums = new float[16];
+    final int[] live = new int[ConvLayer.GATHER_PIXELS];
+    private float[][] pixelTaps = new float[0][];
+    private float[][] gradientRows = new float[0][];
+
+    /** {@code pixels} arrays of at least {@code taps} floats: the gathered taps of each pixel. */
+    float[][] pixelTaps(int pixels, int taps) {
+        if (pixelTaps.length < pixels || pixelTaps[0].length < taps) pixelTaps = new float[pixels][taps];
+        return pixelTaps;
+    }
+
+    /** {@code outputs} arrays of at least {@code taps} floats: one row of weight-gradient sums per output channel. */
+    float[][] gradientRows(int outputs, int taps) {
+        if (gradientRows.length < outputs || gradientRows[0].length < taps) {
+            gradientRows = new float[Math.max(outputs, gradientRows.length)][Math.max(taps,
+                    gradientRows.length == 0 ? 0 : gradientRows[0].length)];
+        }
+        return gradientRows;
+    }
+
     /** One ring per filter size (index f), so layers with different filters keep their buffers. */
     private ShiftRing[] rings = new ShiftRing[0];
 
