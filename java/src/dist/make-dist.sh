@@ -31,7 +31,10 @@ fi
 # (libjpeg.so.62, liblcms2.so.2); the runtime's libraries look in their own folder first (RPATH $ORIGIN).
 for lib in libjavajpeg.so liblcms.so; do
   ldd "$dist/runtime/lib/$lib" 2>/dev/null | awk '/=> \// {print $3}' | grep -E '/(libjpeg|liblcms2)\.so' |
-    while read -r dep; do cp -L "$dep" "$dist/runtime/lib/$(basename "$dep")"; done
+    while read -r dep; do
+      case $(readlink -f "$dep") in "$(readlink -f "$dist")"/*) continue ;; esac # already carried
+      cp -L "$dep" "$dist/runtime/lib/$(basename "$dep")"
+    done
 done
 rm -f "$dist"/lib/*.jar "$dist"/test/*.jar
 cp "$target/$name.jar" "$dist/lib/gpu-sr.jar"
