@@ -27,9 +27,12 @@ public final class CpuSrcnn implements SrcnnEngine {
     private static final int TARGET_ROW_FLOATS = 2048;
     /** Activation floats one inference band may hold (128 MiB); larger images run in several bands. */
     private static final long BAND_BUDGET_FLOATS = 1L << 25;
+    /** Fewer rows per band would spend more on recomputed halo rows than they save. */
+    private static final int MIN_BAND_ROWS = 16;
     /** Fixed row ranges for gradient sums (independent of the thread count, for reproducible results). */
     private static final int GRADIENT_TASKS = 16;
 
+    private final long bandBudgetFloats;
     private final WorkerPool pool;
     private final Scratch[] scratch;
     private final Canvas input = new Canvas();
@@ -50,6 +53,12 @@ public final class CpuSrcnn implements SrcnnEngine {
 
     /** threads = 0: all available processors. */
     public CpuSrcnn(SrcnnWeights weights, int threads) {
+        this(weights, threads, BAND_BUDGET_FLOATS);
+    }
+
+    /** With another activation budget per inference band (tests use a small one to exercise banding). */
+    CpuSrcnn(SrcnnWeights weights, int threads, long bandBudgetFloats) {
+        this.bandBudgetFloats = bandBudgetFloats;
         if (weights == null) throw new IllegalArgumentException("weights must not be null");
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
@@ -252,9 +261,20 @@ public final class CpuSrcnn implements SrcnnEngine {
 
     /** Output rows per inference band: all of them unless the activations would exceed the budget. */
     private int bandRows(RowLayout layout) {
-        long perRow = (long) layout.length() * (2L * config.channels() + config.n1() + config.n2());
-        long rows = BAND_BUDGET_FLOATS / perRow - 2L * config.halo();
-        return (int) Math.max(16, Math.min(layout.height(), rows));
+        long rows = bandBudgetFloats / bandFloatsPerRow(layout) - 2L * config.halo();
+        return (int) Math.max(MIN_BAND_ROWS, Math.min(layout.height(), rows));
+    }
+
+    /** Activation floats one row of a band holds: input, both hidden layers and output. */
+    private long bandFloatsPerRow(RowLayout layout) {
+        return (long) layout.length() * (2L * config.channels() + config.n1() + config.n2());
+    }
+
+    /** Inference of one image: the rows per band and the activation floats one band holds (for tests). */
+    long[] inferencePlan(int height, int width) {
+        RowLayout layout = new RowLayout(1, height, width, padding());
+        int rows = bandRows(layout);
+        return new long[] {rows, (rows + 2L * config.halo()) * bandFloatsPerRow(layout)};
     }
 
     private float[] zeroRow(int length) {
