@@ -16,11 +16,17 @@ import java.util.Arrays;
  * The pure-Java engine: the oracle for every GPU test and the fallback without a GPU. Multi-threaded.
  *
  * <p>How it computes: the images of a batch are laid side by side in shared rows with zero columns between them
- * ({@link RowLayout}), each activation row is its own float array ({@link Canvas}), and every convolution is a sum
- * of whole-row multiply-adds (vectorised by the JIT) over the input rows and their shifted copies. Rows are split
- * among the workers; the weight gradients are summed per fixed row range in double and then in a fixed order, so
- * results do not depend on the number of threads. Inference on large images runs in bands of rows (recomputing
- * the few rows of halo between bands) so that memory stays bounded.
+ * ({@link RowLayout}), each activation row is its own float array ({@link Canvas}), and every convolution, forward
+ * or back to a layer's input, is a sum of whole-row multiply-adds (vectorised by the JIT) over the input rows and
+ * their shifted copies ({@link ConvLayer}). Weight gradients gather each pixel's taps into one array and add them,
+ * scaled by the pixel's output gradient, for the pixels whose gradient is not zero (ReLU zeroes about half); layers
+ * with few outputs use register-blocked dot products instead. Rows are split among the workers; the weight
+ * gradients are summed per fixed row range in double and then in a fixed order, so results do not depend on the
+ * number of threads. Inference on large images runs in bands of rows (recomputing the few halo rows between bands)
+ * so that memory stays bounded (about 128 MiB of activations per band).
+ *
+ * <p>Arithmetic is float with fused multiply-adds ({@link Math#fma}, an intrinsic on x86-64 since Haswell and on
+ * ARMv8), like PyTorch's fp32 kernels; gradients are accumulated in double across rows.
  */
 public final class CpuSrcnn implements SrcnnEngine {
     /** Aim for rows of about this many floats when packing many small images side by side. */
