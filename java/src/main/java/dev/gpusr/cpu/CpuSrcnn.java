@@ -66,7 +66,9 @@ public final class CpuSrcnn implements SrcnnEngine {
     CpuSrcnn(SrcnnWeights weights, int threads, long bandBudgetFloats) {
         this.bandBudgetFloats = bandBudgetFloats;
         if (weights == null) throw new IllegalArgumentException("weights must not be null");
-        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
+        }
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         pool = new WorkerPool(workers);
         scratch = new Scratch[workers];
@@ -115,7 +117,8 @@ public final class CpuSrcnn implements SrcnnEngine {
         long outH = (long) lowRes.h * scale;
         long outW = (long) lowRes.w * scale;
         if (outH * outW * lowRes.n * lowRes.c > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(lowRes.shapeString() + " enlarged x" + scale + " is too large for one array");
+            throw new IllegalArgumentException(lowRes.shapeString() + " enlarged x" + scale
+                    + " is too large for one array");
         }
         Tensor out = new Tensor(lowRes.n, lowRes.c, (int) outH, (int) outW);
         int planeOut = out.planeSize();
@@ -155,7 +158,8 @@ public final class CpuSrcnn implements SrcnnEngine {
         checkInput(in, "input");
         if (target == null) throw new IllegalArgumentException("target must not be null");
         if (!target.sameShape(in)) {
-            throw new IllegalArgumentException("target is " + target.shapeString() + " but input is " + in.shapeString());
+            throw new IllegalArgumentException("target is " + target.shapeString() + " but input is "
+                    + in.shapeString());
         }
         SrcnnConfig c = config;
         ConvLayer conv1 = layer(0);
@@ -288,7 +292,7 @@ public final class CpuSrcnn implements SrcnnEngine {
         return zeroRow;
     }
 
-    /** Runs the three layers for output rows [b0, b1), with the halo rows each layer needs; leaves them in the canvases. */
+    /** Runs the three layers for output rows [b0, b1) and the halo rows each layer needs; results stay in the canvases. */
     private void forwardBand(Tensor in, int n0, RowLayout layout, int b0, int b1) {
         int h = layout.height();
         int p1 = config.f1() / 2;

@@ -261,7 +261,7 @@ public abstract class SrcnnEngineContract {
         return out;
     }
 
-    /** null when every sampled gradient is within 1e-4 of its tensor's largest |value| (1e-3 of its own), else why not. */
+    /** null when each sampled gradient is within 1e-4 of its tensor's largest |value| + 1e-3 of its own, else why not. */
     private static String compareWithFiniteDifferences(SrcnnConfig c, double[] grads, double[] numeric) {
         for (Param p : Param.values()) {
             int off = c.offset(p);
@@ -355,7 +355,8 @@ public abstract class SrcnnEngineContract {
         }
         assertTrue(largestChange > 0, what + ": the update changed nothing");
         assertTrue(worst <= 1e-6 * largestChange + 1e-9,
-                what + ": engine update differs from the host optimizer by " + worst + " (largest change " + largestChange + ")");
+                what + ": engine update differs from the host optimizer by " + worst + " (largest change "
+                        + largestChange + ")");
     }
 
     @Test
