@@ -292,7 +292,7 @@ public final class CpuSrcnn implements SrcnnEngine {
         return zeroRow;
     }
 
-    /** Runs the three layers for output rows [b0, b1) and the halo rows each layer needs; results stay in the canvases. */
+    /** The three layers for output rows [b0, b1) and the halo rows each layer needs; results stay in the canvases. */
     private void forwardBand(Tensor in, int n0, RowLayout layout, int b0, int b1) {
         int h = layout.height();
         int p1 = config.f1() / 2;
