@@ -67,13 +67,4 @@ final class Canvas {
         }
         return data[c][k];
     }
-
-    /** Floats held (for memory accounting). */
-    long heldFloats() {
-        long n = 0;
-        for (float[][] plane : data) {
-            for (float[] row : plane) n += row.length;
-        }
-        return n;
-    }
 }

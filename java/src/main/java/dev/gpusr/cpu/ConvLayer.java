@@ -149,16 +149,8 @@ final class ConvLayer {
             } else {
                 dotGradientRow(grad, layout, r, n, acc, s);
             }
-            int items = layout.items();
-            int width = layout.width();
-            for (int o = 0; o < cout; o++) {
-                float[] e = grad.row(o, r);
-                double rowSum = 0;
-                for (int g = 0; g < items; g++) {
-                    int a = layout.column(g, 0);
-                    rowSum += Kernels.sum(e, a, a + width);
-                }
-                acc[cout * k + o] += rowSum;
+            for (int o = 0; o < cout; o++) { // padding columns hold zero gradient
+                acc[cout * k + o] += Kernels.sum(grad.row(o, r), layout.first(), layout.end());
             }
         }
     }

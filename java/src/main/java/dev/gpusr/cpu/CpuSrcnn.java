@@ -16,20 +16,29 @@ import java.util.Arrays;
  * The pure-Java engine: the oracle for every GPU test and the fallback without a GPU. Multi-threaded.
  *
  * <p>How it computes: the images of a batch are laid side by side in shared rows with zero columns between them
- * ({@link RowLayout}), each activation row is its own float array ({@link Canvas}), and every convolution is a sum
- * of whole-row multiply-adds (vectorised by the JIT) over the input rows and their shifted copies. Rows are split
- * among the workers; the weight gradients are summed per fixed row range in double and then in a fixed order, so
- * results do not depend on the number of threads. Inference on large images runs in bands of rows (recomputing
- * the few rows of halo between bands) so that memory stays bounded.
+ * ({@link RowLayout}), each activation row is its own float array ({@link Canvas}), and every convolution, forward
+ * or back to a layer's input, is a sum of whole-row multiply-adds (vectorised by the JIT) over the input rows and
+ * their shifted copies ({@link ConvLayer}). Weight gradients gather each pixel's taps into one array and add them,
+ * scaled by the pixel's output gradient, for the pixels whose gradient is not zero (ReLU zeroes about half); layers
+ * with few outputs use register-blocked dot products instead. Rows are split among the workers; the weight
+ * gradients are summed per fixed row range in double and then in a fixed order, so results do not depend on the
+ * number of threads. Inference on large images runs in bands of rows (recomputing the few halo rows between bands)
+ * so that memory stays bounded (about 128 MiB of activations per band).
+ *
+ * <p>Arithmetic is float with fused multiply-adds ({@link Math#fma}, an intrinsic on x86-64 since Haswell and on
+ * ARMv8), like PyTorch's fp32 kernels; gradients are accumulated in double across rows.
  */
 public final class CpuSrcnn implements SrcnnEngine {
     /** Aim for rows of about this many floats when packing many small images side by side. */
     private static final int TARGET_ROW_FLOATS = 2048;
     /** Activation floats one inference band may hold (128 MiB); larger images run in several bands. */
     private static final long BAND_BUDGET_FLOATS = 1L << 25;
+    /** Fewer rows per band would spend more on recomputed halo rows than they save. */
+    private static final int MIN_BAND_ROWS = 16;
     /** Fixed row ranges for gradient sums (independent of the thread count, for reproducible results). */
     private static final int GRADIENT_TASKS = 16;
 
+    private final long bandBudgetFloats;
     private final WorkerPool pool;
     private final Scratch[] scratch;
     private final Canvas input = new Canvas();
@@ -50,8 +59,16 @@ public final class CpuSrcnn implements SrcnnEngine {
 
     /** threads = 0: all available processors. */
     public CpuSrcnn(SrcnnWeights weights, int threads) {
+        this(weights, threads, BAND_BUDGET_FLOATS);
+    }
+
+    /** With another activation budget per inference band (tests use a small one to exercise banding). */
+    CpuSrcnn(SrcnnWeights weights, int threads, long bandBudgetFloats) {
+        this.bandBudgetFloats = bandBudgetFloats;
         if (weights == null) throw new IllegalArgumentException("weights must not be null");
-        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
+        }
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         pool = new WorkerPool(workers);
         scratch = new Scratch[workers];
@@ -100,7 +117,8 @@ public final class CpuSrcnn implements SrcnnEngine {
         long outH = (long) lowRes.h * scale;
         long outW = (long) lowRes.w * scale;
         if (outH * outW * lowRes.n * lowRes.c > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(lowRes.shapeString() + " enlarged x" + scale + " is too large for one array");
+            throw new IllegalArgumentException(lowRes.shapeString() + " enlarged x" + scale
+                    + " is too large for one array");
         }
         Tensor out = new Tensor(lowRes.n, lowRes.c, (int) outH, (int) outW);
         int planeOut = out.planeSize();
@@ -140,7 +158,8 @@ public final class CpuSrcnn implements SrcnnEngine {
         checkInput(in, "input");
         if (target == null) throw new IllegalArgumentException("target must not be null");
         if (!target.sameShape(in)) {
-            throw new IllegalArgumentException("target is " + target.shapeString() + " but input is " + in.shapeString());
+            throw new IllegalArgumentException("target is " + target.shapeString() + " but input is "
+                    + in.shapeString());
         }
         SrcnnConfig c = config;
         ConvLayer conv1 = layer(0);
@@ -252,9 +271,20 @@ public final class CpuSrcnn implements SrcnnEngine {
 
     /** Output rows per inference band: all of them unless the activations would exceed the budget. */
     private int bandRows(RowLayout layout) {
-        long perRow = (long) layout.length() * (2L * config.channels() + config.n1() + config.n2());
-        long rows = BAND_BUDGET_FLOATS / perRow - 2L * config.halo();
-        return (int) Math.max(16, Math.min(layout.height(), rows));
+        long rows = bandBudgetFloats / bandFloatsPerRow(layout) - 2L * config.halo();
+        return (int) Math.max(MIN_BAND_ROWS, Math.min(layout.height(), rows));
+    }
+
+    /** Activation floats one row of a band holds: input, both hidden layers and output. */
+    private long bandFloatsPerRow(RowLayout layout) {
+        return (long) layout.length() * (2L * config.channels() + config.n1() + config.n2());
+    }
+
+    /** Inference of one image: the rows per band and the activation floats one band holds (for tests). */
+    long[] inferencePlan(int height, int width) {
+        RowLayout layout = new RowLayout(1, height, width, padding());
+        int rows = bandRows(layout);
+        return new long[] {rows, (rows + 2L * config.halo()) * bandFloatsPerRow(layout)};
     }
 
     private float[] zeroRow(int length) {
@@ -262,7 +292,7 @@ public final class CpuSrcnn implements SrcnnEngine {
         return zeroRow;
     }
 
-    /** Runs the three layers for output rows [b0, b1), with the halo rows each layer needs; leaves them in the canvases. */
+    /** The three layers for output rows [b0, b1) and the halo rows each layer needs; results stay in the canvases. */
     private void forwardBand(Tensor in, int n0, RowLayout layout, int b0, int b1) {
         int h = layout.height();
         int p1 = config.f1() / 2;

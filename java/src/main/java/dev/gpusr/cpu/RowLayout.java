@@ -9,7 +9,8 @@ package dev.gpusr.cpu;
 record RowLayout(int items, int height, int width, int pad) {
     RowLayout {
         if (items < 1 || height < 1 || width < 1 || pad < 0) {
-            throw new IllegalArgumentException("bad row layout " + items + " x " + height + "x" + width + " pad " + pad);
+            throw new IllegalArgumentException("bad row layout: " + items + " images of " + height + "x" + width
+                    + ", pad " + pad);
         }
     }
 

@@ -12,6 +12,8 @@ final class Scratch {
     final int[] live = new int[ConvLayer.GATHER_PIXELS];
     private float[][] pixelTaps = new float[0][];
     private float[][] gradientRows = new float[0][];
+    /** One ring per filter size (index f), so layers with different filters keep their buffers. */
+    private ShiftRing[] rings = new ShiftRing[0];
 
     /** {@code pixels} arrays of at least {@code taps} floats: the gathered taps of each pixel. */
     float[][] pixelTaps(int pixels, int taps) {
@@ -27,9 +29,6 @@ final class Scratch {
         }
         return gradientRows;
     }
-
-    /** One ring per filter size (index f), so layers with different filters keep their buffers. */
-    private ShiftRing[] rings = new ShiftRing[0];
 
     /** Room for {@code taps} taps and a spare row of {@code length}. */
     void prepare(int taps, int length) {

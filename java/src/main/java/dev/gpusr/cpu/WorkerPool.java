@@ -95,8 +95,4 @@ final class WorkerPool implements AutoCloseable {
     public void close() {
         if (helpers != null) helpers.shutdownNow();
     }
-
-    boolean isClosed() {
-        return helpers != null && helpers.isShutdown();
-    }
 }

@@ -1,12 +1,182 @@
 package dev.gpusr.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.engine.SrcnnEngineContract;
+import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.model.Tensor;
+import dev.gpusr.resample.BicubicResampler;
+import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.train.OptimizerState;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
+/** The shared engine suite on the CPU engine, plus what only the CPU engine promises. */
 class CpuSrcnnTest extends SrcnnEngineContract {
     @Override
     protected SrcnnEngine open(SrcnnWeights weights) {
         return new CpuSrcnn(weights, 2);
+    }
+
+    private static SrcnnWeights model955Rgb() throws IOException {
+        return SrcnnWeights.load(golden(MODEL_955_RGB + ".weights.safetensors"), 0);
+    }
+
+    private static SrcnnWeights model915() throws IOException {
+        return SrcnnWeights.load(golden(MODEL_915_Y + ".weights.safetensors"), 0);
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() throws IOException {
+        for (SrcnnWeights w : List.of(model915(), model955Rgb())) {
+            int c = w.config().channels();
+            Tensor in = randomImage(5, c, 19, 23, 1);
+            Tensor target = randomImage(5, c, 19, 23, 2);
+            Tensor out1;
+            double loss1;
+            float[] grads1;
+            try (CpuSrcnn one = new CpuSrcnn(w, 1)) {
+                out1 = one.forward(in);
+                loss1 = one.computeGradients(in, target);
+                grads1 = one.gradients();
+            }
+            for (int threads : new int[] {2, 3}) {
+                try (CpuSrcnn many = new CpuSrcnn(w, threads)) {
+                    String what = w.config().filterName() + " with " + threads + " threads";
+                    assertArrayEquals(out1.data, many.forward(in).data, what + ": forward");
+                    assertEquals(loss1, many.computeGradients(in, target), 0.0, what + ": loss");
+                    assertArrayEquals(grads1, many.gradients(), what + ": gradients");
+                }
+            }
+        }
+    }
+
+    @Test
+    void buffersAreReusedCorrectlyAcrossShapes() throws IOException {
+        SrcnnWeights w = model915();
+        // narrow, wide, tall, many items, one item: rows, row lengths and channel counts all change between calls
+        Tensor[] inputs = {randomImage(2, 1, 12, 10, 3), randomImage(1, 1, 9, 140, 4), randomImage(1, 1, 40, 7, 5),
+            randomImage(9, 1, 5, 30, 6), randomImage(2, 1, 12, 10, 3)};
+        try (CpuSrcnn engine = new CpuSrcnn(w, 2)) {
+            for (Tensor in : inputs) {
+                Tensor target = randomImage(in.n, 1, in.h, in.w, 7);
+                try (CpuSrcnn fresh = new CpuSrcnn(w, 2)) {
+                    String what = "after other shapes, " + in.shapeString();
+                    assertArrayEquals(fresh.forward(in).data, engine.forward(in).data, what + ": forward");
+                    assertEquals(fresh.computeGradients(in, target), engine.computeGradients(in, target), 0.0, what);
+                    assertArrayEquals(fresh.gradients(), engine.gradients(), what + ": gradients");
+                }
+            }
+        }
+    }
+
+    @Test
+    void bandedInferenceEqualsOneBand() throws IOException {
+        for (SrcnnWeights w : List.of(model915(), model955Rgb())) {
+            Tensor in = randomImage(2, w.config().channels(), 70, 9, 8);
+            try (CpuSrcnn whole = new CpuSrcnn(w, 2); CpuSrcnn banded = new CpuSrcnn(w, 2, 1)) {
+                assertEquals(16, banded.inferencePlan(70, 9)[0], "the tiny budget forces the smallest bands");
+                assertEquals(70, whole.inferencePlan(70, 9)[0]);
+                assertArrayEquals(whole.forward(in).data, banded.forward(in).data, w.config().filterName());
+            }
+        }
+    }
+
+    @Test
+    void fullHdInferenceRunsInBandsOfBoundedMemory() throws IOException {
+        try (CpuSrcnn engine = new CpuSrcnn(model915(), 1)) {
+            long[] plan = engine.inferencePlan(1080, 1920);
+            assertTrue(plan[0] < 1080, "1080 rows of 64+32 channels should not be held at once");
+            assertTrue(plan[1] * Float.BYTES <= 160L << 20, "one band holds " + (plan[1] * 4 >> 20) + " MiB");
+        }
+    }
+
+    @Test
+    void workerThreadsAreDaemonsAndEndOnClose() throws Exception {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        CpuSrcnn engine = new CpuSrcnn(model915(), 3);
+        engine.forward(randomImage(1, 1, 40, 20, 9)); // enough rows for every worker to start
+        Set<Thread> helpers = new HashSet<>(Thread.getAllStackTraces().keySet());
+        helpers.removeAll(before);
+        helpers.removeIf(t -> !t.getName().startsWith("gpusr-cpu-"));
+        assertEquals(2, helpers.size(), "3 threads = the caller and 2 helpers: " + helpers);
+        for (Thread t : helpers) assertTrue(t.isDaemon(), t.getName() + " would keep the JVM alive");
+        engine.close();
+        for (Thread t : helpers) {
+            t.join(5000);
+            assertFalse(t.isAlive(), t.getName() + " still runs after close()");
+        }
+        engine.close(); // closing twice is harmless
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> engine.forward(randomImage(1, 1, 4, 4, 1)));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void upsampleEnlargesEveryPlaneWithTheBicubicResampler() throws IOException {
+        Tensor low = randomImage(2, 3, 5, 7, 10);
+        try (CpuSrcnn engine = new CpuSrcnn(model955Rgb(), 2)) {
+            Tensor up = engine.upsample(low, 3);
+            assertEquals(2, up.n);
+            assertEquals(3, up.c);
+            assertEquals(15, up.h);
+            assertEquals(21, up.w);
+            for (int plane = 0; plane < 6; plane++) {
+                float[] expected = BicubicResampler.upscale(
+                        Arrays.copyOfRange(low.data, plane * 35, (plane + 1) * 35), 7, 5, 3);
+                assertArrayEquals(expected, Arrays.copyOfRange(up.data, plane * 315, (plane + 1) * 315),
+                        "plane " + plane);
+            }
+            assertThrows(IllegalArgumentException.class, () -> engine.upsample(low, 0));
+        }
+    }
+
+    @Test
+    void optimizerMisuseIsReportedClearly() throws IOException {
+        SrcnnWeights w = model915();
+        try (CpuSrcnn engine = new CpuSrcnn(w, 1)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, engine::applyOptimizer);
+            assertTrue(e.getMessage().contains("setOptimizer"), e.getMessage());
+            OptimizerConfig adam = OptimizerConfig.adam(new float[] {1e-3f, 1e-3f, 1e-4f});
+            OptimizerState wrong = new OptimizerState(new float[3], new float[3], 0);
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> engine.setOptimizer(adam, wrong));
+            assertTrue(bad.getMessage().contains("parameters"), bad.getMessage());
+        }
+    }
+
+    @Test
+    void threadCountIsChecked() throws IOException {
+        SrcnnWeights w = model915();
+        try (CpuSrcnn all = new CpuSrcnn(w, 0)) {
+            assertEquals(Runtime.getRuntime().availableProcessors(), all.threads());
+            assertTrue(all.name().startsWith("cpu ("), all.name());
+            assertEquals("cpu", all.id());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CpuSrcnn(w, -1));
+        assertTrue(e.getMessage().contains("threads"), e.getMessage());
+    }
+
+    @Test
+    void loadingAModelOfAnotherShapeWorks() throws IOException {
+        SrcnnWeights rgb = model955Rgb();
+        Tensor in = randomImage(1, 3, 6, 8, 11);
+        try (CpuSrcnn engine = new CpuSrcnn(model915(), 2); CpuSrcnn fresh = new CpuSrcnn(rgb, 2)) {
+            engine.forward(randomImage(1, 1, 6, 8, 12));
+            engine.loadWeights(rgb);
+            assertEquals(rgb.config(), engine.weights().config());
+            assertEquals(SrcnnConfig.ColorSpace.RGB, engine.weights().config().color());
+            assertArrayEquals(fresh.forward(in).data, engine.forward(in).data);
+        }
     }
 }

@@ -255,7 +255,7 @@ public abstract class SrcnnEngineContract {
         return out;
     }
 
-    /** null when every sampled gradient is within 1e-4 of its tensor's largest |value| (1e-3 of its own), else why not. */
+    /** null when each sampled gradient is within 1e-4 of its tensor's max |value| + 1e-3 of its own, else why not. */
     private static String compareWithFiniteDifferences(SrcnnConfig c, double[] grads, double[] numeric) {
         for (Param p : Param.values()) {
             int off = c.offset(p);
