@@ -1,6 +1,7 @@
 package dev.gpusr.bench;
 
 import dev.gpusr.cpu.CpuSrcnn;
+import dev.gpusr.cuda.CudaSrcnn;
 import dev.gpusr.engine.Engines;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
@@ -40,14 +41,22 @@ public final class EngineBenchmarks {
                     .shape(BenchPlan.shape(b, 1, s, s)).key("engine_train/" + cfg.filterName() + "/" + b + "x" + s)
                     .work(new Work(trainPixels, 0, 2 * trainPixels * SrcnnPipeline.trainMacsPerPixel(cfg)))
                     .note("host batch each step; loss read every " + STEPS_PER_REPEAT + " steps");
+            BenchRow inferDevice = new BenchRow("engine", "engine forward on device").model(cfg.filterName())
+                    .precision("fp32").shape(BenchPlan.shape(n, 1, h, w)).key("engine_infer_device/" + cfg.filterName())
+                    .work(new Work(pixels, 0, 2 * pixels * cfg.macsPerPixel()))
+                    .note("CudaSrcnn's own forward (math fma, its algorithm choice), input already on the GPU");
             try (SrcnnEngine engine = Engines.open(Integer.toString(device), weights, notices)) {
                 infer.note(infer.note() + "; " + engine.name());
                 runInference(engine, weights, plan, infer);
                 done.accept(infer);
+                if (engine instanceof CudaSrcnn cuda) {
+                    runDeviceInference(cuda, plan, inferDevice);
+                    done.accept(inferDevice);
+                }
                 runTraining(engine, weights, plan, train);
                 done.accept(train);
             } catch (Exception | LinkageError e) {
-                for (BenchRow r : new BenchRow[] {infer, train}) {
+                for (BenchRow r : new BenchRow[] {infer, inferDevice, train}) {
                     if (r.timing() == null && r.status() == BenchRow.Status.OK) {
                         CpuBenchmarks.fail(r, e);
                         done.accept(r);
@@ -66,6 +75,21 @@ public final class EngineBenchmarks {
             Tensor input = BenchData.image(plan.inferBatch(), 1, plan.inferHeight(), plan.inferWidth(), 61);
             row.timing(HostTimer.measure(r -> engine.forward(input), plan.gpuWarmups(), plan.gpuTargetMs(),
                     plan.gpuMinRepeats(), plan.gpuMaxRepeats()));
+        } catch (Exception | LinkageError e) {
+            CpuBenchmarks.fail(row, e);
+        }
+    }
+
+    /** The engine's forward with nothing crossing PCIe: what users get per batch once frames are on the card. */
+    private static void runDeviceInference(CudaSrcnn engine, BenchPlan plan, BenchRow row) {
+        try {
+            int samples = Math.max(3, plan.gpuMinRepeats());
+            double[] ms = new double[samples];
+            for (int i = 0; i < samples; i++) {
+                ms[i] = engine.benchmarkForwardMs(plan.inferBatch(), plan.inferHeight(), plan.inferWidth(), 2);
+            }
+            row.check(Check.unchecked("same forward as the checked engine row above"));
+            row.timing(new Timing(ms, ms, 2));
         } catch (Exception | LinkageError e) {
             CpuBenchmarks.fail(row, e);
         }
