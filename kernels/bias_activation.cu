@@ -16,29 +16,59 @@ __device__ __forceinline__ float reluMask(float dy, float y) {
 
 }  // namespace
 
+// Float4s per thread per plane chunk of gpusr_bias_act_forward (CudaKernels sizes its grid with the same number).
+// All of them are loaded before any is stored, so each thread keeps 64 bytes in flight instead of 16: with one
+// float4 per thread the in-place pass stayed near 80% of a device-to-device copy.
+#define GPUSR_BIAS_FORWARD_VECTORS 4
+
 // x[plane] += bias[plane % channels], then ReLU when `relu`; in place.
-// Grid: x covers a plane (grid-stride), y covers planes (grid-stride). Block: any 1D size.
+// Grid: x covers a plane in chunks of blockDim.x * GPUSR_BIAS_FORWARD_VECTORS float4s (or floats when hw is not a
+// multiple of 4) (grid-stride), y covers planes (grid-stride). Block: any 1D size.
 extern "C" __global__ void gpusr_bias_act_forward(float* __restrict__ x, const float* __restrict__ bias,
                                                   int channels, long long hw, long long planes, int relu) {
+    constexpr int V = GPUSR_BIAS_FORWARD_VECTORS;
     const bool vectorised = (hw & 3) == 0 && gpusr::aligned16(x);
-    const long long stride = (long long)gridDim.x * blockDim.x;
+    const long long chunk = (long long)blockDim.x * V;
+    const long long stride = (long long)gridDim.x * chunk;
     for (long long plane = blockIdx.y; plane < planes; plane += gridDim.y) {
         const float b = bias[plane % channels];
         float* p = x + plane * hw;
         if (vectorised) {
             float4* p4 = reinterpret_cast<float4*>(p);
             const long long n4 = hw >> 2;
-            for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n4; i += stride) {
-                float4 v = p4[i];
-                v.x = biasRelu(v.x, b, relu);
-                v.y = biasRelu(v.y, b, relu);
-                v.z = biasRelu(v.z, b, relu);
-                v.w = biasRelu(v.w, b, relu);
-                p4[i] = v;
+            for (long long i0 = (long long)blockIdx.x * chunk + threadIdx.x; i0 < n4; i0 += stride) {
+                // item k of this thread is q[k * blockDim.x]: each load and store of a warp is contiguous
+                float4* q = p4 + i0;
+                const long long left = n4 - i0;
+                float4 v[V];
+#pragma unroll
+                for (int k = 0; k < V; k++) {
+                    if (k * blockDim.x < left) v[k] = q[k * blockDim.x];
+                }
+#pragma unroll
+                for (int k = 0; k < V; k++) {
+                    if (k * blockDim.x < left) {
+                        v[k].x = biasRelu(v[k].x, b, relu);
+                        v[k].y = biasRelu(v[k].y, b, relu);
+                        v[k].z = biasRelu(v[k].z, b, relu);
+                        v[k].w = biasRelu(v[k].w, b, relu);
+                        q[k * blockDim.x] = v[k];
+                    }
+                }
             }
         } else {
-            for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < hw; i += stride) {
-                p[i] = biasRelu(p[i], b, relu);
+            for (long long i0 = (long long)blockIdx.x * chunk + threadIdx.x; i0 < hw; i0 += stride) {
+                float* q = p + i0;
+                const long long left = hw - i0;
+                float v[V];
+#pragma unroll
+                for (int k = 0; k < V; k++) {
+                    if (k * blockDim.x < left) v[k] = q[k * blockDim.x];
+                }
+#pragma unroll
+                for (int k = 0; k < V; k++) {
+                    if (k * blockDim.x < left) q[k * blockDim.x] = biasRelu(v[k], b, relu);
+                }
             }
         }
     }

@@ -4,6 +4,19 @@
 
 #include <stdint.h>
 
+// Resident threads per SM of the architecture being compiled (1024 on Turing, 1536 on sm_86/89, else 2048), so a
+// __launch_bounds__ minimum of blocks per SM is never more than the SM holds (ptxas ignores it with a warning then).
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ == 750
+#define GPUSR_THREADS_PER_SM 1024
+#elif defined(__CUDA_ARCH__) && (__CUDA_ARCH__ == 860 || __CUDA_ARCH__ == 870 || __CUDA_ARCH__ == 890)
+#define GPUSR_THREADS_PER_SM 1536
+#else
+#define GPUSR_THREADS_PER_SM 2048
+#endif
+// The minimum blocks per SM for __launch_bounds__(threads, ...): `wanted`, or as many as fit.
+#define GPUSR_MIN_BLOCKS(threads, wanted) \
+    ((wanted) * (threads) <= GPUSR_THREADS_PER_SM ? (wanted) : GPUSR_THREADS_PER_SM / (threads))
+
 namespace gpusr {
 
 constexpr int WARP = 32;

@@ -20,8 +20,10 @@ __device__ __forceinline__ int level8(float v) {
 
 // Stage 1 of the MSE: block b covers [b * perBlock, min(count, (b + 1) * perBlock)) (perBlock a multiple of 4):
 // dOut = (out - target) * gradScale there, and partial[b] = sum of (out - target)^2 in double.
-// Grid: (blocks). Block: 1D, a multiple of 32 threads.
-extern "C" __global__ void gpusr_mse_partial(const float* __restrict__ out, const float* __restrict__ target,
+// Grid: (blocks). Block: 1D, a multiple of 32 threads, at most 256 (Plans.BLOCK).
+// The launch bounds cap registers at 32 so 8 blocks fit on an SM: at 40 registers only 6 did, and the 1024 blocks
+// of a large batch ran as 1.3 waves on a 132-SM H100/H200, the second wave at a fifth of the occupancy.
+extern "C" __global__ void __launch_bounds__(256, GPUSR_MIN_BLOCKS(256, 8)) gpusr_mse_partial(const float* __restrict__ out, const float* __restrict__ target,
                                              float* __restrict__ dOut, double* __restrict__ partial,
                                              long long count, long long perBlock, float gradScale) {
     __shared__ double warpSums[32];

@@ -147,7 +147,7 @@ public final class CudaKernels implements AutoCloseable {
         requireDevice(bias, "bias");
         checkShape(n, c, hw);
         long planes = (long) n * c;
-        launch(Kernel.BIAS_ACT_FORWARD, s, Plans.elementwiseBlocks(hw % 4 == 0 ? hw / 4 : hw),
+        launch(Kernel.BIAS_ACT_FORWARD, s, Plans.biasForwardBlocks(hw),
                 (int) Math.min(planes, Plans.MAX_GRID_YZ), 1, Plans.BLOCK, 1, 0,
                 dev(x), dev(bias), i32(c), i64(hw), i64(planes), i32(relu ? 1 : 0));
     }

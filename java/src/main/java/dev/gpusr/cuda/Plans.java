@@ -25,6 +25,17 @@ final class Plans {
         return (int) Math.max(1, Math.min(ceilDiv(units, BLOCK), Integer.MAX_VALUE));
     }
 
+    // ---- bias + activation forward ------------------------------------------------------------------------------
+
+    /** Items (float4s, or floats when hw % 4 != 0) per thread per chunk: GPUSR_BIAS_FORWARD_VECTORS in bias_activation.cu. */
+    static final int BIAS_FORWARD_VECTORS = 4;
+
+    /** gpusr_bias_act_forward's grid x: enough chunks of {@code BLOCK * BIAS_FORWARD_VECTORS} items to cover a plane. */
+    static int biasForwardBlocks(long hw) {
+        long items = hw % 4 == 0 ? hw / 4 : hw;
+        return (int) Math.max(1, Math.min(ceilDiv(items, (long) BLOCK * BIAS_FORWARD_VECTORS), Integer.MAX_VALUE));
+    }
+
     // ---- MSE / SSE ----------------------------------------------------------------------------------------------
 
     /** At most this many partial sums: one block (of {@link #BLOCK} threads) sums them all in stage 2. */

@@ -32,6 +32,16 @@ class PlansTest {
         assertThrows(IllegalArgumentException.class, () -> CudaKernels.reductionScratchFloats(0));
     }
 
+    @ParameterizedTest(name = "hw={0} -> {1} blocks")
+    @CsvSource({"65536, 16", "1089, 2", "1024, 1", "4, 1", "1, 1", "4097, 5", "4100, 2", "518400, 127", "2073600, 507"})
+    void biasForwardGridCoversAPlaneInChunksOfFourItemsPerThread(long hw, int blocks) {
+        // float4 items when hw % 4 == 0 (65536 -> 16384 float4s), else floats (1089, 4097)
+        assertEquals(blocks, Plans.biasForwardBlocks(hw));
+        long items = hw % 4 == 0 ? hw / 4 : hw;
+        long chunk = (long) Plans.BLOCK * Plans.BIAS_FORWARD_VECTORS;
+        assertTrue((long) blocks * chunk >= items && (long) (blocks - 1) * chunk < items, "covers once, no idle block");
+    }
+
     @ParameterizedTest(name = "n={0} c={1} hw={2}")
     @CsvSource({"3, 5, 391", "128, 64, 1089", "128, 32, 1089", "128, 1, 1089", "8, 64, 2073600", "8, 1, 2073600",
             "16, 64, 65536", "1, 1, 1", "100000, 1, 1", "1, 65535, 2147483647", "2, 3, 90300"})
