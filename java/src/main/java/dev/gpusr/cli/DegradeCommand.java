@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "degrade", mixinStandardHelpOptions = true,
-        description = {"Make low-resolution test inputs as SR papers do: crop to a multiple of K, then MATLAB bicubic",
-                "down by K (antialiased); with --up, back up by K (the bicubic baseline). Outputs keep the names, as PNG."})
+        description = {"Make low-resolution test inputs as SR papers do (MATLAB bicubic down by K).",
+                "Crops to a multiple of K, then shrinks by K with antialiasing; with --up, enlarges back by K (the",
+                "bicubic baseline). Outputs keep the names, as PNG."})
 final class DegradeCommand implements Callable<Integer> {
     @Option(names = {"-s", "--scale"}, required = true, paramLabel = "K", description = "Factor (2, 3, 4).")
     int scale;
@@ -40,6 +41,7 @@ final class DegradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (scale < 1 || scale > 8) throw new UsageException("--scale must be 1..8, got " + scale);
+        if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
         PrintStream err = System.err;
         Inputs in = Inputs.collect(inputs, err);
         try {
@@ -48,14 +50,14 @@ final class DegradeCommand implements Callable<Integer> {
             err.println("gpu-sr: cannot create output folder " + output + ": " + e.getMessage());
             return Main.SOME_FAILED;
         }
+        OutputGuard guard = new OutputGuard(in.files, overwrite);
         int ok = 0;
         for (Path file : in.files) {
             try {
                 String name = file.getFileName().toString();
                 int dot = name.lastIndexOf('.');
                 Path target = output.resolve((dot > 0 ? name.substring(0, dot) : name) + ".png");
-                if (Files.exists(target) && Files.isSameFile(target, file)) throw new IOException("output would overwrite the input");
-                if (Files.exists(target) && !overwrite) throw new IOException("output " + target + " exists (use --overwrite)");
+                guard.claim(target, file);
                 Image hr = ImageReader.read(file, maxPixels);
                 ImageWriter.write(degrade(hr, scale, up), target, ImageFormat.PNG, 100);
                 ok++;

@@ -21,8 +21,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the bundled model on the bundled sample photo: writes the LR input, the bicubic and the SRCNN",
-                "result and a side-by-side comparison, and prints PSNR/SSIM of bicubic vs SRCNN (paper protocol, Y)."})
+        description = {"Run the bundled model on the bundled sample photo and compare with bicubic.",
+                "Writes the LR input, the bicubic and the SRCNN result and a side-by-side comparison, and prints",
+                "PSNR/SSIM of bicubic vs SRCNN (paper protocol, Y)."})
 final class DemoCommand implements Callable<Integer> {
     static final String SAMPLE = "/dev/gpusr/samples/butterfly.jpg";
 
@@ -43,7 +44,11 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
         }
-        Files.createDirectories(output);
+        try {
+            Files.createDirectories(output);
+        } catch (IOException e) {
+            throw new UsageException("cannot create output folder " + output + " (" + UpscaleCommand.reason(e) + ")");
+        }
         Path sample = Files.createTempFile("gpusr-sample-", ".jpg");
         try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE)) {
             if (in == null) throw new IOException("the bundled sample " + SAMPLE + " is missing from the jar");

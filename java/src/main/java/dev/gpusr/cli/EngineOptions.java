@@ -27,6 +27,12 @@ public final class EngineOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return Engines.open(device, weights, System.err, options);
+        try {
+            return Engines.open(device, weights, System.err, options);
+        } catch (Engines.EngineUnavailableException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 }

@@ -23,8 +23,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"The SRCNN evaluation protocol on HR images: Y of rgb2ycbcr (8-bit), crop to a multiple of K,",
-                "bicubic down and up by K (the baseline), SRCNN, round to 8 bits, shave K pixels, PSNR and SSIM."})
+        description = {"PSNR and SSIM of bicubic and SRCNN on HR images (the paper's protocol).",
+                "Y of rgb2ycbcr (8-bit), crop to a multiple of K, bicubic down and up by K (the baseline), SRCNN,",
+                "round to 8 bits, shave K pixels, PSNR and SSIM. Identical images have infinite PSNR: null in JSON,",
+                "left out of the mean PSNR."})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-s", "--scale"}, paramLabel = "K", description = "Factor (2, 3, 4). Default: the model's.")
     Integer scale;
@@ -47,6 +49,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
+        if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
+        if (scale != null && (scale < 1 || scale > 8)) throw new UsageException("--scale must be 1..8, got " + scale);
         SrcnnWeights w;
         try {
             w = BundledModels.load(model, scale == null ? 0 : scale);
@@ -60,6 +64,7 @@ final class EvalCommand implements Callable<Integer> {
         Inputs in = Inputs.collect(inputs, err);
         List<Object> images = new ArrayList<>();
         double[] sums = new double[4];
+        int[] finitePsnr = new int[2];
         String device;
         try (SrcnnEngine eng = engine.open(w)) {
             device = eng.id();
@@ -72,13 +77,24 @@ final class EvalCommand implements Callable<Integer> {
                 try {
                     Image hr = ImageReader.read(file, maxPixels);
                     SrEvaluation.Result r = SrEvaluation.evaluate(eng, hr, k);
-                    sums[0] += r.bicubic().psnr();
+                    if (Double.isFinite(r.bicubic().psnr())) {
+                        sums[0] += r.bicubic().psnr();
+                        finitePsnr[0]++;
+                    }
                     sums[1] += r.bicubic().ssim();
-                    sums[2] += r.srcnn().psnr();
+                    if (Double.isFinite(r.srcnn().psnr())) {
+                        sums[2] += r.srcnn().psnr();
+                        finitePsnr[1]++;
+                    }
                     sums[3] += r.srcnn().ssim();
                     String name = file.getFileName().toString();
-                    images.add(Map.of("name", name, "width", hr.width(), "height", hr.height(),
-                            "bicubic", scores(r.bicubic()), "srcnn", scores(r.srcnn())));
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("name", name);
+                    entry.put("width", hr.width());
+                    entry.put("height", hr.height());
+                    entry.put("bicubic", scores(r.bicubic()));
+                    entry.put("srcnn", scores(r.srcnn()));
+                    images.add(entry);
                     if (!json) {
                         System.out.printf("%-32s %11s %8.3f %8.4f %8.3f %8.4f%n", clip(name), hr.width() + "x" + hr.height(),
                                 r.bicubic().psnr(), r.bicubic().ssim(), r.srcnn().psnr(), r.srcnn().ssim());
@@ -99,15 +115,15 @@ final class EvalCommand implements Callable<Integer> {
             out.put("images", images);
             if (n > 0) {
                 Map<String, Object> mean = new LinkedHashMap<>();
-                mean.put("bicubic", pair(sums[0] / n, sums[1] / n));
-                mean.put("srcnn", pair(sums[2] / n, sums[3] / n));
+                mean.put("bicubic", pair(meanPsnr(sums[0], finitePsnr[0]), sums[1] / n));
+                mean.put("srcnn", pair(meanPsnr(sums[2], finitePsnr[1]), sums[3] / n));
                 out.put("mean", mean);
             }
             if (!in.failures.isEmpty()) out.put("failed", in.failures);
             System.out.println(Json.write(out));
         } else if (n > 0) {
-            System.out.printf("%-32s %11s %8.3f %8.4f %8.3f %8.4f%n", "mean (" + n + " images)", "", sums[0] / n, sums[1] / n,
-                    sums[2] / n, sums[3] / n);
+            System.out.printf("%-32s %11s %8.3f %8.4f %8.3f %8.4f%n", "mean (" + n + " images)", "",
+                    meanPsnr(sums[0], finitePsnr[0]), sums[1] / n, meanPsnr(sums[2], finitePsnr[1]), sums[3] / n);
         }
         if (n == 0) err.println("gpu-sr: no image could be evaluated");
         return in.failures.isEmpty() && n > 0 ? Main.OK : Main.SOME_FAILED;
@@ -117,9 +133,14 @@ final class EvalCommand implements Callable<Integer> {
         return pair(s.psnr(), s.ssim());
     }
 
+    /** Mean over the images whose PSNR is finite; NaN (null in JSON) when none is. */
+    private static double meanPsnr(double sum, int count) {
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
     private static Map<String, Object> pair(double psnr, double ssim) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("psnr", Math.round(psnr * 1e4) / 1e4);
+        m.put("psnr", Double.isFinite(psnr) ? Math.round(psnr * 1e4) / 1e4 : null); // identical images: infinite
         m.put("ssim", Math.round(ssim * 1e6) / 1e6);
         return m;
     }

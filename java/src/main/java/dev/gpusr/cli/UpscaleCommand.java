@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,6 +67,11 @@ final class UpscaleCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream err = System.err;
         if (quality < 1 || quality > 100) throw new UsageException("--quality must be 1..100, got " + quality);
+        if (scale != null && (scale < 1 || scale > 8)) throw new UsageException("--scale must be 1..8, got " + scale);
+        if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
+        if (method == Method.bicubic && model != null) {
+            throw new UsageException("--model is for --method srcnn; bicubic takes only --scale");
+        }
         ImageFormat fixedFormat = null;
         if (format != null) {
             try {
@@ -79,18 +82,27 @@ final class UpscaleCommand implements Callable<Integer> {
         }
         Inputs in = Inputs.collect(inputs, err);
         boolean singleFile = inputs.size() == 1 && in.files.size() == 1 && !Files.isDirectory(inputs.get(0))
-                && !Files.isDirectory(output) && ImageFormat.ofPath(output) != null;
-        if (!singleFile) {
-            try {
-                Files.createDirectories(output);
-            } catch (IOException e) {
-                err.println("gpu-sr: cannot create output folder " + output + ": " + e.getMessage());
-                return Main.SOME_FAILED;
+                && !Files.isDirectory(output) && hasExtension(output);
+        Path folder = singleFile ? output.toAbsolutePath().getParent() : output;
+        if (singleFile) {
+            ImageFormat named = ImageFormat.ofPath(output);
+            if (named == null) {
+                throw new UsageException("-o " + output + ": unknown output format (png, jpg, bmp, tiff); for a folder"
+                        + " of outputs create it first");
             }
-            if (!Files.isWritable(output)) {
-                err.println("gpu-sr: output folder " + output + " is not writable");
-                return Main.SOME_FAILED;
+            if (fixedFormat != null && fixedFormat != named) {
+                throw new UsageException("--format " + format + " disagrees with -o " + output.getFileName());
             }
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            err.println("gpu-sr: cannot create output folder " + folder + ": " + UpscaleCommand.reason(e));
+            return Main.SOME_FAILED;
+        }
+        if (!Files.isWritable(folder)) {
+            err.println("gpu-sr: output folder " + folder + " is not writable");
+            return Main.SOME_FAILED;
         }
         if (in.files.isEmpty()) {
             err.println("gpu-sr: no images to upscale");
@@ -119,16 +131,23 @@ final class UpscaleCommand implements Callable<Integer> {
         }
     }
 
+    /** A file name like "x.png" (or "x.webp"): a single output file was meant rather than a folder. */
+    private static boolean hasExtension(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && n.length() - dot - 1 >= 2 && n.length() - dot - 1 <= 5 && n.substring(dot + 1).chars().allMatch(Character::isLetter);
+    }
+
     private int run(Inputs in, Upscaler upscaler, ImageFormat fixedFormat, boolean singleFile, PrintStream err) {
         Progress progress = in.files.size() > 1 ? new Progress(err, in.files.size(), "images") : null;
-        Map<Path, Path> claimed = new HashMap<>();
+        OutputGuard guard = new OutputGuard(in.files, overwrite);
         int ok = 0;
         long start = System.nanoTime();
         for (Path file : in.files) {
             try {
                 Path target = singleFile ? output : output.resolve(outputName(file, fixedFormat));
                 ImageFormat fmt = fixedFormat != null ? fixedFormat : formatFor(singleFile ? target : file);
-                checkTarget(file, target, claimed);
+                guard.claim(target, file);
                 Image lr = ImageReader.read(file, maxPixels);
                 int min = upscaler.minInputSide();
                 if (lr.width() < min || lr.height() < min) {
@@ -137,6 +156,10 @@ final class UpscaleCommand implements Callable<Integer> {
                             + " (the network's receptive field); use --method bicubic for tiny images");
                 }
                 Image sr = upscaler.upscale(lr);
+                if (sr.alpha() != null && (fmt == ImageFormat.JPG || fmt == ImageFormat.BMP)) {
+                    if (progress != null) progress.interrupt();
+                    err.println("gpu-sr: note: " + file + " has transparency, which " + fmt.name() + " cannot hold; it is dropped");
+                }
                 ImageWriter.write(sr, target, fmt, quality);
                 ok++;
             } catch (IOException | RuntimeException e) {
@@ -160,16 +183,6 @@ final class UpscaleCommand implements Callable<Integer> {
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    private void checkTarget(Path input, Path target, Map<Path, Path> claimed) throws IOException {
-        Path t = target.toAbsolutePath().normalize();
-        if (Files.exists(t) && Files.isSameFile(t, input)) {
-            throw new IOException("output " + target + " would overwrite the input; choose another -o");
-        }
-        Path earlier = claimed.putIfAbsent(t, input);
-        if (earlier != null) throw new IOException("output " + target + " is also the output of " + earlier + "; skipped");
-        if (Files.exists(t) && !overwrite) throw new IOException("output " + target + " exists (use --overwrite)");
     }
 
     private static ImageFormat formatFor(Path p) {

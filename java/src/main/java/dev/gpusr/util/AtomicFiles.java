@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes that never leave a partial file under the final name: data goes to a temporary file in the target's own
@@ -15,6 +17,20 @@ import java.security.SecureRandom;
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Temporary files being written; removed by a shutdown hook if the process is stopped (Ctrl-C) mid-write. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : IN_FLIGHT) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // the process is ending; nothing else to do
+                }
+            }
+        }, "gpu-sr temporary file cleanup"));
+    }
 
     private AtomicFiles() {}
 
@@ -37,6 +53,7 @@ public final class AtomicFiles {
         // Not Files.createTempFile: its owner-only permissions would survive the rename; a new file follows the umask.
         Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         boolean done = false;
+        IN_FLIGHT.add(tmp);
         try {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writer.write(out);
@@ -49,6 +66,7 @@ public final class AtomicFiles {
             done = true;
         } finally {
             if (!done) Files.deleteIfExists(tmp);
+            IN_FLIGHT.remove(tmp);
         }
     }
 }

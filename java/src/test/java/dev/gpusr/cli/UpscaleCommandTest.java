@@ -97,7 +97,7 @@ class UpscaleCommandTest {
         byte[] before = Files.readAllBytes(a);
         CliTestSupport.Run r = CliTestSupport.run("upscale", "--method", "bicubic", a.toString(), "-o", a.toString(), "--overwrite");
         assertEquals(Main.SOME_FAILED, r.exit());
-        assertTrue(r.err().contains("overwrite the input"), r.err());
+        assertTrue(r.err().contains("inputs are never overwritten"), r.err());
         assertArrayEquals(before, Files.readAllBytes(a));
     }
 
