@@ -38,6 +38,11 @@ stamp "demo on GPU 0"
 timeout 120 "$dist/bin/gpu-sr" demo --device 0 -o "$out/demo" > "$log/demo.log" 2>&1
 demo_rc=$?
 
+stamp "model files in Python's safetensors and PyTorch"
+env -u LD_LIBRARY_PATH python3 "$root/benchmarks/peer/check_safetensors.py" "$root"/java/src/main/resources/dev/gpusr/models/*.safetensors \
+  > "$log/safetensors.log" 2>&1
+st_rc=$?
+
 bench_rc=skipped
 if [ $skip_bench = 0 ]; then
   stamp "benchmarks beside PyTorch ($quick)"
@@ -56,6 +61,7 @@ stamp "done"
     awk '/^Failures \(/{p=1} p' "$log/gpu-tests.log" | grep -vE '^\s+(org\.junit|java\.base|jdk\.internal)' | head -80
   fi
   echo "==== demo (rc $demo_rc)"; tail -8 "$log/demo.log"
+  echo "==== safetensors interop (rc $st_rc)"; tail -5 "$log/safetensors.log"
   echo "==== bench (rc $bench_rc)"
   [ -f "$out/bench/compare.txt" ] && cat "$out/bench/compare.txt" || tail -40 "$log/bench.log"
 } > "$out/summary.txt" 2>&1
