@@ -79,28 +79,53 @@ __device__ __forceinline__ void fromPlanesColour(float (&values)[P][C], bool ycb
     }
 }
 
-// raw / sampleMax, the [0, 1] value of a sample. For 8-bit samples the quotients come from `levels8` (each
-// computed by the same IEEE division, so bit-identical): a table lookup instead of an integer conversion and a
-// division per sample, which kept the RGB8 -> YCbCr unpack issue-bound near 60% of a device-to-device copy.
+// raw / sampleMax, the [0, 1] value of a sample, bit for bit as the IEEE division. For 8-bit samples without a
+// division (about ten instructions and a branch) or a table (shared-memory bank conflicts): the exact float of raw
+// from its bits (2^23 + raw - 2^23), a product with the rounded reciprocal, and one FMA correction step, which
+// gives the correctly rounded quotient for every raw in 0..255 (checked exhaustively against v / 255.0f).
 template <int BPS>
-__device__ __forceinline__ float unitSample(unsigned raw, const float* levels8) {
+__device__ __forceinline__ float unitSample(unsigned raw) {
     if constexpr (BPS == 1) {
-        return levels8[raw];
+        constexpr float reciprocal = 1.0f / 255.0f;
+        const float v = __fadd_rn(__uint_as_float(0x4B000000u | raw), -8388608.0f);
+        const float q = __fmul_rn(v, reciprocal);
+        return __fmaf_rn(__fmaf_rn(-q, 255.0f, v), reciprocal, q);
     } else {
         return raw / sampleMax<BPS>();
     }
 }
 
-// Grid: x covers the pixel groups of one image (grid-stride), y covers images (grid-stride).
+// Converts group g (4 pixels, `words` as loaded) of one image into its C float planes.
+template <int C, int BPS>
+__device__ __forceinline__ void unpackGroup(const unsigned (&words)[C * BPS], float* __restrict__ out, long long hw,
+                                            long long g, bool ycbcr) {
+    float values[4][C];
+#pragma unroll
+    for (int p = 0; p < 4; p++) {
+#pragma unroll
+        for (int c = 0; c < C; c++) values[p][c] = unitSample<BPS>(sampleFromWords<BPS>(words, p * C + c));
+    }
+    toPlanesColour<C, 4>(values, ycbcr);
+#pragma unroll
+    for (int c = 0; c < C; c++) {
+        reinterpret_cast<float4*>(out + c * hw)[g] = make_float4(values[0][c], values[1][c], values[2][c], values[3][c]);
+    }
+}
+
+// Groups of 4 pixels per thread per chunk of the word path of gpusr_unpack_* (CudaKernels sizes the grid with the
+// same number: Plans.UNPACK_GROUPS). All of a chunk's words are loaded before any is converted, so a thread keeps
+// 4 x 12 bytes in flight for RGB8 instead of 12: with one group per thread the unpack stayed near 74% of a copy.
+#define GPUSR_UNPACK_GROUPS 4
+
+// Grid: x covers the pixel groups of one image in chunks of blockDim.x * GPUSR_UNPACK_GROUPS (grid-stride), y
+// covers images (grid-stride).
 template <int C, int BPS>
 __device__ __forceinline__ void unpack(const unsigned char* __restrict__ packed, float* __restrict__ planes,
                                        long long hw, int images, bool ycbcr) {
     constexpr int WORDS = C * BPS;  // 4 pixels
-    __shared__ float levels8[BPS == 1 ? 256 : 1];
-    if constexpr (BPS == 1) {
-        for (unsigned v = threadIdx.x; v < 256; v += blockDim.x) levels8[v] = v / sampleMax<BPS>();
-        __syncthreads();
-    }
+    // 16-bit samples: twice the words per group and a division per sample; fewer groups keep them within the
+    // launch bounds' registers without spills (RGB16 spilled with 2)
+    constexpr int V = BPS == 1 ? GPUSR_UNPACK_GROUPS : C == 1 ? GPUSR_UNPACK_GROUPS / 2 : 1;
     const bool vectorised = (hw & 3) == 0 && gpusr::aligned4(packed) && gpusr::aligned16(planes);
     const long long stride = (long long)gridDim.x * blockDim.x;
     for (long long img = blockIdx.y; img < images; img += gridDim.y) {
@@ -108,21 +133,26 @@ __device__ __forceinline__ void unpack(const unsigned char* __restrict__ packed,
         float* out = planes + img * C * hw;
         if (vectorised) {
             const unsigned* inWords = reinterpret_cast<const unsigned*>(in);
-            for (long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x; g < (hw >> 2); g += stride) {
-                unsigned words[WORDS];
+            const long long groups = hw >> 2;
+            const long long chunk = (long long)blockDim.x * V;
+            // item k of this thread is group g0 + k * blockDim.x: each store of a warp is contiguous
+            for (long long g0 = (long long)blockIdx.x * chunk + threadIdx.x; g0 < groups; g0 += stride * V) {
+                if (g0 + (V - 1) * blockDim.x < groups) {
+                    unsigned words[V][WORDS];
 #pragma unroll
-                for (int i = 0; i < WORDS; i++) words[i] = inWords[g * WORDS + i];
-                float values[4][C];
+                    for (int k = 0; k < V; k++) {
 #pragma unroll
-                for (int p = 0; p < 4; p++) {
+                        for (int i = 0; i < WORDS; i++) words[k][i] = inWords[(g0 + k * blockDim.x) * WORDS + i];
+                    }
 #pragma unroll
-                    for (int c = 0; c < C; c++) values[p][c] = unitSample<BPS>(sampleFromWords<BPS>(words, p * C + c), levels8);
-                }
-                toPlanesColour<C, 4>(values, ycbcr);
+                    for (int k = 0; k < V; k++) unpackGroup<C, BPS>(words[k], out, hw, g0 + k * blockDim.x, ycbcr);
+                } else {
+                    for (long long g = g0; g < groups; g += blockDim.x) {
+                        unsigned words[WORDS];
 #pragma unroll
-                for (int c = 0; c < C; c++) {
-                    reinterpret_cast<float4*>(out + c * hw)[g] =
-                        make_float4(values[0][c], values[1][c], values[2][c], values[3][c]);
+                        for (int i = 0; i < WORDS; i++) words[i] = inWords[g * WORDS + i];
+                        unpackGroup<C, BPS>(words, out, hw, g, ycbcr);
+                    }
                 }
             }
         } else {
@@ -132,7 +162,7 @@ __device__ __forceinline__ void unpack(const unsigned char* __restrict__ packed,
                 for (int c = 0; c < C; c++) {
                     const unsigned char* s = in + (p * C + c) * BPS;
                     const unsigned raw = BPS == 1 ? s[0] : (unsigned)s[0] | ((unsigned)s[BPS - 1] << 8);
-                    values[0][c] = unitSample<BPS>(raw, levels8);
+                    values[0][c] = unitSample<BPS>(raw);
                 }
                 toPlanesColour<C, 1>(values, ycbcr);
 #pragma unroll
@@ -196,7 +226,7 @@ __device__ __forceinline__ void pack(const float* __restrict__ planes, unsigned 
 }  // namespace
 
 // gpusr_unpack_c{C}_b{BPS}(packed, planes, hw, images, toYcbcr): C channels, BPS bytes per sample. Blocks of at
-// most 256 threads (Plans.BLOCK); the launch bounds hold registers at 48 so 5 blocks fit on an SM (4 at 51-56).
+// most 256 threads (Plans.BLOCK); the launch bounds hold registers at 48 so 5 blocks fit on an SM.
 // gpusr_pack_c{C}_b{BPS}(planes, packed, hw, images, fromYcbcr): the inverse (clamp to [0, 1], round).
 #define GPUSR_PIXEL_KERNELS(C, BPS)                                                                        \
     extern "C" __global__ void __launch_bounds__(256, GPUSR_MIN_BLOCKS(256, 5)) gpusr_unpack_c##C##_b##BPS(const unsigned char* __restrict__ packed,       \

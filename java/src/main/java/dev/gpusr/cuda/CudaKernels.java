@@ -307,7 +307,7 @@ public final class CudaKernels implements AutoCloseable {
         requireDevice(planes, "planes");
         Kernel k = pixelKernel(true, channels, bytesPerSample);
         long hw = checkImages(n, h, w);
-        launch(k, s, Plans.elementwiseBlocks(hw % 4 == 0 ? hw / 4 : hw), Math.min(n, Plans.MAX_GRID_YZ), 1,
+        launch(k, s, Plans.unpackBlocks(hw), Math.min(n, Plans.MAX_GRID_YZ), 1,
                 Plans.BLOCK, 1, 0, dev(packed), dev(planes), i64(hw), i32(n), i32(toYcbcr ? 1 : 0));
     }
 

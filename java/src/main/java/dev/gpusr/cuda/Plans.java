@@ -36,6 +36,21 @@ final class Plans {
         return (int) Math.max(1, Math.min(ceilDiv(items, (long) BLOCK * BIAS_FORWARD_VECTORS), Integer.MAX_VALUE));
     }
 
+    // ---- pixel unpacking ----------------------------------------------------------------------------------------
+
+    /** Groups of 4 pixels per thread per chunk of gpusr_unpack_* for 8-bit samples: GPUSR_UNPACK_GROUPS in pixels.cu. */
+    static final int UNPACK_GROUPS = 4;
+
+    /**
+     * gpusr_unpack_*'s grid x: chunks of {@code BLOCK * UNPACK_GROUPS} 4-pixel groups covering an image when
+     * hw % 4 == 0 (the word path); otherwise one pixel per thread. Kernels with fewer groups per thread (16-bit)
+     * loop over the rest (grid-stride).
+     */
+    static int unpackBlocks(long hw) {
+        if (hw % 4 != 0) return elementwiseBlocks(hw);
+        return (int) Math.max(1, Math.min(ceilDiv(hw / 4, (long) BLOCK * UNPACK_GROUPS), Integer.MAX_VALUE));
+    }
+
     // ---- MSE / SSE ----------------------------------------------------------------------------------------------
 
     /** At most this many partial sums: one block (of {@link #BLOCK} threads) sums them all in stage 2. */

@@ -42,6 +42,16 @@ class PlansTest {
         assertTrue((long) blocks * chunk >= items && (long) (blocks - 1) * chunk < items, "covers once, no idle block");
     }
 
+    @ParameterizedTest(name = "hw={0} -> {1} blocks")
+    @CsvSource({"2073600, 507", "4096, 1", "4100, 2", "391, 2", "1, 1"})
+    void unpackGridCoversAnImageInChunksOfFourGroupsPerThread(long hw, int blocks) {
+        // 4-pixel groups when hw % 4 == 0 (1080 x 1920 -> 518400 groups), else one pixel per thread (391)
+        assertEquals(blocks, Plans.unpackBlocks(hw));
+        long items = hw % 4 == 0 ? hw / 4 : hw;
+        long chunk = hw % 4 == 0 ? (long) Plans.BLOCK * Plans.UNPACK_GROUPS : Plans.BLOCK;
+        assertTrue((long) blocks * chunk >= items && (long) (blocks - 1) * chunk < items, "covers once, no idle block");
+    }
+
     @ParameterizedTest(name = "n={0} c={1} hw={2}")
     @CsvSource({"3, 5, 391", "128, 64, 1089", "128, 32, 1089", "128, 1, 1089", "8, 64, 2073600", "8, 1, 2073600",
             "16, 64, 65536", "1, 1, 1", "100000, 1, 1", "1, 65535, 2147483647", "2, 3, 90300"})
