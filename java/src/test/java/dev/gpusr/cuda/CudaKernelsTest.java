@@ -156,7 +156,7 @@ class CudaKernelsTest {
     }
 
     @ParameterizedTest(name = "planes={0} {1}x{2} shave={3}")
-    @CsvSource({"3, 17, 23, 2", "3, 17, 23, 0", "1, 64, 48, 3", "2, 300, 301, 4"})
+    @CsvSource({"3, 17, 23, 2", "3, 17, 23, 0", "1, 64, 48, 3", "2, 300, 301, 4", "3, 40, 36, 2", "2, 1080, 1920, 3"})
     void sumSquaredErrorIsExactOnEightBitLevels(int planes, int h, int w, int shave) {
         int count = planes * h * w;
         float[] a = uniform(count, -0.1f, 1.1f); // beyond [0, 1] to exercise the clamp
