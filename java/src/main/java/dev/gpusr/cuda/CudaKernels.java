@@ -20,6 +20,7 @@ import jcuda.driver.JCudaDriver;
 import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaError;
 import jcuda.runtime.cudaMemcpyKind;
+import jcuda.runtime.cudaStream_t;
 
 /**
  * gpu-sr's own CUDA kernels (kernels/*.cu, one fatbin packed in the jar, loaded once per context with
@@ -30,8 +31,9 @@ import jcuda.runtime.cudaMemcpyKind;
  * <p>API contract shared by the CUDA engine and the benchmarks: keep these signatures.
  *
  * <p>Use from one thread at a time, with the context current that was current at {@link #load()}. One instance
- * owns a small device scratch for the bias-gradient reduction, so its {@link #biasActivationBackward} calls must
- * not run concurrently on two streams. The first {@link #bicubicUpscale}/{@link #bicubicDownscale} for a new
+ * owns a small device scratch for the bias-gradient reduction and the MSE's finishing counter, so its
+ * {@link #biasActivationBackward} calls must not run concurrently on two streams, nor its {@link #mseLossAndGrad}
+ * calls. The first {@link #bicubicUpscale}/{@link #bicubicDownscale} for a new
  * size uploads its tables with a synchronous copy (cached after that): make one such call before capturing a
  * CUDA graph. No launch allocates memory, so everything else can be captured.
  */
@@ -47,8 +49,7 @@ public final class CudaKernels implements AutoCloseable {
         BIAS_ACT_FORWARD("gpusr_bias_act_forward"),
         BIAS_ACT_BACKWARD_PARTIAL("gpusr_bias_act_backward_partial"),
         BIAS_GRAD_FINISH("gpusr_bias_grad_finish"),
-        MSE_PARTIAL("gpusr_mse_partial"),
-        MSE_FINISH("gpusr_mse_finish"),
+        MSE("gpusr_mse"),
         SSE8_PARTIAL("gpusr_sse8_partial"),
         SSE8_FINISH("gpusr_sse8_finish"),
         SGD_MOMENTUM("gpusr_sgd_momentum"),
@@ -83,13 +84,17 @@ public final class CudaKernels implements AutoCloseable {
     private final CUmodule module;
     private final EnumMap<Kernel, CUfunction> functions;
     private final Pointer biasPartials;
+    /** One unsigned int, 0 between calls: gpusr_mse's ticket counter (each launch leaves it 0 again). */
+    private final Pointer mseTicket;
     private final Map<TableKey, DeviceTable> tables = new HashMap<>();
     private boolean closed;
 
-    private CudaKernels(CUmodule module, EnumMap<Kernel, CUfunction> functions, Pointer biasPartials) {
+    private CudaKernels(CUmodule module, EnumMap<Kernel, CUfunction> functions, Pointer biasPartials,
+            Pointer mseTicket) {
         this.module = module;
         this.functions = functions;
         this.biasPartials = biasPartials;
+        this.mseTicket = mseTicket;
     }
 
     /** True when the jar was built with kernels (-Dgpusr.kernels=skip leaves them out). */
@@ -109,6 +114,7 @@ public final class CudaKernels implements AutoCloseable {
         checkDriver("cuModuleLoadData(" + FATBIN_RESOURCE.substring(FATBIN_RESOURCE.lastIndexOf('/') + 1) + ")",
                 JCudaDriver.cuModuleLoadData(module, image));
         Pointer scratch = null;
+        Pointer ticket = null;
         try {
             EnumMap<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
             for (Kernel k : Kernel.values()) {
@@ -123,8 +129,15 @@ public final class CudaKernels implements AutoCloseable {
             scratch = new Pointer();
             checkRuntime("cudaMalloc(bias-gradient scratch)",
                     JCuda.cudaMalloc(scratch, (long) Plans.BIAS_PARTIALS_CAPACITY * Sizeof.FLOAT));
-            return new CudaKernels(module, functions, scratch);
+            ticket = new Pointer();
+            checkRuntime("cudaMalloc(MSE ticket counter)", JCuda.cudaMalloc(ticket, Sizeof.INT));
+            // finished before load returns: the counter must read 0 when the first gpusr_mse starts, and that may
+            // be on a non-blocking stream, which does not wait for the default stream's memset
+            checkRuntime("cudaMemset(MSE ticket counter)", JCuda.cudaMemset(ticket, 0, Sizeof.INT));
+            checkRuntime("cudaStreamSynchronize(default stream)", JCuda.cudaStreamSynchronize(new cudaStream_t()));
+            return new CudaKernels(module, functions, scratch, ticket);
         } catch (RuntimeException e) {
+            if (ticket != null) JCuda.cudaFree(ticket);
             if (scratch != null) JCuda.cudaFree(scratch);
             JCudaDriver.cuModuleUnload(module);
             throw e;
@@ -183,11 +196,12 @@ public final class CudaKernels implements AutoCloseable {
     }
 
     /**
-     * loss[0] (one float) = mean((out - target)^2); dOut = 2 (out - target) / count. One pass plus a fixed-order
-     * final reduction.
+     * loss[0] (one float) = mean((out - target)^2); dOut = 2 (out - target) / count. One launch: one pass, whose
+     * last block to finish sums the blocks' partials in a fixed order, so repeated calls give bit-identical losses.
      *
      * <p>dOut is computed as (out - target) * (float) (2.0 / count); {@code scratch} holds at least
-     * {@link #reductionScratchFloats}(count) floats and is 8-byte aligned (any cudaMalloc pointer is).
+     * {@link #reductionScratchFloats}(count) floats and is 8-byte aligned (any cudaMalloc pointer is); its contents
+     * before the call do not matter. Uses this instance's internal counter: calls must not overlap on two streams.
      */
     public void mseLossAndGrad(CUstream s, Pointer out, Pointer target, Pointer dOut, Pointer loss, Pointer scratch,
             int count) {
@@ -197,9 +211,8 @@ public final class CudaKernels implements AutoCloseable {
         requireDevice(loss, "loss");
         requireDevice(scratch, "scratch");
         int blocks = Plans.reductionBlocks(count);
-        launch(Kernel.MSE_PARTIAL, s, blocks, 1, 1, Plans.BLOCK, 1, 0, dev(out), dev(target), dev(dOut),
-                dev(scratch), i64(count), i64(Plans.reductionPerBlock(count)), f32((float) (2.0 / count)));
-        launch(Kernel.MSE_FINISH, s, 1, 1, 1, Plans.BLOCK, 1, 0, dev(scratch), i32(blocks), dev(loss), i64(count));
+        launch(Kernel.MSE, s, blocks, 1, 1, Plans.BLOCK, 1, 0, dev(out), dev(target), dev(dOut), dev(scratch),
+                dev(mseTicket), dev(loss), i64(count), i64(Plans.reductionPerBlock(count)), f32((float) (2.0 / count)));
     }
 
     /**
@@ -350,6 +363,8 @@ public final class CudaKernels implements AutoCloseable {
         tables.clear();
         int status = JCuda.cudaFree(biasPartials);
         if (status != cudaError.cudaSuccess) failures.add("cudaFree(bias-gradient scratch): " + cudaError.stringFor(status));
+        status = JCuda.cudaFree(mseTicket);
+        if (status != cudaError.cudaSuccess) failures.add("cudaFree(MSE ticket counter): " + cudaError.stringFor(status));
         status = JCudaDriver.cuModuleUnload(module);
         if (status != CUresult.CUDA_SUCCESS) failures.add("cuModuleUnload: " + CUresult.stringFor(status));
         if (!failures.isEmpty()) {

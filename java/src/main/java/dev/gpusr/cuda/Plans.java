@@ -53,13 +53,13 @@ final class Plans {
 
     // ---- MSE / SSE ----------------------------------------------------------------------------------------------
 
-    /** At most this many partial sums: one block (of {@link #BLOCK} threads) sums them all in stage 2. */
+    /** At most this many partial sums: one block (of {@link #BLOCK} threads) sums them all at the end. */
     static final int MAX_REDUCTION_BLOCKS = 1024;
 
     /** Below this, another block costs more than it saves. */
     static final long MIN_REDUCTION_PER_BLOCK = 8192;
 
-    /** Elements per stage-1 block of the MSE: a multiple of 4, so each block starts on a float4 (gpusr_mse_partial). */
+    /** Elements per block of the MSE: a multiple of 4, so each block starts on a float4 (gpusr_mse). */
     static long reductionPerBlock(int count) {
         if (count < 1) throw new IllegalArgumentException("a reduction needs at least one element, got " + count);
         long even = ceilDiv(ceilDiv(count, MAX_REDUCTION_BLOCKS), 4) * 4;

@@ -155,6 +155,44 @@ class CudaKernelsTest {
                 "loss of a second run must be bit-identical");
     }
 
+    /**
+     * The last block of each launch resets the instance's ticket counter; a counter left non-zero, or wrapped at the
+     * wrong value, would make a later launch of another grid size finish early or never, and its loss wrong. Grids
+     * of 1, 1024 (8196 floats per block) and 123 blocks, each size twice, interleaved.
+     */
+    @Test
+    void mseLossStaysRightAndRepeatableWhenTheGridSizeChangesBetweenCalls() {
+        int[] counts = {320, 1024 * 8196 - 3, 1000003};
+        Pointer scratch = gpu.scratchFloats(CudaKernels.MAX_REDUCTION_SCRATCH_FLOATS);
+        Pointer loss = gpu.poisonedFloats(1);
+        float[] firstLoss = new float[counts.length];
+        for (int round = 0; round < 2; round++) {
+            for (int c = 0; c < counts.length; c++) {
+                int count = counts[c];
+                Random values = new Random(count); // the same inputs in both rounds
+                float[] out = new float[count];
+                float[] target = new float[count];
+                double sum = 0;
+                for (int i = 0; i < count; i++) {
+                    out[i] = values.nextFloat();
+                    target[i] = values.nextFloat();
+                    double d = (double) out[i] - target[i];
+                    sum += d * d;
+                }
+                Pointer dOut = gpu.poisonedFloats(count);
+                kernels.mseLossAndGrad(s, gpu.floats(out), gpu.floats(target), dOut, loss, scratch, count);
+                float got = gpu.readFloats(loss, 1)[0];
+                assertEquals(sum / count, got, TOLERANCE * sum / count, "loss of count " + count + " round " + round);
+                if (round == 0) {
+                    firstLoss[c] = got;
+                } else {
+                    assertEquals(Float.floatToRawIntBits(firstLoss[c]), Float.floatToRawIntBits(got),
+                            "loss of count " + count + " must repeat bit for bit");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "planes={0} {1}x{2} shave={3}")
     @CsvSource({"3, 17, 23, 2", "3, 17, 23, 0", "1, 64, 48, 3", "2, 300, 301, 4", "3, 40, 36, 2", "2, 1080, 1920, 3"})
     void sumSquaredErrorIsExactOnEightBitLevels(int planes, int h, int w, int shave) {
