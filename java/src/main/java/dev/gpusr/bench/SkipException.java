@@ -1,6 +1,6 @@
 package dev.gpusr.bench;
 
-/** A benchmark that cannot run here for a known reason (no kernels in this build, a stub, no cuDNN): a skipped row. */
+/** A benchmark that cannot run here for a known reason (no kernels in this build, no cuDNN): a skipped row. */
 public final class SkipException extends RuntimeException {
     public SkipException(String reason) {
         super(reason);
@@ -8,17 +8,12 @@ public final class SkipException extends RuntimeException {
 
     /**
      * The reason to report when {@code t} means "cannot run here" rather than "went wrong", else null: our own
-     * skips, an engine that {@code Engines} says cannot be used, API stubs that still throw "not yet", and native
+     * skips, an engine that {@code Engines} says cannot be used, and native
      * libraries that are missing.
      */
     public static String skipReason(Throwable t) {
         if (t instanceof SkipException) return t.getMessage();
         if (t instanceof dev.gpusr.engine.Engines.EngineUnavailableException) return t.getMessage();
-        if (t instanceof UnsupportedOperationException) {
-            StackTraceElement[] st = t.getStackTrace();
-            String where = st.length > 0 ? st[0].getClassName().replaceFirst("^dev\\.gpusr\\.", "") : "?";
-            return where + " is not implemented yet (" + t.getMessage() + ")";
-        }
         if (t instanceof LinkageError) return "native library missing: " + t.getMessage();
         return null;
     }

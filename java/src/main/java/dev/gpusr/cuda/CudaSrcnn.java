@@ -164,12 +164,7 @@ public final class CudaSrcnn implements SrcnnEngine {
         CudaCheck.cudnn(JCudnn.cudnnCreate(h), "cudnnCreate");
         cudnn = h;
         CudaCheck.cudnn(JCudnn.cudnnSetStream(cudnn, stream), "cudnnSetStream");
-        try {
-            kernels = CudaKernels.load();
-        } catch (UnsupportedOperationException e) {
-            throw new CudaException("gpu-sr's CUDA kernels are not implemented in this build (" + e.getMessage() + ")",
-                    e);
-        }
+        kernels = CudaKernels.load();
         reluActivation = activationDescriptor(cudnnActivationMode.CUDNN_ACTIVATION_RELU);
         identityActivation = activationDescriptor(cudnnActivationMode.CUDNN_ACTIVATION_IDENTITY);
         transfers = new HostTransfers(stream);

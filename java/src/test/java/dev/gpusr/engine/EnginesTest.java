@@ -25,7 +25,7 @@ class EnginesTest {
         String reason = GpuAvailability.unavailableReason().orElseThrow();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream notices = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        SrcnnEngine engine = openOrSkipWhileCpuIsAStub(() -> Engines.open("auto", WEIGHTS, notices));
+        SrcnnEngine engine = Engines.open("auto", WEIGHTS, notices);
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertEquals(1, printed.lines().count(), "exactly one notice line, got: " + printed);
         assertTrue(printed.contains(reason), "the notice names the reason: " + printed);
@@ -59,19 +59,9 @@ class EnginesTest {
     void cpuIsTheCpuEngineWithoutNotice() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream notices = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        try (SrcnnEngine engine = openOrSkipWhileCpuIsAStub(() -> Engines.open(" CPU ", WEIGHTS, notices))) {
+        try (SrcnnEngine engine = Engines.open(" CPU ", WEIGHTS, notices)) {
             assertEquals("cpu", engine.id());
         }
         assertEquals(0, buffer.size());
-    }
-
-    /** CpuSrcnn is written in parallel; until it lands its constructor throws "not yet" and these checks wait. */
-    private static SrcnnEngine openOrSkipWhileCpuIsAStub(Supplier<SrcnnEngine> open) {
-        try {
-            return open.get();
-        } catch (UnsupportedOperationException e) {
-            Assumptions.abort("CpuSrcnn is still a stub (" + e.getMessage() + ")");
-            throw e;
-        }
     }
 }
