@@ -86,13 +86,23 @@ public final class CudaKernels implements AutoCloseable {
     private final Pointer biasPartials;
     /** One unsigned int, 0 between calls: gpusr_mse's ticket counter (each launch leaves it 0 again). */
     private final Pointer mseTicket;
+    /** gpusr_conv_narrow_c{cout}_f{f}, indexed [cout - 1][f / 2]. */
+    private final CUfunction[][] narrowConv;
     private final Map<TableKey, DeviceTable> tables = new HashMap<>();
     private boolean closed;
 
-    private CudaKernels(CUmodule module, EnumMap<Kernel, CUfunction> functions, Pointer biasPartials,
-            Pointer mseTicket) {
+    /** Output channels {@link #narrowConvForward} handles (one kernel each). */
+    public static final int NARROW_CONV_MAX_OUT_CHANNELS = 3;
+    /** The largest (odd) filter size {@link #narrowConvForward} handles. */
+    public static final int NARROW_CONV_MAX_FILTER = 9;
+    /** The most input channels {@link #narrowConvForward} takes (SRCNN's widest layer feeds 32 or 64). */
+    public static final int NARROW_CONV_MAX_IN_CHANNELS = 64;
+
+    private CudaKernels(CUmodule module, EnumMap<Kernel, CUfunction> functions, CUfunction[][] narrowConv,
+            Pointer biasPartials, Pointer mseTicket) {
         this.module = module;
         this.functions = functions;
+        this.narrowConv = narrowConv;
         this.biasPartials = biasPartials;
         this.mseTicket = mseTicket;
     }
@@ -126,6 +136,19 @@ public final class CudaKernels implements AutoCloseable {
                 }
                 functions.put(k, f);
             }
+            CUfunction[][] narrow = new CUfunction[NARROW_CONV_MAX_OUT_CHANNELS][NARROW_CONV_MAX_FILTER / 2 + 1];
+            for (int cout = 1; cout <= NARROW_CONV_MAX_OUT_CHANNELS; cout++) {
+                for (int f = 1; f <= NARROW_CONV_MAX_FILTER; f += 2) {
+                    String symbol = narrowConvSymbol(cout, f);
+                    CUfunction fn = new CUfunction();
+                    int status = JCudaDriver.cuModuleGetFunction(fn, module, symbol);
+                    if (status != CUresult.CUDA_SUCCESS) {
+                        throw CudaException.of("cuModuleGetFunction(" + symbol + ")", CUresult.stringFor(status),
+                                HINT_STALE);
+                    }
+                    narrow[cout - 1][f / 2] = fn;
+                }
+            }
             scratch = new Pointer();
             checkRuntime("cudaMalloc(bias-gradient scratch)",
                     JCuda.cudaMalloc(scratch, (long) Plans.BIAS_PARTIALS_CAPACITY * Sizeof.FLOAT));
@@ -135,7 +158,7 @@ public final class CudaKernels implements AutoCloseable {
             // be on a non-blocking stream, which does not wait for the default stream's memset
             checkRuntime("cudaMemset(MSE ticket counter)", JCuda.cudaMemset(ticket, 0, Sizeof.INT));
             checkRuntime("cudaStreamSynchronize(default stream)", JCuda.cudaStreamSynchronize(new cudaStream_t()));
-            return new CudaKernels(module, functions, scratch, ticket);
+            return new CudaKernels(module, functions, narrow, scratch, ticket);
         } catch (RuntimeException e) {
             if (ticket != null) JCuda.cudaFree(ticket);
             if (scratch != null) JCuda.cudaFree(scratch);
@@ -152,6 +175,62 @@ public final class CudaKernels implements AutoCloseable {
         } catch (IOException e) {
             throw new CudaException("CudaKernels.load failed: cannot read " + FATBIN_RESOURCE + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every gpusr_conv_narrow_* kernel {@link #load} looks up. */
+    static List<String> narrowConvSymbols() {
+        List<String> symbols = new ArrayList<>();
+        for (int cout = 1; cout <= NARROW_CONV_MAX_OUT_CHANNELS; cout++) {
+            for (int f = 1; f <= NARROW_CONV_MAX_FILTER; f += 2) symbols.add(narrowConvSymbol(cout, f));
+        }
+        return symbols;
+    }
+
+    private static String narrowConvSymbol(int cout, int f) {
+        return "gpusr_conv_narrow_c" + cout + "_f" + f;
+    }
+
+    /**
+     * True when {@link #narrowConvForward} handles a convolution with these channels and filter size: 1 to
+     * {@value #NARROW_CONV_MAX_OUT_CHANNELS} outputs, 1 to {@value #NARROW_CONV_MAX_IN_CHANNELS} inputs, an odd
+     * filter of at most {@value #NARROW_CONV_MAX_FILTER}.
+     */
+    public static boolean supportsNarrowConv(int cin, int cout, int f) {
+        return cin >= 1 && cin <= NARROW_CONV_MAX_IN_CHANNELS && cout >= 1 && cout <= NARROW_CONV_MAX_OUT_CHANNELS
+                && f >= 1 && f <= NARROW_CONV_MAX_FILTER && f % 2 == 1;
+    }
+
+    /**
+     * y = conv(x, weight) + bias for few output channels: y[n,o,i,j] = bias[o] + sum over ci, ky, kx of
+     * weight[o,ci,ky,kx] x[n,ci,i+ky-f/2,j+kx-f/2], zero outside the image (cross-correlation, 'same' padding, as
+     * cuDNN's CUDNN_CROSS_CORRELATION with pad f/2 and PyTorch's Conv2d). x is n x cin x h x w, weight cout x cin x f
+     * x f, bias cout, y n x cout x h x w and must not overlap x. Each output is summed in a fixed order (channels,
+     * filter rows, filter columns, then the bias), so repeated calls give bit-identical results. Shapes outside
+     * {@link #supportsNarrowConv} are refused.
+     */
+    public void narrowConvForward(CUstream s, Pointer x, Pointer weight, Pointer bias, Pointer y, int n, int cin,
+            int cout, int h, int w, int f) {
+        requireDevice(x, "x");
+        requireDevice(weight, "weight");
+        requireDevice(bias, "bias");
+        requireDevice(y, "y");
+        if (!supportsNarrowConv(cin, cout, f)) {
+            throw new IllegalArgumentException("the narrow convolution takes 1.." + NARROW_CONV_MAX_IN_CHANNELS
+                    + " input channels, 1.." + NARROW_CONV_MAX_OUT_CHANNELS + " output channels and an odd filter of "
+                    + "1.." + NARROW_CONV_MAX_FILTER + ", got " + cin + " -> " + cout + " channels, filter " + f
+                    + "; use cuDNN for this layer");
+        }
+        checkImages(n, h, w);
+        long rowTiles = Plans.ceilDiv(h, Plans.NARROW_CONV_TILE_HEIGHT);
+        if (rowTiles > Plans.MAX_GRID_YZ) {
+            throw new IllegalArgumentException("images of " + h + " rows are too tall for the narrow convolution (at "
+                    + "most " + (long) Plans.MAX_GRID_YZ * Plans.NARROW_CONV_TILE_HEIGHT + ")");
+        }
+        ensureOpen();
+        launchFunction(narrowConv[cout - 1][f / 2], narrowConvSymbol(cout, f), s,
+                (int) Plans.ceilDiv(w, Plans.NARROW_CONV_TILE_WIDTH), (int) rowTiles, Math.min(n, Plans.MAX_GRID_YZ),
+                Plans.NARROW_CONV_TILE_WIDTH, Plans.NARROW_CONV_BLOCK_ROWS, 0, dev(x), dev(weight), dev(bias),
+                dev(y), i32(n), i32(cin), i32(h), i32(w));
     }
 
     /** x[n,c,:] += bias[c], then ReLU when {@code relu}; in place. */
@@ -447,10 +526,16 @@ public final class CudaKernels implements AutoCloseable {
     private void launch(Kernel kernel, CUstream stream, int gridX, int gridY, int gridZ, int blockX, int blockY,
             int sharedBytes, Pointer... args) {
         ensureOpen();
-        int status = JCudaDriver.cuLaunchKernel(functions.get(kernel), gridX, gridY, gridZ, blockX, blockY, 1,
+        launchFunction(functions.get(kernel), kernel.symbol, stream, gridX, gridY, gridZ, blockX, blockY, sharedBytes,
+                args);
+    }
+
+    private static void launchFunction(CUfunction function, String symbol, CUstream stream, int gridX, int gridY,
+            int gridZ, int blockX, int blockY, int sharedBytes, Pointer... args) {
+        int status = JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, 1,
                 sharedBytes, stream, Pointer.to(args), null);
         if (status != CUresult.CUDA_SUCCESS) {
-            throw CudaException.of("cuLaunchKernel(" + kernel.symbol + ", grid " + gridX + "x" + gridY + "x" + gridZ
+            throw CudaException.of("cuLaunchKernel(" + symbol + ", grid " + gridX + "x" + gridY + "x" + gridZ
                     + ", block " + blockX + "x" + blockY + ")", CUresult.stringFor(status), launchHint(status));
         }
     }

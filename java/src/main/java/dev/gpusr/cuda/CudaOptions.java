@@ -20,9 +20,13 @@ import java.util.Objects;
  * @param maxBatchPixels     inference runs at most this many pixels (n*h*w) per cuDNN call, splitting the batch by
  *                           images; 0 = as many images as fit in free GPU memory
  * @param workspaceLimitBytes the most cuDNN workspace one convolution may use (also bounded by half the free memory)
+ * @param narrowConv         the last layer's forward (few output channels) runs as gpu-sr's own kernel
+ *                           ({@link CudaKernels#narrowConvForward}) instead of cuDNN, whose GEMM tiles waste most of
+ *                           their work on 1-3 output channels (conv3 of 9-1-5: 11 ms of 25 on 8 x 1080p, H200); fp32
+ *                           FMAs in a fixed order, so results stay deterministic. Its backward always uses cuDNN
  */
 public record CudaOptions(MathMode math, boolean deterministic, boolean transformAlgorithms, boolean cudaGraphs,
-        long maxBatchPixels, long workspaceLimitBytes) {
+        long maxBatchPixels, long workspaceLimitBytes, boolean narrowConv) {
 
     public enum MathMode {
         /** fp32 multiply-adds (CUDNN_FMA_MATH). */
@@ -40,6 +44,12 @@ public record CudaOptions(MathMode math, boolean deterministic, boolean transfor
 
     public static final long DEFAULT_WORKSPACE_LIMIT = 1L << 30;
 
+    /** The options before {@code narrowConv} existed; it is on. */
+    public CudaOptions(MathMode math, boolean deterministic, boolean transformAlgorithms, boolean cudaGraphs,
+            long maxBatchPixels, long workspaceLimitBytes) {
+        this(math, deterministic, transformAlgorithms, cudaGraphs, maxBatchPixels, workspaceLimitBytes, true);
+    }
+
     public CudaOptions {
         Objects.requireNonNull(math, "math");
         if (maxBatchPixels < 0) throw new IllegalArgumentException("maxBatchPixels must be >= 0, got " + maxBatchPixels);
@@ -50,34 +60,43 @@ public record CudaOptions(MathMode math, boolean deterministic, boolean transfor
 
     /**
      * FMA math, the fastest direct-summation algorithms, CUDA graphs on, automatic batch splitting, 1 GiB workspace
-     * limit.
+     * limit, the narrow-convolution kernel for the last layer.
      */
     public static CudaOptions defaults() {
-        return new CudaOptions(MathMode.FMA, false, false, true, 0, DEFAULT_WORKSPACE_LIMIT);
+        return new CudaOptions(MathMode.FMA, false, false, true, 0, DEFAULT_WORKSPACE_LIMIT, true);
     }
 
     public CudaOptions withMath(MathMode m) {
-        return new CudaOptions(m, deterministic, transformAlgorithms, cudaGraphs, maxBatchPixels, workspaceLimitBytes);
+        return new CudaOptions(m, deterministic, transformAlgorithms, cudaGraphs, maxBatchPixels,
+                workspaceLimitBytes, narrowConv);
     }
 
     public CudaOptions withDeterministic(boolean d) {
-        return new CudaOptions(math, d, transformAlgorithms, cudaGraphs, maxBatchPixels, workspaceLimitBytes);
+        return new CudaOptions(math, d, transformAlgorithms, cudaGraphs, maxBatchPixels,
+                workspaceLimitBytes, narrowConv);
     }
 
     public CudaOptions withTransformAlgorithms(boolean t) {
-        return new CudaOptions(math, deterministic, t, cudaGraphs, maxBatchPixels, workspaceLimitBytes);
+        return new CudaOptions(math, deterministic, t, cudaGraphs, maxBatchPixels, workspaceLimitBytes, narrowConv);
     }
 
     public CudaOptions withCudaGraphs(boolean g) {
-        return new CudaOptions(math, deterministic, transformAlgorithms, g, maxBatchPixels, workspaceLimitBytes);
+        return new CudaOptions(math, deterministic, transformAlgorithms, g, maxBatchPixels,
+                workspaceLimitBytes, narrowConv);
     }
 
     public CudaOptions withMaxBatchPixels(long p) {
-        return new CudaOptions(math, deterministic, transformAlgorithms, cudaGraphs, p, workspaceLimitBytes);
+        return new CudaOptions(math, deterministic, transformAlgorithms, cudaGraphs, p,
+                workspaceLimitBytes, narrowConv);
     }
 
     public CudaOptions withWorkspaceLimitBytes(long b) {
-        return new CudaOptions(math, deterministic, transformAlgorithms, cudaGraphs, maxBatchPixels, b);
+        return new CudaOptions(math, deterministic, transformAlgorithms, cudaGraphs, maxBatchPixels, b, narrowConv);
+    }
+
+    public CudaOptions withNarrowConv(boolean narrow) {
+        return new CudaOptions(math, deterministic, transformAlgorithms, cudaGraphs, maxBatchPixels,
+                workspaceLimitBytes, narrow);
     }
 
     @Override
@@ -85,6 +104,7 @@ public record CudaOptions(MathMode math, boolean deterministic, boolean transfor
         return "math=" + math.name().toLowerCase() + (deterministic ? " deterministic" : "")
                 + (transformAlgorithms ? " fft/winograd" : "") + (cudaGraphs ? " graphs" : " no-graphs")
                 + (maxBatchPixels > 0 ? " maxBatchPixels=" + maxBatchPixels : "")
-                + " workspace<=" + CudaCheck.formatBytes(workspaceLimitBytes);
+                + " workspace<=" + CudaCheck.formatBytes(workspaceLimitBytes)
+                + (narrowConv ? "" : " no-narrow-conv");
     }
 }

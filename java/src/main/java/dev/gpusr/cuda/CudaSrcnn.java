@@ -438,6 +438,11 @@ public final class CudaSrcnn implements SrcnnEngine {
         ConvAlgorithms.Choice algo = plan.forward[l];
         Pointer in = activation[l].pointer();
         Pointer out = activation[l + 1].pointer();
+        if (l == LAYERS - 1 && plan.narrowLastLayer) {
+            kernels.narrowConvForward(cuStream, in, weightAt[l], biasAt[l], out, plan.n, config.inChannels(l),
+                    config.outChannels(l), plan.h, plan.w, config.filter(l));
+            return;
+        }
         if (plan.fused[l]) {
             // y = act(conv(x) + 0 * z + bias); z must be a valid tensor even when its weight is zero, so it is y
             int status = JCudnn.cudnnConvolutionBiasActivationForward(cudnn, ONE, plan.activation[l], in, filters[l],
@@ -605,6 +610,11 @@ public final class CudaSrcnn implements SrcnnEngine {
             plan.fused[l] = relu
                     || choice.algo() == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
         }
+        // the last layer has 1-3 output channels, where cuDNN's GEMM tiles waste most of their work (CudaOptions)
+        int last = LAYERS - 1;
+        plan.narrowLastLayer = options.narrowConv()
+                && CudaKernels.supportsNarrowConv(config.inChannels(last), config.outChannels(last), config.filter(last));
+        if (plan.narrowLastLayer) plan.fused[last] = false;
     }
 
     private void chooseBackward(ShapePlan plan) {

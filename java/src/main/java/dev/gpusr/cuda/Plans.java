@@ -147,6 +147,15 @@ final class Plans {
         return words;
     }
 
+    // ---- narrow convolution -------------------------------------------------------------------------------------
+
+    /** Threads in x of gpusr_conv_narrow_* = output columns of its tile (GPUSR_NARROW_TILE_W). */
+    static final int NARROW_CONV_TILE_WIDTH = 32;
+    /** Threads in y (GPUSR_NARROW_BLOCK_ROWS). */
+    static final int NARROW_CONV_BLOCK_ROWS = 8;
+    /** Output rows of a tile: each thread owns GPUSR_NARROW_ROWS_PER_THREAD = 8 consecutive rows. */
+    static final int NARROW_CONV_TILE_HEIGHT = NARROW_CONV_BLOCK_ROWS * 8;
+
     // ---- bicubic resize -----------------------------------------------------------------------------------------
 
     /**

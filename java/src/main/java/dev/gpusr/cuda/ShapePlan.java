@@ -35,6 +35,11 @@ final class ShapePlan implements AutoCloseable {
     final boolean[] fused = new boolean[LAYERS];
     /** The fused call has succeeded once for this layer, so a later failure is a real error, not "unsupported". */
     final boolean[] fusedConfirmed = new boolean[LAYERS];
+    /**
+     * The last layer's forward runs as {@link CudaKernels#narrowConvForward} (conv + bias in one kernel); cuDNN's
+     * algorithm for it is still chosen but not used for the forward.
+     */
+    boolean narrowLastLayer;
     final List<String> notes = new ArrayList<>();
     CudaGraph trainingGraph;
     int plainTrainingSteps;
@@ -125,7 +130,12 @@ final class ShapePlan implements AutoCloseable {
     String describe() {
         StringBuilder b = new StringBuilder("batch " + n + "x" + h + "x" + w + ":");
         for (int l = 0; l < LAYERS; l++) {
-            b.append(" conv").append(l + 1).append(" fwd ").append(forward[l]).append(fused[l] ? " fused" : "");
+            b.append(" conv").append(l + 1).append(" fwd ");
+            if (l == LAYERS - 1 && narrowLastLayer) {
+                b.append("narrow-conv kernel (cuDNN's ").append(forward[l]).append(" unused)");
+            } else {
+                b.append(forward[l]).append(fused[l] ? " fused" : "");
+            }
             if (backwardFilter[l] != null) b.append(", bwd filter ").append(backwardFilter[l]);
             if (backwardData[l] != null) b.append(", bwd data ").append(backwardData[l]);
             b.append(';');

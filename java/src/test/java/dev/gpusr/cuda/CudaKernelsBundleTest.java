@@ -47,6 +47,9 @@ class CudaKernelsBundleTest {
         for (CudaKernels.Kernel k : CudaKernels.Kernel.values()) {
             if (!text.contains(k.symbol)) missing.add(k.symbol);
         }
+        for (String symbol : CudaKernels.narrowConvSymbols()) {
+            if (!text.contains(symbol)) missing.add(symbol);
+        }
         // a toolkit that compresses the fatbin hides every name: nothing to check then
         Assumptions.assumeTrue(missing.size() < CudaKernels.Kernel.values().length, "the fatbin is compressed");
         assertEquals(List.of(), missing, "kernels named in CudaKernels but not built from kernels/*.cu");

@@ -440,6 +440,77 @@ class CudaKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> kernels.packPixels(s, p, p, 1, 2, 2, 3, 3, false));
     }
 
+    // ---- narrow convolution -------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "n={0} cin={1} cout={2} {3}x{4} f={5}")
+    @CsvSource({
+        "3, 32, 1, 17, 23, 5", // SRCNN's conv3 on an odd size
+        "2, 5, 3, 17, 23, 3", "1, 4, 2, 1, 1, 5", // a 1x1 image: only the centre tap sees data
+        "2, 7, 1, 9, 13, 1", "2, 3, 3, 3, 4, 9", "1, 6, 2, 2, 11, 7", // filters wider than the image
+        "2, 33, 2, 65, 33, 5", // an odd channel count, and images just past a 64-row and a 32-column tile
+        "1, 64, 1, 130, 70, 9", "1, 1, 1, 5, 5, 3"
+    })
+    void narrowConvolutionMatchesADirectSumAndRepeatsBitForBit(int n, int cin, int cout, int h, int w, int f) {
+        assertTrue(CudaKernels.supportsNarrowConv(cin, cout, f));
+        float[] x = uniform(n * cin * h * w, -1, 1);
+        float[] weight = uniform(cout * cin * f * f, -0.2f, 0.2f);
+        float[] bias = uniform(cout, -0.5f, 0.5f);
+        Pointer dx = gpu.floats(x);
+        Pointer dWeight = gpu.floats(weight);
+        Pointer dBias = gpu.floats(bias);
+        int outCount = n * cout * h * w;
+        Pointer dy = gpu.poisonedFloats(outCount);
+        kernels.narrowConvForward(s, dx, dWeight, dBias, dy, n, cin, cout, h, w, f);
+
+        int r = f / 2;
+        float[] expected = new float[outCount];
+        double largest = 0;
+        for (int img = 0; img < n; img++) {
+            for (int o = 0; o < cout; o++) {
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < w; j++) {
+                        double sum = bias[o];
+                        for (int ci = 0; ci < cin; ci++) {
+                            for (int ky = 0; ky < f; ky++) {
+                                int yi = i + ky - r;
+                                if (yi < 0 || yi >= h) continue;
+                                for (int kx = 0; kx < f; kx++) {
+                                    int xj = j + kx - r;
+                                    if (xj < 0 || xj >= w) continue;
+                                    sum += (double) weight[((o * cin + ci) * f + ky) * f + kx]
+                                            * x[((img * cin + ci) * h + yi) * w + xj];
+                                }
+                            }
+                        }
+                        expected[((img * cout + o) * h + i) * w + j] = (float) sum;
+                        largest = Math.max(largest, Math.abs(sum));
+                    }
+                }
+            }
+        }
+        float[] first = gpu.readFloats(dy, outCount);
+        assertWithin(expected, first, TOLERANCE, largest, "narrow convolution output");
+
+        Pointer again = gpu.poisonedFloats(outCount);
+        kernels.narrowConvForward(s, dx, dWeight, dBias, again, n, cin, cout, h, w, f);
+        assertArrayEquals(first, gpu.readFloats(again, outCount), "narrow convolution of a second run");
+    }
+
+    @Test
+    void narrowConvolutionRefusesShapesItDoesNotHandle() {
+        Pointer p = gpu.poisonedFloats(16);
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> kernels.narrowConvForward(s, p, p, p, p, 1, 32, 4, 2, 2, 5)).getMessage().contains("4 channels"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> kernels.narrowConvForward(s, p, p, p, p, 1, 32, 1, 2, 2, 4)).getMessage().contains("filter 4"));
+        assertThrows(IllegalArgumentException.class, () -> kernels.narrowConvForward(s, p, p, p, p, 1, 65, 1, 2, 2, 5));
+        assertThrows(IllegalArgumentException.class, () -> kernels.narrowConvForward(s, p, p, p, p, 0, 32, 1, 2, 2, 5));
+        assertThrows(NullPointerException.class, () -> kernels.narrowConvForward(s, null, p, p, p, 1, 32, 1, 2, 2, 5));
+        // nothing ran: the output is still poisoned
+        float[] untouched = gpu.readFloats(p, 16);
+        for (float v : untouched) assertTrue(Float.isNaN(v));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private float[] uniform(int n, float lo, float hi) {

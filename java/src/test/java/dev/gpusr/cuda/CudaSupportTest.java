@@ -32,6 +32,31 @@ class CudaSupportTest {
     }
 
     @Test
+    void narrowConvolutionIsOnByDefaultAndCanBeTurnedOff() {
+        assertTrue(CudaOptions.defaults().narrowConv());
+        CudaOptions off = CudaOptions.defaults().withNarrowConv(false).withDeterministic(true);
+        assertFalse(off.narrowConv());
+        assertTrue(off.deterministic());
+        assertFalse(off.withMath(CudaOptions.MathMode.TF32).narrowConv(), "other with* methods keep the switch");
+        assertEquals("math=fma deterministic graphs workspace<=1.00 GiB no-narrow-conv", off.toString());
+        assertTrue(new CudaOptions(CudaOptions.MathMode.FMA, false, false, true, 0, 1L << 30).narrowConv());
+    }
+
+    @Test
+    void narrowConvolutionCoversSrcnnLastLayersOnly() {
+        assertTrue(CudaKernels.supportsNarrowConv(32, 1, 5), "9-1-5 / 9-5-5 on Y");
+        assertTrue(CudaKernels.supportsNarrowConv(32, 3, 5), "RGB models");
+        assertTrue(CudaKernels.supportsNarrowConv(64, 3, 9));
+        assertTrue(CudaKernels.supportsNarrowConv(1, 1, 1));
+        assertFalse(CudaKernels.supportsNarrowConv(32, 4, 5), "more than 3 outputs: cuDNN");
+        assertFalse(CudaKernels.supportsNarrowConv(32, 1, 4), "even filter");
+        assertFalse(CudaKernels.supportsNarrowConv(32, 1, 11), "filter wider than 9");
+        assertFalse(CudaKernels.supportsNarrowConv(65, 1, 5), "more than 64 inputs");
+        assertFalse(CudaKernels.supportsNarrowConv(0, 1, 5));
+        assertFalse(CudaKernels.supportsNarrowConv(32, 0, 5));
+    }
+
+    @Test
     void badOptionsAreRefusedWithTheirName() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CudaOptions.MathMode.parse("fp16"))
                 .getMessage().contains("'fp16'"));
