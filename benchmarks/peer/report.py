@@ -82,7 +82,7 @@ class Results:
         self.ours_rows = ok
         self.peer = {r["key"]: r for r in self.peer_doc.get("rows", []) if r.get("key") and r.get("status") == "ok"}
         self.verdicts = {t["target"]: t["verdict"] for t in self.compare_doc.get("targets", [])}
-        self.target_of_key = {key: what for key, what, _ in compare.TARGETS}
+        self.target_of_key = {t[0]: t[1] for t in compare.TARGETS}
         self.target_of_op = dict(compare.OP_TARGETS)
         self.ceilings = self.ours_doc.get("ceilings") or {}
 
