@@ -1,6 +1,7 @@
 package dev.gpusr.cpu;
 
 import dev.gpusr.cpu.ConvLayer.Epilogue;
+import dev.gpusr.engine.EngineInputs;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
@@ -137,7 +138,7 @@ public final class CpuSrcnn implements SrcnnEngine {
     @Override
     public Tensor forward(Tensor in) {
         ensureOpen();
-        checkInput(in, "input");
+        EngineInputs.requireModelInput(config, in, "input");
         Tensor out = new Tensor(in.n, in.c, in.h, in.w);
         int groupSize = groupSize(in);
         for (int n0 = 0; n0 < in.n; n0 += groupSize) {
@@ -155,12 +156,8 @@ public final class CpuSrcnn implements SrcnnEngine {
     @Override
     public double computeGradients(Tensor in, Tensor target) {
         ensureOpen();
-        checkInput(in, "input");
-        if (target == null) throw new IllegalArgumentException("target must not be null");
-        if (!target.sameShape(in)) {
-            throw new IllegalArgumentException("target is " + target.shapeString() + " but input is "
-                    + in.shapeString());
-        }
+        EngineInputs.requireModelInput(config, in, "input");
+        EngineInputs.requireTarget(in, target);
         SrcnnConfig c = config;
         ConvLayer conv1 = layer(0);
         ConvLayer conv2 = layer(1);
@@ -239,14 +236,6 @@ public final class CpuSrcnn implements SrcnnEngine {
 
     private void ensureOpen() {
         if (closed) throw new IllegalStateException("the CPU engine is closed");
-    }
-
-    private void checkInput(Tensor t, String what) {
-        if (t == null) throw new IllegalArgumentException(what + " must not be null");
-        if (t.c != config.channels()) {
-            throw new IllegalArgumentException(what + " " + t.shapeString() + " has " + t.c + " channels; the model ("
-                    + config + ") takes " + config.channels());
-        }
     }
 
     private ConvLayer layer(int l) {

@@ -2,6 +2,7 @@ package dev.gpusr.cuda;
 
 import static dev.gpusr.model.SrcnnConfig.LAYERS;
 
+import dev.gpusr.engine.EngineInputs;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
@@ -328,7 +329,7 @@ public final class CudaSrcnn implements SrcnnEngine {
     @Override
     public Tensor forward(Tensor input) {
         begin();
-        checkModelInput(input, "input");
+        EngineInputs.requireModelInput(config, input, "input");
         Tensor output = new Tensor(input.n, input.c, input.h, input.w);
         int perChunk = imagesPerForwardChunk(input.n, input.h, input.w);
         int chunks = (input.n + perChunk - 1) / perChunk;
@@ -391,12 +392,8 @@ public final class CudaSrcnn implements SrcnnEngine {
 
     private void enqueueGradients(Tensor input, Tensor targetBatch) {
         begin();
-        checkModelInput(input, "input");
-        Objects.requireNonNull(targetBatch, "target");
-        if (!input.sameShape(targetBatch)) {
-            throw new IllegalArgumentException("input " + input.shapeString() + " and target "
-                    + targetBatch.shapeString() + " must have the same shape");
-        }
+        EngineInputs.requireModelInput(config, input, "input");
+        EngineInputs.requireTarget(input, targetBatch);
         long widest = Math.max(config.channels(), Math.max(config.n1(), config.n2()));
         if (widest * input.n * input.h * input.w > CUDNN_MAX_ELEMENTS) {
             throw new IllegalArgumentException("a training batch of " + input.shapeString() + " has "
@@ -650,14 +647,6 @@ public final class CudaSrcnn implements SrcnnEngine {
         }
         plans.clear();
         if (first != null) throw first;
-    }
-
-    private void checkModelInput(Tensor t, String what) {
-        Objects.requireNonNull(t, what);
-        if (t.c != config.channels()) {
-            throw new IllegalArgumentException("the " + config + " model takes " + config.channels() + "-channel input, "
-                    + what + " is " + t.shapeString());
-        }
     }
 
     /** Every entry point: refuse after close, and make this GPU current on the calling thread. */
