@@ -52,19 +52,19 @@ public final class Upscaler {
         int h = lr.height();
         float[][] out;
         if (engine == null) {
-            out = new float[lr.planes().length][];
-            for (int i = 0; i < out.length; i++) out[i] = enlarge(lr.planes()[i], w, h);
+            out = enlarge(lr.planes(), w, h);
         } else if (config.color() == SrcnnConfig.ColorSpace.Y) {
             if (lr.isGray()) {
-                out = new float[][] {restore(new float[][] {lr.planes()[0]}, w, h)[0]};
+                out = network(enlarge(lr.planes(), w, h), w, h);
             } else {
-                float[][] ycc = ColorConversion.rgbToYcbcr(lr.planes());
-                float[] y = restore(new float[][] {ycc[0]}, w, h)[0];
-                out = ColorConversion.ycbcrToRgb(new float[][] {y, enlarge(ycc[1], w, h), enlarge(ycc[2], w, h)});
+                // Y, Cb and Cr are enlarged in one call; only Y goes through the network
+                float[][] ycc = enlarge(ColorConversion.rgbToYcbcr(lr.planes()), w, h);
+                ycc[0] = network(new float[][] {ycc[0]}, w, h)[0];
+                out = ColorConversion.ycbcrToRgb(ycc);
             }
         } else {
             float[][] rgb = lr.isGray() ? new float[][] {lr.planes()[0], lr.planes()[0], lr.planes()[0]} : lr.planes();
-            out = restore(rgb, w, h);
+            out = network(enlarge(rgb, w, h), w, h);
             if (lr.isGray()) {
                 float[] g = new float[out[0].length];
                 for (int i = 0; i < g.length; i++) g[i] = (out[0][i] + out[1][i] + out[2][i]) / 3f;
@@ -73,30 +73,37 @@ public final class Upscaler {
         }
         float[] alpha = null;
         if (lr.alpha() != null) {
-            alpha = enlarge(lr.alpha(), w, h);
+            alpha = enlarge(new float[][] {lr.alpha()}, w, h)[0];
             for (int i = 0; i < alpha.length; i++) alpha[i] = Math.min(1f, Math.max(0f, alpha[i]));
         }
         return new Image(w * scale, h * scale, out, alpha, lr.bitDepth());
     }
 
-    private float[] enlarge(float[] plane, int w, int h) {
-        if (engine != null) return engine.upsample(new Tensor(1, 1, h, w, plane), scale).data;
-        return BicubicResampler.upscale(plane, w, h, scale);
+    /** Bicubic enlargement of w x h planes by the scale: one engine call for all of them. */
+    private float[][] enlarge(float[][] planes, int w, int h) {
+        if (engine == null) {
+            float[][] out = new float[planes.length][];
+            for (int i = 0; i < planes.length; i++) out[i] = BicubicResampler.upscale(planes[i], w, h, scale);
+            return out;
+        }
+        return split(engine.upsample(stack(planes, w, h), scale));
     }
 
-    /** Bicubic enlargement of c planes, then the network over them in tiles. */
-    private float[][] restore(float[][] planes, int w, int h) {
-        int c = planes.length;
-        float[] stacked = new float[c * w * h];
-        for (int i = 0; i < c; i++) System.arraycopy(planes[i], 0, stacked, i * w * h, w * h);
-        Tensor up = engine.upsample(new Tensor(1, c, h, w, stacked), scale);
-        Tensor sr = TiledForward.forward(engine, up, tile, config.halo());
-        float[][] out = new float[c][];
-        int n = sr.h * sr.w;
-        for (int i = 0; i < c; i++) {
-            out[i] = new float[n];
-            System.arraycopy(sr.data, i * n, out[i], 0, n);
-        }
+    /** The network over planes already enlarged to (scale w) x (scale h), one image of c channels, in tiles. */
+    private float[][] network(float[][] enlarged, int w, int h) {
+        return split(TiledForward.forward(engine, stack(enlarged, w * scale, h * scale), tile, config.halo()));
+    }
+
+    private static Tensor stack(float[][] planes, int w, int h) {
+        float[] stacked = new float[planes.length * w * h];
+        for (int i = 0; i < planes.length; i++) System.arraycopy(planes[i], 0, stacked, i * w * h, w * h);
+        return new Tensor(1, planes.length, h, w, stacked);
+    }
+
+    private static float[][] split(Tensor t) {
+        int n = t.h * t.w;
+        float[][] out = new float[t.c][];
+        for (int i = 0; i < t.c; i++) out[i] = java.util.Arrays.copyOfRange(t.data, i * n, (i + 1) * n);
         return out;
     }
 }
