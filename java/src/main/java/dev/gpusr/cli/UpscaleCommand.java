@@ -1,7 +1,10 @@
 package dev.gpusr.cli;
 
 import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
+import dev.gpusr.engine.PixelPath;
+import dev.gpusr.engine.TiledPixelUpscaler;
+import dev.gpusr.image.Pixels;
+import dev.gpusr.image.WriteOptions;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageException;
 import dev.gpusr.image.ImageFormat;
@@ -54,7 +57,7 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Refuse inputs with more pixels than this, from the header. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
 
-    @Option(names = "--tile", defaultValue = "" + Upscaler.DEFAULT_TILE, paramLabel = "PIXELS", hidden = true)
+    @Option(names = "--tile", defaultValue = "" + TiledPixelUpscaler.DEFAULT_TILE, paramLabel = "PIXELS", hidden = true)
     int tile;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or folders.")
@@ -110,9 +113,9 @@ final class UpscaleCommand implements Callable<Integer> {
         }
 
         SrcnnEngine eng = null;
-        Upscaler upscaler;
+        PixelPath upscaler;
         if (method == Method.bicubic) {
-            upscaler = new Upscaler(scale == null ? 3 : scale);
+            upscaler = TiledPixelUpscaler.bicubic(scale == null ? 3 : scale);
         } else {
             SrcnnWeights w;
             try {
@@ -121,7 +124,7 @@ final class UpscaleCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage());
             }
             eng = engine.open(w);
-            upscaler = new Upscaler(eng, tile);
+            upscaler = new TiledPixelUpscaler(eng, tile);
             err.println("gpu-sr: " + w.config() + " on " + eng.name());
         }
         try {
@@ -138,7 +141,7 @@ final class UpscaleCommand implements Callable<Integer> {
         return dot > 0 && n.length() - dot - 1 >= 2 && n.length() - dot - 1 <= 5 && n.substring(dot + 1).chars().allMatch(Character::isLetter);
     }
 
-    private int run(Inputs in, Upscaler upscaler, ImageFormat fixedFormat, boolean singleFile, PrintStream err) {
+    private int run(Inputs in, PixelPath upscaler, ImageFormat fixedFormat, boolean singleFile, PrintStream err) {
         Progress progress = in.files.size() > 1 ? new Progress(err, in.files.size(), "images") : null;
         OutputGuard guard = new OutputGuard(in.files, overwrite);
         int ok = 0;
@@ -148,19 +151,20 @@ final class UpscaleCommand implements Callable<Integer> {
                 Path target = singleFile ? output : output.resolve(outputName(file, fixedFormat));
                 ImageFormat fmt = fixedFormat != null ? fixedFormat : formatFor(singleFile ? target : file);
                 guard.claim(target, file);
-                Image lr = ImageReader.read(file, maxPixels);
+                Pixels lr = ImageReader.readPixels(file, maxPixels);
                 int min = upscaler.minInputSide();
                 if (lr.width() < min || lr.height() < min) {
                     throw new ImageException("image is " + lr.width() + "x" + lr.height() + "; SRCNN x"
                             + upscaler.scale() + " needs at least " + min + "x" + min
                             + " (the network's receptive field); use --method bicubic for tiny images");
                 }
-                Image sr = upscaler.upscale(lr);
-                if (sr.alpha() != null && (fmt == ImageFormat.JPG || fmt == ImageFormat.BMP)) {
+                boolean deep = ImageWriter.holdsDeepSamples(fmt);
+                Pixels sr = upscaler.upscale(lr, deep ? lr.bitDepth() : 8);
+                if (sr.hasAlpha() && !deep) {
                     if (progress != null) progress.interrupt();
                     err.println("gpu-sr: note: " + file + " has transparency, which " + fmt.name() + " cannot hold; it is dropped");
                 }
-                ImageWriter.write(sr, target, fmt, quality);
+                ImageWriter.write(sr, target, fmt, new WriteOptions(quality));
                 ok++;
             } catch (IOException | RuntimeException e) {
                 if (progress != null) progress.interrupt();

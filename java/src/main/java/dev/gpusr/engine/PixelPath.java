@@ -27,5 +27,13 @@ public interface PixelPath {
      * Enlarges the image by {@link #scale()}. Throws IllegalArgumentException for an input it cannot take (too small,
      * output past {@link Pixels#MAX_BYTES}), {@link EngineLostException} when the device is gone for good.
      */
-    Pixels upscale(Pixels lowRes);
+    default Pixels upscale(Pixels lowRes) {
+        return upscale(lowRes, lowRes.bitDepth());
+    }
+
+    /**
+     * As {@link #upscale(Pixels)}, rounding straight to {@code outputBitDepth} (8 or 16): a 16-bit image bound for an
+     * 8-bit format (JPEG, BMP) is rounded once, as writing the float result did, not twice.
+     */
+    Pixels upscale(Pixels lowRes, int outputBitDepth);
 }

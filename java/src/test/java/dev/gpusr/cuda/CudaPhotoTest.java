@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.engine.Engines;
 import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
+import dev.gpusr.engine.ReferenceUpscaler;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageReader;
 import dev.gpusr.model.BundledModels;
@@ -41,11 +41,11 @@ class CudaPhotoTest {
             Image cpu;
             Image gpu;
             try (SrcnnEngine e = new CpuSrcnn(w, 0)) {
-                cpu = new Upscaler(e, Upscaler.DEFAULT_TILE).upscale(lr);
+                cpu = new ReferenceUpscaler(e, ReferenceUpscaler.DEFAULT_TILE).upscale(lr);
             }
             try (SrcnnEngine e = Engines.open("0", w, new PrintStream(OutputStream.nullOutputStream()))) {
                 assertTrue(e.id().startsWith("cuda"), e.name());
-                gpu = new Upscaler(e, Upscaler.DEFAULT_TILE).upscale(lr);
+                gpu = new ReferenceUpscaler(e, ReferenceUpscaler.DEFAULT_TILE).upscale(lr);
             }
             int worst = 0;
             for (int c = 0; c < cpu.planes().length; c++) {

@@ -7,11 +7,14 @@ import dev.gpusr.model.Tensor;
 import dev.gpusr.resample.BicubicResampler;
 
 /**
- * Enlarges whole images: bicubic by k, then SRCNN restores the channels the model was trained on. A Y model restores
+ * The float-plane upscaler `gpu-sr upscale` used before the pixel path, kept unchanged as the reference the pixel
+ * path must match bit for bit (after the one quantisation).
+ *
+ * <p>Enlarges whole images: bicubic by k, then SRCNN restores the channels the model was trained on. A Y model restores
  * Y of MATLAB's YCbCr and leaves Cb, Cr bicubic (as the paper does); grayscale images are processed as Y; alpha is
  * enlarged bicubically. With no engine it is plain bicubic.
  */
-public final class Upscaler {
+public final class ReferenceUpscaler {
     /** Tile core side for whole-image inference; bounded so a 100 MP image never needs all activations at once. */
     public static final int DEFAULT_TILE = 1024;
 
@@ -21,7 +24,7 @@ public final class Upscaler {
     private final int tile;
 
     /** SRCNN upscaling with the engine's resident model. */
-    public Upscaler(SrcnnEngine engine, int tile) {
+    public ReferenceUpscaler(SrcnnEngine engine, int tile) {
         this.engine = engine;
         this.config = engine.weights().config();
         this.scale = config.scale();
@@ -29,7 +32,7 @@ public final class Upscaler {
     }
 
     /** Bicubic-only upscaling by k. */
-    public Upscaler(int scale) {
+    public ReferenceUpscaler(int scale) {
         this.engine = null;
         this.config = null;
         this.scale = scale;

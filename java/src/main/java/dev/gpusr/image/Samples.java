@@ -1,0 +1,22 @@
+package dev.gpusr.image;
+
+/**
+ * The one quantisation of gpu-sr: a value on the [0, 1] scale to an integer level of 0..max, clamped and rounded half
+ * up (as MATLAB's im2uint8 / im2uint16). Every float-to-sample step (the writer's float path, the pixel path, the
+ * reader's reduction of 1-15-bit samples) goes through {@link #quantize}.
+ */
+public final class Samples {
+    private Samples() {}
+
+    /** Clamp to [0, 1], then round half up to an integer level; NaN gives 0. */
+    public static int quantize(float v, int max) {
+        if (!(v > 0f)) return 0; // also NaN
+        if (v >= 1f) return max;
+        return (int) Math.floor(v * (double) max + 0.5);
+    }
+
+    /** A stored sample as the reader's float: exactly v / max, one correctly rounded float division. */
+    public static float toUnit(int v, int max) {
+        return v / (float) max;
+    }
+}
