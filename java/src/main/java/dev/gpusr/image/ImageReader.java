@@ -133,6 +133,11 @@ public final class ImageReader {
         return dot >= 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
+    /** A decoded image's raw samples, with the same semantics as {@link #readPixels}. */
+    public static Pixels toPixels(BufferedImage image) throws ImageException {
+        return RasterSamples.toPixels(image);
+    }
+
     /**
      * Converts a decoded image to planes in [0, 1], reading samples from its Raster. Gray (with or without alpha)
      * stays one plane; 16-bit samples give bitDepth 16.

@@ -1,0 +1,335 @@
+package dev.gpusr.pipeline;
+
+import dev.gpusr.engine.EngineLostException;
+import dev.gpusr.engine.PixelPath;
+import dev.gpusr.image.ImageFormat;
+import dev.gpusr.image.ImageReader;
+import dev.gpusr.image.ImageWriter;
+import dev.gpusr.image.Pixels;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A batch as three overlapped stages: decoder threads -> one engine worker per {@link PixelPath} (one per device,
+ * or several) -> encoder threads, joined by small bounded queues, so memory stays bounded however large the folder.
+ *
+ * <p>Faults: a file that cannot be read, decoded, upscaled or written fails alone with one line (an OutOfMemoryError
+ * too) and the rest goes on. An {@link EngineLostException} retires its worker; when no worker is left the run stops
+ * (images already written are complete). {@link #cancel()} stops taking new work: images being encoded finish,
+ * queued ones are dropped. An unexpected error in any stage or in the listener ends the run with that error; no
+ * stage can wait forever on another (queue waits are bounded and re-check the stop flag).
+ */
+public final class BatchPipeline {
+    /** Reads a file into samples. */
+    @FunctionalInterface
+    public interface Decoder {
+        Pixels decode(Path file) throws IOException;
+    }
+
+    /** Writes samples to a file (atomically). */
+    @FunctionalInterface
+    public interface Encoder {
+        void encode(Pixels pixels, Path target, ImageFormat format) throws IOException;
+    }
+
+    private static final long POLL_MILLIS = 20;
+
+    private final List<PixelPath> workers;
+    private final int loaders;
+    private final int savers;
+    private final Decoder decoder;
+    private final Encoder encoder;
+    private final OutputGuard guard;
+    private final long maxHeap;
+
+    private volatile boolean stopping;
+    private volatile boolean cancelled;
+    private final AtomicReference<String> deviceLost = new AtomicReference<>();
+    private final AtomicReference<Throwable> error = new AtomicReference<>();
+
+    /**
+     * @param guard   decides whether each output may be written (null: always)
+     * @param maxHeap the heap an image's upscale may plan on (Runtime.maxMemory() in the product)
+     */
+    public BatchPipeline(List<PixelPath> workers, int loaders, int savers, Decoder decoder, Encoder encoder,
+            OutputGuard guard, long maxHeap) {
+        if (workers.isEmpty()) throw new IllegalArgumentException("a batch needs at least one engine worker");
+        if (loaders < 1 || savers < 1) throw new IllegalArgumentException("at least one decoder and one encoder");
+        this.workers = List.copyOf(workers);
+        this.loaders = loaders;
+        this.savers = savers;
+        this.decoder = decoder;
+        this.encoder = encoder;
+        this.guard = guard;
+        this.maxHeap = maxHeap;
+    }
+
+    /** The product's stages: {@link ImageReader#readPixels} and {@link ImageWriter#write(Pixels, Path, ImageFormat,
+     * dev.gpusr.image.WriteOptions)}. */
+    public static BatchPipeline standard(List<PixelPath> workers, Jobs jobs, long maxPixels,
+            dev.gpusr.image.WriteOptions writeOptions, OutputGuard guard) {
+        return new BatchPipeline(workers, jobs.load(), jobs.save(), f -> ImageReader.readPixels(f, maxPixels),
+                (p, target, format) -> ImageWriter.write(p, target, format, writeOptions), guard,
+                Runtime.getRuntime().maxMemory());
+    }
+
+    /** Stops the run: no new images are started, images being encoded finish, queued ones are dropped. */
+    public void cancel() {
+        cancelled = true;
+        stopping = true;
+    }
+
+    /** An image on its way through the stages. */
+    private record Item(BatchJob job, Pixels pixels, long startNanos, int inW, int inH) {}
+
+    /** Per-run state shared by the stage threads. */
+    private final class Run {
+        final List<BatchJob> jobs;
+        final BatchListener listener;
+        final BlockingQueue<Item> decoded;
+        final BlockingQueue<Item> upscaled;
+        final AtomicInteger next = new AtomicInteger();
+        final CountDownLatch loadersDone = new CountDownLatch(loaders);
+        final CountDownLatch workersDone = new CountDownLatch(workers.size());
+        final AtomicInteger liveWorkers = new AtomicInteger(workers.size());
+        final AtomicInteger succeeded = new AtomicInteger();
+        final AtomicLong outputPixels = new AtomicLong();
+        final List<ImageResult> failures = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong decodeNanos = new AtomicLong(), deviceNanos = new AtomicLong(), encodeNanos = new AtomicLong();
+
+        Run(List<BatchJob> jobs, BatchListener listener) {
+            this.jobs = jobs;
+            this.listener = listener;
+            // one image ready per consumer plus one: enough to overlap, little enough to bound memory
+            decoded = new ArrayBlockingQueue<>(workers.size() + 1);
+            upscaled = new ArrayBlockingQueue<>(savers + 1);
+        }
+
+        void fail(BatchJob job, String reason, long startNanos, int inW, int inH) {
+            ImageResult r = new ImageResult(job.input(), job.output(), false, reason, millisSince(startNanos), inW, inH,
+                    0, 0);
+            failures.add(r);
+            tell(() -> listener.imageFinished(r));
+        }
+
+        void tell(Runnable event) {
+            try {
+                synchronized (listener) {
+                    event.run();
+                }
+            } catch (RuntimeException | Error e) {
+                fatal(e);
+            }
+        }
+
+        /** Puts into a queue unless the run stops first; false when it stopped. */
+        boolean put(BlockingQueue<Item> q, Item item) throws InterruptedException {
+            while (!stopping) {
+                if (q.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) return true;
+            }
+            return false;
+        }
+
+        /** The next item, or null when the producers are done and the queue is empty, or the run stops. */
+        Item take(BlockingQueue<Item> q, CountDownLatch producersDone) throws InterruptedException {
+            while (!stopping) {
+                Item item = q.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (item != null) return item;
+                if (producersDone.getCount() == 0 && q.isEmpty()) return null;
+            }
+            return null;
+        }
+    }
+
+    private void fatal(Throwable e) {
+        error.compareAndSet(null, e);
+        stopping = true;
+    }
+
+    /** Runs the batch to its end and returns what happened; the listener hears every image and the end. */
+    public BatchResult run(List<BatchJob> jobs, BatchListener listener) {
+        Run run = new Run(List.copyOf(jobs), listener == null ? BatchListener.NONE : listener);
+        long start = System.nanoTime();
+        run.tell(() -> run.listener.started(jobs.size()));
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < loaders; i++) threads.add(thread("gpu-sr decode " + i, () -> load(run), run.loadersDone));
+        for (int i = 0; i < workers.size(); i++) {
+            PixelPath path = workers.get(i);
+            threads.add(thread("gpu-sr device worker " + i, () -> work(run, path), run.workersDone));
+        }
+        for (int i = 0; i < savers; i++) threads.add(thread("gpu-sr encode " + i, () -> save(run), null));
+        for (Thread t : threads) t.start();
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    cancel();
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int finished = run.succeeded.get() + run.failures.size();
+        BatchResult result = new BatchResult(jobs.size(), run.succeeded.get(), run.failures,
+                jobs.size() - finished, seconds, run.outputPixels.get(),
+                stage("decode", loaders, run.decodeNanos.get(), seconds),
+                stage("device", workers.size(), run.deviceNanos.get(), seconds),
+                stage("encode", savers, run.encodeNanos.get(), seconds), cancelled, deviceLost.get(), error.get());
+        run.tell(() -> run.listener.finished(result));
+        return result;
+    }
+
+    private static BatchResult.Stage stage(String name, int threads, long busyNanos, double wall) {
+        double busy = busyNanos / 1e9;
+        return new BatchResult.Stage(name, threads, busy, Math.min(1, busy / Math.max(wall * threads, 1e-9)));
+    }
+
+    /** A stage thread; anything it lets escape ends the run. */
+    private Thread thread(String name, StageBody body, CountDownLatch done) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (InterruptedException e) {
+                cancel();
+            } catch (Throwable e) {
+                fatal(e);
+            } finally {
+                if (done != null) done.countDown();
+            }
+        }, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @FunctionalInterface
+    private interface StageBody {
+        void run() throws Exception;
+    }
+
+    private void load(Run run) throws InterruptedException {
+        while (!stopping) {
+            int i = run.next.getAndIncrement();
+            if (i >= run.jobs.size()) return;
+            BatchJob job = run.jobs.get(i);
+            long t0 = System.nanoTime();
+            Pixels lr;
+            try {
+                if (guard != null) guard.claim(job.output(), job.input());
+                lr = decoder.decode(job.input());
+            } catch (IOException | RuntimeException e) {
+                run.decodeNanos.addAndGet(System.nanoTime() - t0);
+                run.fail(job, reason(e), t0, 0, 0);
+                continue;
+            } catch (OutOfMemoryError e) {
+                run.decodeNanos.addAndGet(System.nanoTime() - t0);
+                run.fail(job, HeapCheck.outOfMemory("decoding", maxHeap), t0, 0, 0);
+                continue;
+            }
+            run.decodeNanos.addAndGet(System.nanoTime() - t0);
+            PixelPath any = workers.get(0);
+            String refusal = lr.width() < any.minInputSide() || lr.height() < any.minInputSide()
+                    ? "image is " + lr.width() + "x" + lr.height() + "; SRCNN x" + any.scale() + " needs at least "
+                            + any.minInputSide() + "x" + any.minInputSide()
+                            + " (the network's receptive field); use --method bicubic for tiny images"
+                    : HeapCheck.refusal(lr, any, outputDepth(lr, job), maxHeap);
+            if (refusal != null) {
+                run.fail(job, refusal, t0, lr.width(), lr.height());
+                continue;
+            }
+            if (!run.put(run.decoded, new Item(job, lr, t0, lr.width(), lr.height()))) return;
+        }
+    }
+
+    private static int outputDepth(Pixels lr, BatchJob job) {
+        return ImageWriter.holdsDeepSamples(job.format()) ? lr.bitDepth() : 8;
+    }
+
+    private void work(Run run, PixelPath path) throws InterruptedException {
+        while (true) {
+            Item item = run.take(run.decoded, run.loadersDone);
+            if (item == null) return;
+            Pixels lr = item.pixels();
+            long t0 = System.nanoTime();
+            Pixels sr;
+            try {
+                sr = path.upscale(lr, outputDepth(lr, item.job()));
+            } catch (EngineLostException e) {
+                run.deviceNanos.addAndGet(System.nanoTime() - t0);
+                run.fail(item.job(), "device lost: " + reason(e), item.startNanos(), item.inW(), item.inH());
+                if (run.liveWorkers.decrementAndGet() == 0) {
+                    deviceLost.compareAndSet(null, reason(e));
+                    stopping = true;
+                }
+                return;
+            } catch (RuntimeException e) {
+                run.deviceNanos.addAndGet(System.nanoTime() - t0);
+                run.fail(item.job(), reason(e), item.startNanos(), item.inW(), item.inH());
+                continue;
+            } catch (OutOfMemoryError e) {
+                run.deviceNanos.addAndGet(System.nanoTime() - t0);
+                run.fail(item.job(), HeapCheck.outOfMemory("upscaling", maxHeap), item.startNanos(), item.inW(),
+                        item.inH());
+                continue;
+            }
+            run.deviceNanos.addAndGet(System.nanoTime() - t0);
+            if (!run.put(run.upscaled, new Item(item.job(), sr, item.startNanos(), item.inW(), item.inH()))) return;
+        }
+    }
+
+    private void save(Run run) throws InterruptedException {
+        while (true) {
+            Item item = run.take(run.upscaled, run.workersDone);
+            if (item == null) return;
+            BatchJob job = item.job();
+            Pixels sr = item.pixels();
+            long t0 = System.nanoTime();
+            try {
+                if (sr.hasAlpha() && !ImageWriter.holdsDeepSamples(job.format())) {
+                    run.tell(() -> run.listener.notice(job.input() + " has transparency, which " + job.format().name()
+                            + " cannot hold; it is dropped"));
+                }
+                encoder.encode(sr, job.output(), job.format());
+            } catch (IOException | RuntimeException e) {
+                run.encodeNanos.addAndGet(System.nanoTime() - t0);
+                run.fail(job, reason(e), item.startNanos(), item.inW(), item.inH());
+                continue;
+            } catch (OutOfMemoryError e) {
+                run.encodeNanos.addAndGet(System.nanoTime() - t0);
+                run.fail(job, HeapCheck.outOfMemory("encoding", maxHeap), item.startNanos(), item.inW(), item.inH());
+                continue;
+            }
+            run.encodeNanos.addAndGet(System.nanoTime() - t0);
+            run.succeeded.incrementAndGet();
+            run.outputPixels.addAndGet(sr.pixels());
+            ImageResult r = new ImageResult(job.input(), job.output(), true, null, millisSince(item.startNanos()),
+                    item.inW(), item.inH(), sr.width(), sr.height());
+            run.tell(() -> run.listener.imageFinished(r));
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** One line: the message (first line) or the exception's name. */
+    static String reason(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}
