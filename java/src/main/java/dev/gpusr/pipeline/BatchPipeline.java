@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * or several) -> encoder threads, joined by small bounded queues, so memory stays bounded however large the folder.
  *
  * <p>Faults: a file that cannot be read, decoded, upscaled or written fails alone with one line (an OutOfMemoryError
- * too) and the rest goes on. An {@link EngineLostException} retires its worker; when no worker is left the run stops
- * (images already written are complete). {@link #cancel()} stops taking new work: images being encoded finish,
- * queued ones are dropped. An unexpected error in any stage or in the listener ends the run with that error; no
+ * too) and the rest goes on. An {@link EngineLostException} retires its worker; when no worker is left no more files
+ * are decoded, images already upscaled are still written, the rest are not run. {@link #cancel()} stops taking new
+ * work: images being upscaled or encoded finish, decoded ones waiting for a worker are dropped. An unexpected error in any stage or in the listener ends the run with that error; no
  * stage can wait forever on another (queue waits are bounded and re-check the stop flag).
  */
 public final class BatchPipeline {
@@ -52,7 +52,12 @@ public final class BatchPipeline {
     private final OutputGuard guard;
     private final long maxHeap;
 
+    /** Abort: every stage stops now (an unexpected error). */
     private volatile boolean stopping;
+    /** No new files are decoded (cancel, or no device left). */
+    private volatile boolean stopLoading;
+    /** Workers take no new images; what they hold is still encoded (cancel). */
+    private volatile boolean stopWorking;
     private volatile boolean cancelled;
     private final AtomicReference<String> deviceLost = new AtomicReference<>();
     private final AtomicReference<Throwable> error = new AtomicReference<>();
@@ -83,10 +88,14 @@ public final class BatchPipeline {
                 Runtime.getRuntime().maxMemory());
     }
 
-    /** Stops the run: no new images are started, images being encoded finish, queued ones are dropped. */
+    /**
+     * Stops the run: no new images are decoded or started; images being upscaled or encoded finish and are written;
+     * decoded ones waiting for a worker are dropped.
+     */
     public void cancel() {
         cancelled = true;
-        stopping = true;
+        stopLoading = true;
+        stopWorking = true;
     }
 
     /** An image on its way through the stages. */
@@ -132,17 +141,22 @@ public final class BatchPipeline {
             }
         }
 
-        /** Puts into a queue unless the run stops first; false when it stopped. */
-        boolean put(BlockingQueue<Item> q, Item item) throws InterruptedException {
-            while (!stopping) {
+        /** Puts into a queue unless the run stops first (or {@code giveUp} turns true); false when it stopped. */
+        boolean put(BlockingQueue<Item> q, Item item, java.util.function.BooleanSupplier giveUp)
+                throws InterruptedException {
+            while (!stopping && !giveUp.getAsBoolean()) {
                 if (q.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) return true;
             }
             return false;
         }
 
-        /** The next item, or null when the producers are done and the queue is empty, or the run stops. */
-        Item take(BlockingQueue<Item> q, CountDownLatch producersDone) throws InterruptedException {
-            while (!stopping) {
+        /**
+         * The next item, or null when the producers are done and the queue is empty, or the run stops (or
+         * {@code giveUp} turns true).
+         */
+        Item take(BlockingQueue<Item> q, CountDownLatch producersDone, java.util.function.BooleanSupplier giveUp)
+                throws InterruptedException {
+            while (!stopping && !giveUp.getAsBoolean()) {
                 Item item = q.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (item != null) return item;
                 if (producersDone.getCount() == 0 && q.isEmpty()) return null;
@@ -221,7 +235,7 @@ public final class BatchPipeline {
     }
 
     private void load(Run run) throws InterruptedException {
-        while (!stopping) {
+        while (!stopping && !stopLoading) {
             int i = run.next.getAndIncrement();
             if (i >= run.jobs.size()) return;
             BatchJob job = run.jobs.get(i);
@@ -250,7 +264,7 @@ public final class BatchPipeline {
                 run.fail(job, refusal, t0, lr.width(), lr.height());
                 continue;
             }
-            if (!run.put(run.decoded, new Item(job, lr, t0, lr.width(), lr.height()))) return;
+            if (!run.put(run.decoded, new Item(job, lr, t0, lr.width(), lr.height()), () -> stopLoading)) return;
         }
     }
 
@@ -260,7 +274,7 @@ public final class BatchPipeline {
 
     private void work(Run run, PixelPath path) throws InterruptedException {
         while (true) {
-            Item item = run.take(run.decoded, run.loadersDone);
+            Item item = run.take(run.decoded, run.loadersDone, () -> stopWorking);
             if (item == null) return;
             Pixels lr = item.pixels();
             long t0 = System.nanoTime();
@@ -271,8 +285,9 @@ public final class BatchPipeline {
                 run.deviceNanos.addAndGet(System.nanoTime() - t0);
                 run.fail(item.job(), "device lost: " + reason(e), item.startNanos(), item.inW(), item.inH());
                 if (run.liveWorkers.decrementAndGet() == 0) {
+                    // nothing can run any more: stop decoding; what is already upscaled is still written
                     deviceLost.compareAndSet(null, reason(e));
-                    stopping = true;
+                    stopLoading = true;
                 }
                 return;
             } catch (RuntimeException e) {
@@ -286,13 +301,15 @@ public final class BatchPipeline {
                 continue;
             }
             run.deviceNanos.addAndGet(System.nanoTime() - t0);
-            if (!run.put(run.upscaled, new Item(item.job(), sr, item.startNanos(), item.inW(), item.inH()))) return;
+            if (!run.put(run.upscaled, new Item(item.job(), sr, item.startNanos(), item.inW(), item.inH()), () -> false)) {
+                return;
+            }
         }
     }
 
     private void save(Run run) throws InterruptedException {
         while (true) {
-            Item item = run.take(run.upscaled, run.workersDone);
+            Item item = run.take(run.upscaled, run.workersDone, () -> false);
             if (item == null) return;
             BatchJob job = item.job();
             Pixels sr = item.pixels();
