@@ -136,7 +136,36 @@ public final class Engines {
      * per tile). A device-resident path for an engine plugs in here.
      */
     public static PixelPath pixelPath(SrcnnEngine engine, int tile) {
-        return new TiledPixelUpscaler(engine, tile);
+        PixelPath path = new TiledPixelUpscaler(engine, tile);
+        return engine instanceof CudaSrcnn ? new ContextLossMapping(path) : path;
+    }
+
+    /** A CUDA failure that lost the context becomes an {@link EngineLostException}: the batch stops that worker. */
+    private record ContextLossMapping(PixelPath inner) implements PixelPath {
+        @Override
+        public int scale() {
+            return inner.scale();
+        }
+
+        @Override
+        public int minInputSide() {
+            return inner.minInputSide();
+        }
+
+        @Override
+        public long workingBytes(int width, int height, int channels, int bitDepth) {
+            return inner.workingBytes(width, height, channels, bitDepth);
+        }
+
+        @Override
+        public dev.gpusr.image.Pixels upscale(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
+            try {
+                return inner.upscale(lowRes, outputBitDepth);
+            } catch (CudaException e) {
+                if (e.contextLost()) throw new EngineLostException(oneLine(e.getMessage()), e);
+                throw e;
+            }
+        }
     }
 
     private static String oneLine(String s) {
