@@ -182,8 +182,16 @@ public final class TiledPixelUpscaler implements PixelPath {
         private float[] windowPlane(int c) {
             float[] plane = new float[wh * ww];
             int max = lr.maxValue();
+            byte[] s = lr.samples();
+            int channels = lr.channels(), width = lr.width();
+            boolean eight = lr.bitDepth() == 8;
             for (int y = 0; y < wh; y++) {
-                for (int x = 0; x < ww; x++) plane[y * ww + x] = Samples.toUnit(lr.sample(wx0 + x, wy0 + y, c), max);
+                int i = ((wy0 + y) * width + wx0) * channels + c;
+                int o = y * ww;
+                for (int x = 0; x < ww; x++, i += channels) {
+                    int v = eight ? s[i] & 0xFF : (s[2 * i] & 0xFF) | (s[2 * i + 1] & 0xFF) << 8;
+                    plane[o + x] = Samples.toUnit(v, max);
+                }
             }
             return plane;
         }
@@ -221,8 +229,21 @@ public final class TiledPixelUpscaler implements PixelPath {
         private void store(float[] plane, int c) {
             int max = out.maxValue();
             int cw = x1 - x0;
+            byte[] s = out.samples();
+            int channels = out.channels(), width = out.width();
+            boolean eight = out.bitDepth() == 8;
             for (int y = y0; y < y1; y++) {
-                for (int x = x0; x < x1; x++) out.setSample(x, y, c, Samples.quantize(plane[(y - y0) * cw + x - x0], max));
+                int i = (y * width + x0) * channels + c;
+                int from = (y - y0) * cw;
+                for (int x = 0; x < cw; x++, i += channels) {
+                    int v = Samples.quantize(plane[from + x], max);
+                    if (eight) {
+                        s[i] = (byte) v;
+                    } else {
+                        s[2 * i] = (byte) v;
+                        s[2 * i + 1] = (byte) (v >>> 8);
+                    }
+                }
             }
         }
     }

@@ -12,7 +12,8 @@ public final class Samples {
     public static int quantize(float v, int max) {
         if (!(v > 0f)) return 0; // also NaN
         if (v >= 1f) return max;
-        return (int) Math.floor(v * (double) max + 0.5);
+        return (int) (v * (double) max + 0.5); // positive here, so truncation is the floor
+
     }
 
     /** A stored sample as the reader's float: exactly v / max, one correctly rounded float division. */

@@ -183,6 +183,20 @@ public final class BicubicResampler {
         int x0 = xs[0], span = xs[1] - xs[0] + 1;
         double[] sum = new double[span];
         float[] row = new float[span];
+        int[] fast = null;
+        double[] fastWeight = null;
+        if (colTaps == 4) {
+            fast = new int[regionWidth];
+            fastWeight = new double[regionWidth * 4];
+            for (int x = 0; x < regionWidth; x++) {
+                int cell = (ox0 + x) * 4;
+                int b = colIndex[cell];
+                boolean consecutive = colIndex[cell + 1] == b + 1 && colIndex[cell + 2] == b + 2
+                        && colIndex[cell + 3] == b + 3;
+                fast[x] = consecutive ? b - x0 : -1;
+                for (int t = 0; t < 4; t++) fastWeight[x * 4 + t] = colWeight[cell + t];
+            }
+        }
         for (int y = oy0; y < oy1; y++) {
             Arrays.fill(sum, 0.0);
             for (int t = 0; t < rowTaps; t++) {
@@ -192,6 +206,28 @@ public final class BicubicResampler {
             }
             for (int x = 0; x < span; x++) row[x] = (float) sum[x];
             int out = dstOffset + (y - oy0) * regionWidth;
+            if (fast != null) {
+                // interior columns of a 4-tap table read 4 consecutive inputs: the same products, summed in the
+                // same order, without the index table
+                for (int x = 0; x < regionWidth; x++) {
+                    int b = fast[x];
+                    if (b < 0) {
+                        double s = 0;
+                        int cell = (ox0 + x) * 4;
+                        for (int t = 0; t < 4; t++, cell++) s += (double) colWeight[cell] * row[colIndex[cell] - x0];
+                        dst[out + x] = (float) s;
+                    } else {
+                        int c = x * 4;
+                        double s = 0;
+                        s += fastWeight[c] * row[b];
+                        s += fastWeight[c + 1] * row[b + 1];
+                        s += fastWeight[c + 2] * row[b + 2];
+                        s += fastWeight[c + 3] * row[b + 3];
+                        dst[out + x] = (float) s;
+                    }
+                }
+                continue;
+            }
             for (int x = ox0; x < ox1; x++) {
                 double s = 0;
                 int cell = x * colTaps;

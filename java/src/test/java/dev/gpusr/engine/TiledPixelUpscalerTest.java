@@ -119,6 +119,15 @@ class TiledPixelUpscalerTest {
         }
     }
 
+    /** A photo-sized image: interior columns take the resampler's 4-consecutive-taps fast path. */
+    @Test
+    void bicubicOnALargerImageEqualsTheFloatPathAtEveryScale() {
+        Pixels lr = pixels(301, 203, 3, 8, 11);
+        for (int k = 2; k <= 4; k++) {
+            assertSameAsReference(new ReferenceUpscaler(k), TiledPixelUpscaler.bicubic(k), lr, "bicubic x" + k + " " + lr);
+        }
+    }
+
     @Test
     void yModelEqualsTheFloatPathWithTilesSmallerAndLargerThanTheImage() {
         ReferenceUpscaler ref = new ReferenceUpscaler(yModel, 1024);
