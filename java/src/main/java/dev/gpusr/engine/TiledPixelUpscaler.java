@@ -181,16 +181,19 @@ public final class TiledPixelUpscaler implements PixelPath {
         /** Channel c of the low-resolution window as floats v / max, exactly as the float reader gives them. */
         private float[] windowPlane(int c) {
             float[] plane = new float[wh * ww];
-            int max = lr.maxValue();
+            float[] unit = Samples.unitTable(lr.maxValue());
             byte[] s = lr.samples();
             int channels = lr.channels(), width = lr.width();
             boolean eight = lr.bitDepth() == 8;
             for (int y = 0; y < wh; y++) {
                 int i = ((wy0 + y) * width + wx0) * channels + c;
                 int o = y * ww;
-                for (int x = 0; x < ww; x++, i += channels) {
-                    int v = eight ? s[i] & 0xFF : (s[2 * i] & 0xFF) | (s[2 * i + 1] & 0xFF) << 8;
-                    plane[o + x] = Samples.toUnit(v, max);
+                if (eight) {
+                    for (int x = 0; x < ww; x++, i += channels) plane[o + x] = unit[s[i] & 0xFF];
+                } else {
+                    for (int x = 0; x < ww; x++, i += channels) {
+                        plane[o + x] = unit[(s[2 * i] & 0xFF) | (s[2 * i + 1] & 0xFF) << 8];
+                    }
                 }
             }
             return plane;
@@ -235,11 +238,11 @@ public final class TiledPixelUpscaler implements PixelPath {
             for (int y = y0; y < y1; y++) {
                 int i = (y * width + x0) * channels + c;
                 int from = (y - y0) * cw;
-                for (int x = 0; x < cw; x++, i += channels) {
-                    int v = Samples.quantize(plane[from + x], max);
-                    if (eight) {
-                        s[i] = (byte) v;
-                    } else {
+                if (eight) {
+                    for (int x = 0; x < cw; x++, i += channels) s[i] = (byte) Samples.quantize(plane[from + x], max);
+                } else {
+                    for (int x = 0; x < cw; x++, i += channels) {
+                        int v = Samples.quantize(plane[from + x], max);
                         s[2 * i] = (byte) v;
                         s[2 * i + 1] = (byte) (v >>> 8);
                     }

@@ -20,4 +20,22 @@ public final class Samples {
     public static float toUnit(int v, int max) {
         return v / (float) max;
     }
+
+    private static final float[] UNIT_8 = table(255);
+    private static volatile float[] unit16;
+
+    /** {@link #toUnit} of every level 0..max (255 or 65535) as a table: a lookup instead of a division per sample. */
+    public static float[] unitTable(int max) {
+        if (max == 255) return UNIT_8;
+        if (max != 65535) throw new IllegalArgumentException("tables for 255 and 65535, got " + max);
+        float[] t = unit16;
+        if (t == null) unit16 = t = table(65535);
+        return t;
+    }
+
+    private static float[] table(int max) {
+        float[] t = new float[max + 1];
+        for (int v = 0; v <= max; v++) t[v] = toUnit(v, max);
+        return t;
+    }
 }
