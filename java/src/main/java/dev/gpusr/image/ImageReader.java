@@ -96,7 +96,7 @@ public final class ImageReader {
 
     /** Decodes an image; refuses (ImageException) when width*height exceeds maxPixels, from the header alone. */
     public static Image read(Path file, long maxPixels) throws ImageException {
-        return toImage(decode(file, maxPixels));
+        return toImage(decode(file, maxPixels, null));
     }
 
     /**
@@ -105,10 +105,39 @@ public final class ImageReader {
      * to (for 1, 2 and 4 bits exactly v * 255 / max); a palette becomes gray or RGB (plus alpha) as in {@code read}.
      */
     public static Pixels readPixels(Path file, long maxPixels) throws ImageException {
-        return RasterSamples.toPixels(decode(file, maxPixels));
+        return RasterSamples.toPixels(decode(file, maxPixels, null));
     }
 
-    private static BufferedImage decode(Path file, long maxPixels) throws ImageException {
+    /** Decides, from the header alone, whether (or when) an image may be decoded. */
+    @FunctionalInterface
+    public interface HeaderGate {
+        /** Returns to go on (it may wait first, e.g. for memory); throws to refuse. */
+        void admit(Dimensions dimensions) throws IOException;
+    }
+
+    /**
+     * {@link #readPixels(Path, long)} that calls {@code gate} with the header's dimensions before decoding (after the
+     * --max-pixels check): a batch waits there for memory. An IOException from the gate passes through unchanged.
+     */
+    public static Pixels readPixels(Path file, long maxPixels, HeaderGate gate) throws IOException {
+        try {
+            return RasterSamples.toPixels(decode(file, maxPixels, gate));
+        } catch (GateException e) {
+            throw e.refusal;
+        }
+    }
+
+    /** Carries the gate's own exception through the ImageException-only decode path. */
+    private static final class GateException extends ImageException {
+        final IOException refusal;
+
+        GateException(IOException refusal) {
+            super(refusal.getMessage(), refusal);
+            this.refusal = refusal;
+        }
+    }
+
+    private static BufferedImage decode(Path file, long maxPixels, HeaderGate gate) throws ImageException {
         if (maxPixels <= 0) throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         try (Opened opened = open(file)) {
             long pixels = (long) opened.width * opened.height;
@@ -119,6 +148,13 @@ public final class ImageReader {
             if (pixels > MAX_DECODABLE_PIXELS) {
                 throw new ImageException("image is " + opened.width + "x" + opened.height + " = " + amount(pixels)
                         + ", more than the 2^31 pixels a single image can hold");
+            }
+            if (gate != null) {
+                try {
+                    gate.admit(new Dimensions(opened.width, opened.height, opened.format.displayName));
+                } catch (IOException e) {
+                    throw new GateException(e);
+                }
             }
             return opened.decode();
         }

@@ -30,10 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * stage can wait forever on another (queue waits are bounded and re-check the stop flag).
  */
 public final class BatchPipeline {
-    /** Reads a file into samples. */
+    /** Reads a file into samples, calling the gate with the header's dimensions before decoding. */
     @FunctionalInterface
     public interface Decoder {
-        Pixels decode(Path file) throws IOException;
+        Pixels decode(Path file, ImageReader.HeaderGate gate) throws IOException;
     }
 
     /** Writes samples to a file (atomically). */
@@ -83,7 +83,7 @@ public final class BatchPipeline {
      * dev.gpusr.image.WriteOptions)}. */
     public static BatchPipeline standard(List<PixelPath> workers, Jobs jobs, long maxPixels,
             dev.gpusr.image.WriteOptions writeOptions, OutputGuard guard) {
-        return new BatchPipeline(workers, jobs.load(), jobs.save(), f -> ImageReader.readPixels(f, maxPixels),
+        return new BatchPipeline(workers, jobs.load(), jobs.save(), (f, gate) -> ImageReader.readPixels(f, maxPixels, gate),
                 (p, target, format) -> ImageWriter.write(p, target, format, writeOptions), guard,
                 Runtime.getRuntime().maxMemory());
     }
@@ -98,8 +98,11 @@ public final class BatchPipeline {
         stopWorking = true;
     }
 
-    /** An image on its way through the stages. */
-    private record Item(BatchJob job, Pixels pixels, long startNanos, int inW, int inH) {}
+    /** Share of the heap the images in flight may hold together (inputs, outputs, tiles). */
+    static final double HEAP_SHARE_IN_FLIGHT = 0.6;
+
+    /** An image on its way through the stages; {@code reserved} bytes of the memory budget are its until written. */
+    private record Item(BatchJob job, Pixels pixels, long startNanos, int inW, int inH, long reserved) {}
 
     /** Per-run state shared by the stage threads. */
     private final class Run {
@@ -115,6 +118,7 @@ public final class BatchPipeline {
         final AtomicLong outputPixels = new AtomicLong();
         final List<ImageResult> failures = Collections.synchronizedList(new ArrayList<>());
         final AtomicLong decodeNanos = new AtomicLong(), deviceNanos = new AtomicLong(), encodeNanos = new AtomicLong();
+        final MemoryBudget memory = new MemoryBudget((long) (maxHeap * HEAP_SHARE_IN_FLIGHT));
 
         Run(List<BatchJob> jobs, BatchListener listener) {
             this.jobs = jobs;
@@ -234,37 +238,78 @@ public final class BatchPipeline {
         void run() throws Exception;
     }
 
+    /** The run stopped while a decoder waited for memory. */
+    private static final class Stopped extends IOException {
+        Stopped() {
+            super("stopped");
+        }
+    }
+
     private void load(Run run) throws InterruptedException {
+        PixelPath any = workers.get(0);
         while (!stopping && !stopLoading) {
             int i = run.next.getAndIncrement();
             if (i >= run.jobs.size()) return;
             BatchJob job = run.jobs.get(i);
             long t0 = System.nanoTime();
+            long[] held = {0};
             Pixels lr;
             try {
                 if (guard != null) guard.claim(job.output(), job.input());
-                lr = decoder.decode(job.input());
+                // wait for memory from the header (as 8-bit RGB) before decoding; corrected once the samples are known
+                lr = decoder.decode(job.input(), d -> {
+                    long estimate = Pixels.byteCount(d.width(), d.height(), 3, 8)
+                            + any.workingBytes(d.width(), d.height(), 3, 8);
+                    long waitStart = System.nanoTime();
+                    try {
+                        if (!run.memory.acquire(estimate, 0, () -> stopLoading || stopping)) throw new Stopped();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new Stopped();
+                    } finally {
+                        run.decodeNanos.addAndGet(-(System.nanoTime() - waitStart)); // waiting is not decoding
+                    }
+                    held[0] = estimate;
+                });
+            } catch (Stopped e) {
+                run.decodeNanos.addAndGet(System.nanoTime() - t0);
+                return;
             } catch (IOException | RuntimeException e) {
                 run.decodeNanos.addAndGet(System.nanoTime() - t0);
+                run.memory.release(held[0]);
                 run.fail(job, reason(e), t0, 0, 0);
                 continue;
             } catch (OutOfMemoryError e) {
                 run.decodeNanos.addAndGet(System.nanoTime() - t0);
+                run.memory.release(held[0]);
                 run.fail(job, HeapCheck.outOfMemory("decoding", maxHeap), t0, 0, 0);
                 continue;
             }
             run.decodeNanos.addAndGet(System.nanoTime() - t0);
-            PixelPath any = workers.get(0);
             String refusal = lr.width() < any.minInputSide() || lr.height() < any.minInputSide()
                     ? "image is " + lr.width() + "x" + lr.height() + "; SRCNN x" + any.scale() + " needs at least "
                             + any.minInputSide() + "x" + any.minInputSide()
                             + " (the network's receptive field); use --method bicubic for tiny images"
                     : HeapCheck.refusal(lr, any, outputDepth(lr, job), maxHeap);
             if (refusal != null) {
+                run.memory.release(held[0]);
                 run.fail(job, refusal, t0, lr.width(), lr.height());
                 continue;
             }
-            if (!run.put(run.decoded, new Item(job, lr, t0, lr.width(), lr.height()), () -> stopLoading)) return;
+            long bytes = lr.samples().length + any.workingBytes(lr.width(), lr.height(), lr.channels(),
+                    outputDepth(lr, job));
+            if (bytes > held[0]) {
+                if (!run.memory.acquire(bytes - held[0], held[0], () -> stopLoading || stopping)) {
+                    run.memory.release(held[0]);
+                    return;
+                }
+            } else {
+                run.memory.release(held[0] - bytes);
+            }
+            if (!run.put(run.decoded, new Item(job, lr, t0, lr.width(), lr.height(), bytes), () -> stopLoading)) {
+                run.memory.release(bytes);
+                return;
+            }
         }
     }
 
@@ -281,30 +326,35 @@ public final class BatchPipeline {
             Pixels sr;
             try {
                 sr = path.upscale(lr, outputDepth(lr, item.job()));
-            } catch (EngineLostException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
                 run.deviceNanos.addAndGet(System.nanoTime() - t0);
-                run.fail(item.job(), "device lost: " + reason(e), item.startNanos(), item.inW(), item.inH());
-                if (run.liveWorkers.decrementAndGet() == 0) {
-                    // nothing can run any more: stop decoding; what is already upscaled is still written
-                    deviceLost.compareAndSet(null, reason(e));
-                    stopLoading = true;
-                }
-                return;
-            } catch (RuntimeException e) {
-                run.deviceNanos.addAndGet(System.nanoTime() - t0);
-                run.fail(item.job(), reason(e), item.startNanos(), item.inW(), item.inH());
-                continue;
-            } catch (OutOfMemoryError e) {
-                run.deviceNanos.addAndGet(System.nanoTime() - t0);
-                run.fail(item.job(), HeapCheck.outOfMemory("upscaling", maxHeap), item.startNanos(), item.inW(),
-                        item.inH());
+                run.memory.release(item.reserved());
+                if (failUpscale(run, item, e)) return;
                 continue;
             }
             run.deviceNanos.addAndGet(System.nanoTime() - t0);
-            if (!run.put(run.upscaled, new Item(item.job(), sr, item.startNanos(), item.inW(), item.inH()), () -> false)) {
+            Item done = new Item(item.job(), sr, item.startNanos(), item.inW(), item.inH(), item.reserved());
+            if (!run.put(run.upscaled, done, () -> false)) {
+                run.memory.release(item.reserved());
                 return;
             }
         }
+    }
+
+    /** Reports a failed upscale; true when the worker must stop (its device is lost). */
+    private boolean failUpscale(Run run, Item item, Throwable e) {
+        if (e instanceof EngineLostException) {
+            run.fail(item.job(), "device lost: " + reason(e), item.startNanos(), item.inW(), item.inH());
+            if (run.liveWorkers.decrementAndGet() == 0) {
+                // nothing can run any more: stop decoding; what is already upscaled is still written
+                deviceLost.compareAndSet(null, reason(e));
+                stopLoading = true;
+            }
+            return true;
+        }
+        String why = e instanceof OutOfMemoryError ? HeapCheck.outOfMemory("upscaling", maxHeap) : reason(e);
+        run.fail(item.job(), why, item.startNanos(), item.inW(), item.inH());
+        return false;
     }
 
     private void save(Run run) throws InterruptedException {
@@ -322,14 +372,20 @@ public final class BatchPipeline {
                 encoder.encode(sr, job.output(), job.format());
             } catch (IOException | RuntimeException e) {
                 run.encodeNanos.addAndGet(System.nanoTime() - t0);
+                run.memory.release(item.reserved());
                 run.fail(job, reason(e), item.startNanos(), item.inW(), item.inH());
                 continue;
             } catch (OutOfMemoryError e) {
                 run.encodeNanos.addAndGet(System.nanoTime() - t0);
+                run.memory.release(item.reserved());
                 run.fail(job, HeapCheck.outOfMemory("encoding", maxHeap), item.startNanos(), item.inW(), item.inH());
                 continue;
+            } catch (Error e) {
+                run.memory.release(item.reserved());
+                throw e;
             }
             run.encodeNanos.addAndGet(System.nanoTime() - t0);
+            run.memory.release(item.reserved());
             run.succeeded.incrementAndGet();
             run.outputPixels.addAndGet(sr.pixels());
             ImageResult r = new ImageResult(job.input(), job.output(), true, null, millisSince(item.startNanos()),

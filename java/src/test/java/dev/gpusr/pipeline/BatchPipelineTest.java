@@ -274,7 +274,7 @@ class BatchPipelineTest {
     void anErrorInAStageEndsTheRunWithoutDeadlock() throws Exception {
         List<BatchJob> jobs = inputs(10);
         BatchPipeline p = new BatchPipeline(List.of(TiledPixelUpscaler.bicubic(2)), 2, 1,
-                f -> ImageReader.readPixels(f, 1 << 30), (px, target, format) -> {
+                (f, gate) -> ImageReader.readPixels(f, 1 << 30, gate), (px, target, format) -> {
                     throw new AssertionError("encoder bug");
                 }, null, Runtime.getRuntime().maxMemory());
         BatchResult r = assertTimeoutPreemptively(LIMIT, () -> p.run(jobs, null));
@@ -301,7 +301,7 @@ class BatchPipelineTest {
     void whatCannotFitIsRefusedBeforeWorkWithTheMemoryItNeeds() throws Exception {
         List<BatchJob> jobs = inputs(3);
         Faulty counting = new Faulty();
-        BatchPipeline tinyHeap = new BatchPipeline(List.of(counting), 1, 1, f -> ImageReader.readPixels(f, 1 << 30),
+        BatchPipeline tinyHeap = new BatchPipeline(List.of(counting), 1, 1, (f, gate) -> ImageReader.readPixels(f, 1 << 30, gate),
                 (px, target, format) -> ImageWriter.write(px, target, format, WriteOptions.defaults()), null, 1000);
         BatchResult r = assertTimeoutPreemptively(LIMIT, () -> tinyHeap.run(jobs, null));
         assertEquals(3, r.failed());
@@ -319,6 +319,43 @@ class BatchPipelineTest {
         assertNotNull(refusal);
         assertTrue(refusal.contains("more than one image may hold"), refusal);
         assertNull(HeapCheck.refusal(random(20, 20, 4, 1), new Faulty(), 8, Runtime.getRuntime().maxMemory()));
+    }
+
+    /** Images in flight (decoded, not yet written) under a memory budget that holds one image, and one that holds many. */
+    private int mostInFlight(List<BatchJob> jobs, long maxHeap) {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Faulty fixedCost = new Faulty() {
+            @Override
+            public long workingBytes(int width, int height, int channels, int bitDepth) {
+                return 1000;
+            }
+        };
+        BatchPipeline p = new BatchPipeline(List.of(fixedCost), 3, 1, (f, gate) -> {
+            Pixels px = ImageReader.readPixels(f, 1 << 30, gate);
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return px;
+        }, (px, target, format) -> {
+            try {
+                Thread.sleep(30); // a slow encoder: everything upstream fills up
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            ImageWriter.write(px, target, format, WriteOptions.defaults());
+            inFlight.decrementAndGet();
+        }, null, maxHeap);
+        BatchResult r = assertTimeoutPreemptively(LIMIT, () -> p.run(jobs, null));
+        assertTrue(r.allSucceeded(), r.toString());
+        return most.get();
+    }
+
+    @Test
+    void theMemoryBudgetBoundsImagesInFlight() throws Exception {
+        List<BatchJob> jobs = inputs(8);
+        // inputs are at most 27x19x4 bytes + 1000 working: a 4000-byte heap gives a 2400-byte budget, one image
+        assertEquals(1, mostInFlight(jobs, 4000), "one image at a time under a one-image budget");
+        for (BatchJob j : jobs) Files.delete(j.output());
+        assertTrue(mostInFlight(jobs, 1L << 30) > 2, "without a tight budget the queues fill");
     }
 
     @Test
