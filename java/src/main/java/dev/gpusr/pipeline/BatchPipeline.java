@@ -9,15 +9,8 @@ import dev.gpusr.image.Pixels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A batch as three overlapped stages: decoder threads -> one engine worker per {@link PixelPath} (one per device,
@@ -42,8 +35,6 @@ public final class BatchPipeline {
         void encode(Pixels pixels, Path target, ImageFormat format) throws IOException;
     }
 
-    private static final long POLL_MILLIS = 20;
-
     private final List<PixelPath> workers;
     private final int loaders;
     private final int savers;
@@ -52,15 +43,7 @@ public final class BatchPipeline {
     private final OutputGuard guard;
     private final long maxHeap;
 
-    /** Abort: every stage stops now (an unexpected error). */
-    private volatile boolean stopping;
-    /** No new files are decoded (cancel, or no device left). */
-    private volatile boolean stopLoading;
-    /** Workers take no new images; what they hold is still encoded (cancel). */
-    private volatile boolean stopWorking;
-    private volatile boolean cancelled;
-    private final AtomicReference<String> deviceLost = new AtomicReference<>();
-    private final AtomicReference<Throwable> error = new AtomicReference<>();
+    private final RunControl control = new RunControl();
 
     /**
      * @param guard   decides whether each output may be written (null: always)
@@ -93,90 +76,13 @@ public final class BatchPipeline {
      * decoded ones waiting for a worker are dropped.
      */
     public void cancel() {
-        cancelled = true;
-        stopLoading = true;
-        stopWorking = true;
-    }
-
-    /** Share of the heap the images in flight may hold together (inputs, outputs, tiles). */
-    static final double HEAP_SHARE_IN_FLIGHT = 0.6;
-
-    /** An image on its way through the stages; {@code reserved} bytes of the memory budget are its until written. */
-    private record Item(BatchJob job, Pixels pixels, long startNanos, int inW, int inH, long reserved) {}
-
-    /** Per-run state shared by the stage threads. */
-    private final class Run {
-        final List<BatchJob> jobs;
-        final BatchListener listener;
-        final BlockingQueue<Item> decoded;
-        final BlockingQueue<Item> upscaled;
-        final AtomicInteger next = new AtomicInteger();
-        final CountDownLatch loadersDone = new CountDownLatch(loaders);
-        final CountDownLatch workersDone = new CountDownLatch(workers.size());
-        final AtomicInteger liveWorkers = new AtomicInteger(workers.size());
-        final AtomicInteger succeeded = new AtomicInteger();
-        final AtomicLong outputPixels = new AtomicLong();
-        final List<ImageResult> failures = Collections.synchronizedList(new ArrayList<>());
-        final AtomicLong decodeNanos = new AtomicLong(), deviceNanos = new AtomicLong(), encodeNanos = new AtomicLong();
-        final MemoryBudget memory = new MemoryBudget((long) (maxHeap * HEAP_SHARE_IN_FLIGHT));
-
-        Run(List<BatchJob> jobs, BatchListener listener) {
-            this.jobs = jobs;
-            this.listener = listener;
-            // one image ready per consumer plus one: enough to overlap, little enough to bound memory
-            decoded = new ArrayBlockingQueue<>(workers.size() + 1);
-            upscaled = new ArrayBlockingQueue<>(savers + 1);
-        }
-
-        void fail(BatchJob job, String reason, long startNanos, int inW, int inH) {
-            ImageResult r = new ImageResult(job.input(), job.output(), false, reason, millisSince(startNanos), inW, inH,
-                    0, 0);
-            failures.add(r);
-            tell(() -> listener.imageFinished(r));
-        }
-
-        void tell(Runnable event) {
-            try {
-                synchronized (listener) {
-                    event.run();
-                }
-            } catch (RuntimeException | Error e) {
-                fatal(e);
-            }
-        }
-
-        /** Puts into a queue unless the run stops first (or {@code giveUp} turns true); false when it stopped. */
-        boolean put(BlockingQueue<Item> q, Item item, java.util.function.BooleanSupplier giveUp)
-                throws InterruptedException {
-            while (!stopping && !giveUp.getAsBoolean()) {
-                if (q.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) return true;
-            }
-            return false;
-        }
-
-        /**
-         * The next item, or null when the producers are done and the queue is empty, or the run stops (or
-         * {@code giveUp} turns true).
-         */
-        Item take(BlockingQueue<Item> q, CountDownLatch producersDone, java.util.function.BooleanSupplier giveUp)
-                throws InterruptedException {
-            while (!stopping && !giveUp.getAsBoolean()) {
-                Item item = q.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (item != null) return item;
-                if (producersDone.getCount() == 0 && q.isEmpty()) return null;
-            }
-            return null;
-        }
-    }
-
-    private void fatal(Throwable e) {
-        error.compareAndSet(null, e);
-        stopping = true;
+        control.cancel();
     }
 
     /** Runs the batch to its end and returns what happened; the listener hears every image and the end. */
     public BatchResult run(List<BatchJob> jobs, BatchListener listener) {
-        Run run = new Run(List.copyOf(jobs), listener == null ? BatchListener.NONE : listener);
+        BatchRun run = new BatchRun(List.copyOf(jobs), listener == null ? BatchListener.NONE : listener, loaders, workers.size(),
+                savers, maxHeap, control);
         long start = System.nanoTime();
         run.tell(() -> run.listener.started(jobs.size()));
         List<Thread> threads = new ArrayList<>();
@@ -206,7 +112,8 @@ public final class BatchPipeline {
                 jobs.size() - finished, seconds, run.outputPixels.get(),
                 stage("decode", loaders, run.decodeNanos.get(), seconds),
                 stage("device", workers.size(), run.deviceNanos.get(), seconds),
-                stage("encode", savers, run.encodeNanos.get(), seconds), cancelled, deviceLost.get(), error.get());
+                stage("encode", savers, run.encodeNanos.get(), seconds), control.cancelled, control.deviceLost.get(),
+                control.error.get());
         run.tell(() -> run.listener.finished(result));
         return result;
     }
@@ -224,7 +131,7 @@ public final class BatchPipeline {
             } catch (InterruptedException e) {
                 cancel();
             } catch (Throwable e) {
-                fatal(e);
+                control.fatal(e);
             } finally {
                 if (done != null) done.countDown();
             }
@@ -245,9 +152,9 @@ public final class BatchPipeline {
         }
     }
 
-    private void load(Run run) throws InterruptedException {
+    private void load(BatchRun run) throws InterruptedException {
         PixelPath any = workers.get(0);
-        while (!stopping && !stopLoading) {
+        while (!control.stopping && !control.stopLoading) {
             int i = run.next.getAndIncrement();
             if (i >= run.jobs.size()) return;
             BatchJob job = run.jobs.get(i);
@@ -262,7 +169,7 @@ public final class BatchPipeline {
                             + any.workingBytes(d.width(), d.height(), 3, 8);
                     long waitStart = System.nanoTime();
                     try {
-                        if (!run.memory.acquire(estimate, 0, () -> stopLoading || stopping)) throw new Stopped();
+                        if (!run.memory.acquire(estimate, 0, () -> control.stopLoading || control.stopping)) throw new Stopped();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new Stopped();
@@ -299,14 +206,14 @@ public final class BatchPipeline {
             long bytes = lr.samples().length + any.workingBytes(lr.width(), lr.height(), lr.channels(),
                     outputDepth(lr, job));
             if (bytes > held[0]) {
-                if (!run.memory.acquire(bytes - held[0], held[0], () -> stopLoading || stopping)) {
+                if (!run.memory.acquire(bytes - held[0], held[0], () -> control.stopLoading || control.stopping)) {
                     run.memory.release(held[0]);
                     return;
                 }
             } else {
                 run.memory.release(held[0] - bytes);
             }
-            if (!run.put(run.decoded, new Item(job, lr, t0, lr.width(), lr.height(), bytes), () -> stopLoading)) {
+            if (!run.put(run.decoded, new BatchRun.Item(job, lr, t0, lr.width(), lr.height(), bytes), () -> control.stopLoading)) {
                 run.memory.release(bytes);
                 return;
             }
@@ -317,9 +224,9 @@ public final class BatchPipeline {
         return ImageWriter.holdsDeepSamples(job.format()) ? lr.bitDepth() : 8;
     }
 
-    private void work(Run run, PixelPath path) throws InterruptedException {
+    private void work(BatchRun run, PixelPath path) throws InterruptedException {
         while (true) {
-            Item item = run.take(run.decoded, run.loadersDone, () -> stopWorking);
+            BatchRun.Item item = run.take(run.decoded, run.loadersDone, () -> control.stopWorking);
             if (item == null) return;
             Pixels lr = item.pixels();
             long t0 = System.nanoTime();
@@ -333,7 +240,7 @@ public final class BatchPipeline {
                 continue;
             }
             run.deviceNanos.addAndGet(System.nanoTime() - t0);
-            Item done = new Item(item.job(), sr, item.startNanos(), item.inW(), item.inH(), item.reserved());
+            BatchRun.Item done = new BatchRun.Item(item.job(), sr, item.startNanos(), item.inW(), item.inH(), item.reserved());
             if (!run.put(run.upscaled, done, () -> false)) {
                 run.memory.release(item.reserved());
                 return;
@@ -342,14 +249,10 @@ public final class BatchPipeline {
     }
 
     /** Reports a failed upscale; true when the worker must stop (its device is lost). */
-    private boolean failUpscale(Run run, Item item, Throwable e) {
+    private boolean failUpscale(BatchRun run, BatchRun.Item item, Throwable e) {
         if (e instanceof EngineLostException) {
             run.fail(item.job(), "device lost: " + reason(e), item.startNanos(), item.inW(), item.inH());
-            if (run.liveWorkers.decrementAndGet() == 0) {
-                // nothing can run any more: stop decoding; what is already upscaled is still written
-                deviceLost.compareAndSet(null, reason(e));
-                stopLoading = true;
-            }
+            if (run.liveWorkers.decrementAndGet() == 0) control.allDevicesLost(reason(e));
             return true;
         }
         String why = e instanceof OutOfMemoryError ? HeapCheck.outOfMemory("upscaling", maxHeap) : reason(e);
@@ -357,9 +260,9 @@ public final class BatchPipeline {
         return false;
     }
 
-    private void save(Run run) throws InterruptedException {
+    private void save(BatchRun run) throws InterruptedException {
         while (true) {
-            Item item = run.take(run.upscaled, run.workersDone, () -> false);
+            BatchRun.Item item = run.take(run.upscaled, run.workersDone, () -> false);
             if (item == null) return;
             BatchJob job = item.job();
             Pixels sr = item.pixels();
@@ -394,7 +297,7 @@ public final class BatchPipeline {
         }
     }
 
-    private static long millisSince(long startNanos) {
+    static long millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
