@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The order in which one rater sees a study's images: a Fisher-Yates shuffle seeded by SHA-256 of the study and rater
  * ids (SplitMix64 steps, written out here so the order never changes with the JDK), then, where possible, no two
- * images of the same source in a row (the next image of another source is moved up). The same rater always gets the
+ * images of the same source in a row (the next image of another source is moved up; what is left at the end is
+ * moved to the first place between two other sources). The same rater always gets the
  * same order, so a rater who reloads or comes back resumes where they stopped.
  */
 public final class RaterOrder {
@@ -31,6 +32,23 @@ public final class RaterOrder {
                     break;
                 }
             }
+        }
+        // what is left at the tail (one source only) goes to the first place between two other sources
+        for (int pass = 0, n = list.size(); pass < n; pass++) {
+            boolean moved = false;
+            for (int i = 1; i < list.size(); i++) {
+                if (!list.get(i).source().equals(list.get(i - 1).source())) continue;
+                Study.Entry e = list.remove(i);
+                int spot = -1;
+                for (int j = 0; j <= list.size() && spot < 0; j++) {
+                    boolean left = j == 0 || !list.get(j - 1).source().equals(e.source());
+                    boolean right = j == list.size() || !list.get(j).source().equals(e.source());
+                    if (left && right) spot = j;
+                }
+                list.add(spot < 0 ? i : spot, e);
+                moved |= spot >= 0;
+            }
+            if (!moved) break;
         }
         return Collections.unmodifiableList(list);
     }
