@@ -33,6 +33,13 @@ public final class RatingServer implements AutoCloseable {
             + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     private static final Set<String> RATE_FIELDS = Set.of("image", "score", "csrf");
 
+    static {
+        // The JDK server waits for a slow client forever by default; bound how long reading a request and sending a
+        // response may take (seconds), unless the user set these properties. Read when the server first starts.
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "120");
+    }
+
     private final Study study;
     private final RatingStore store;
     private final Map<String, Study.Entry> images;
