@@ -37,6 +37,7 @@ public final class StudyPreparer {
                 if (s.findAny().isPresent()) throw new IOException(folder + " is not empty; a study goes to a new or empty folder");
             }
         }
+        boolean created = !Files.exists(folder);
         Path images = folder.resolve("images");
         Files.createDirectories(images);
         int k = methods.scale();
@@ -75,7 +76,12 @@ public final class StudyPreparer {
                 err.println("gpu-sr mos: " + line);
             }
         }
-        if (entries.isEmpty()) return new Outcome(null, failures);
+        if (entries.isEmpty()) {
+            // nothing usable: leave no half-made study behind (a folder that existed, empty, stays)
+            Files.deleteIfExists(images);
+            if (created) Files.deleteIfExists(folder);
+            return new Outcome(null, failures);
+        }
         Study study = new Study(Study.newId(), k, names, entries, folder.toAbsolutePath());
         study.writeManifest();
         return new Outcome(study, failures);

@@ -145,6 +145,23 @@ class StudyPreparerTest {
     }
 
     @Test
+    void noUsableInputLeavesNoFolder() throws Exception {
+        Path bad = dir.resolve("bad.png");
+        Files.writeString(bad, "not an image");
+        Path tiny = dir.resolve("tiny.png");
+        ImageWriter.write(TestStudies.pattern(2, 2, 0, false), tiny, ImageFormat.PNG, 100);
+        Path out = dir.resolve("study");
+        StudyPreparer.Outcome o;
+        try (StudyMethods m = noEngine("bicubic")) {
+            o = StudyPreparer.prepare(List.of(bad, tiny), m, out, 1_000_000, new PrintStream(new ByteArrayOutputStream()));
+        }
+        assertEquals(null, o.study());
+        assertEquals(2, o.failures().size());
+        assertTrue(o.failures().get(1).contains("smaller than the scale factor 3"), o.failures().get(1));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void methodListIsChecked() {
         assertThrows(IllegalArgumentException.class, () -> noEngine("bicubic", "Bicubic"));
         assertThrows(IllegalArgumentException.class, () -> noEngine("bicubic", ""));
