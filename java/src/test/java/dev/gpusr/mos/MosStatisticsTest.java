@@ -75,13 +75,11 @@ class MosStatisticsTest {
     }
 
     /**
-     * Ten images (5 sources x 2 methods), four consistent raters and one who scores 6 - q (anti-correlated), plus a
-     * rater who gives everything 3. Expected r of each rater with the mean of the others (numpy corrcoef, with the
-     * constant rater left out of this computation since it is its own case below): g1 0.9309, g2 0.9027,
-     * g3 0.8360, g4 0.8249, anti -0.9832. With the constant rater among the others the values move; the test
-     * therefore checks them with the constant rater absent, then the constant rater separately.
-     * Kept raters g1..g4: bicubic (even images) n 20, MOS 2.35, s 1.225819, t(0.975, 19) 2.093024, half 0.573701;
-     * srcnn n 20, MOS 3.45, s 1.145931, half 0.536312.
+     * Ten images (5 sources x 2 methods), four consistent raters g1..g4 and one who scores 6 - q (anti-correlated).
+     * Pearson r of each rater with the mean of the other four on the same images (numpy corrcoef): g1 0.9309,
+     * g2 0.9027, g3 0.8360, g4 0.8249, anti -0.9832, so only anti is dropped. Kept g1..g4: bicubic (even images)
+     * n 20, MOS 2.35, s 1.225819, t(0.975, 19) 2.093024, half 0.573701; srcnn n 20, MOS 3.45, s 1.145931,
+     * half 0.536312 (scipy stats.t.ppf for t). Then a sixth rater who gives every image 3 is added: dropped too.
      */
     @Test
     void screeningDropsTheAntiCorrelatedRater() {
