@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "mos", mixinStandardHelpOptions = true,
-        description = {"Mean opinion score studies: prepare the images, serve a blind rating page, report MOS with 95% CIs.",
+        description = {"Mean opinion score studies: prepare the images, serve a blind rating page, report MOS with 95%% CIs.",
                 "  gpu-sr mos prepare --scale 3 --methods bicubic,srcnn photos/ -o study",
                 "  gpu-sr mos serve study --db ratings.db",
                 "  gpu-sr mos report --db ratings.db --plot mos.png"},
@@ -36,9 +36,10 @@ final class MosCommand implements Runnable {
     }
 
     @Command(name = "prepare", mixinStandardHelpOptions = true,
-            description = {"Make a study folder: each HR image cropped to a multiple of K and shrunk by K (MATLAB bicubic, the",
-                    "evaluation protocol), enlarged by every method; the cropped original kept as the reference. Images get",
-                    "random ids (file names say nothing of the method); manifest.json lists them with their SHA-256."})
+            description = {"Make a blind rating study from HR images.",
+                    "Each image is cropped to a multiple of K and shrunk by K (MATLAB bicubic: the evaluation protocol),",
+                    "then enlarged by every method; the cropped original is kept as the reference. Images get random ids",
+                    "(file names say nothing of the method); manifest.json lists them with their SHA-256."})
     static final class Prepare implements Callable<Integer> {
         @Option(names = {"-s", "--scale"}, required = true, paramLabel = "K", description = "Factor (2, 3, 4).")
         int scale;
@@ -92,7 +93,8 @@ final class MosCommand implements Runnable {
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Serve the blind rating page (absolute category rating 1-5) until stopped (Ctrl-C).",
-                    "Ratings go to an SQLite file (created, or appended to). Binds 127.0.0.1 unless --host."})
+                    "Ratings go to an SQLite file (created, or appended to). Binds 127.0.0.1 unless --host.",
+                    "A rater rates each image once; a second rating of the same image is refused, the first one stands."})
     static final class Serve implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "STUDY", description = "A study folder from gpu-sr mos prepare.")
         Path study;
@@ -144,8 +146,9 @@ final class MosCommand implements Runnable {
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true,
-            description = {"MOS per method and per image with 95% confidence intervals (Student's t), rater counts and",
-                    "rater screening (Pearson r of each rater with the other raters' mean; below --min-correlation: dropped)."})
+            description = {"MOS per method and per image with 95%% confidence intervals (Student's t).",
+                    "Also rater counts and rater screening: each rater's Pearson r with the other raters' mean score on the",
+                    "same images; raters below --min-correlation, or with one score for everything, are dropped."})
     static final class Report implements Callable<Integer> {
         @Option(names = "--db", required = true, paramLabel = "FILE", description = "The ratings database.")
         Path db;
@@ -156,7 +159,7 @@ final class MosCommand implements Runnable {
         @Option(names = "--json", description = "Print exactly one JSON object on stdout instead of the tables.")
         boolean json;
 
-        @Option(names = "--plot", paramLabel = "FILE.png", description = "Also write a bar chart of the MOS per method with 95% CIs.")
+        @Option(names = "--plot", paramLabel = "FILE.png", description = "Also write a bar chart of the MOS per method with 95%% CIs.")
         Path plot;
 
         @Option(names = "--min-correlation", defaultValue = "" + MosStatistics.DEFAULT_MIN_CORRELATION, paramLabel = "R",

@@ -94,6 +94,18 @@ class MosCommandTest {
     }
 
     @Test
+    void helpIsClean() {
+        for (String[] args : new String[][] {{"mos", "--help"}, {"mos", "prepare", "--help"}, {"mos", "serve", "--help"},
+                {"mos", "report", "--help"}}) {
+            CliTestSupport.Run r = CliTestSupport.run(args);
+            assertEquals(0, r.exit(), String.join(" ", args));
+            assertTrue(r.out().startsWith("Usage: gpu-sr mos"), r.out());
+            assertTrue(!r.err().contains("WARN") && !r.out().contains("%n") && !r.out().contains("%%"), r.out() + r.err());
+        }
+        assertTrue(CliTestSupport.run("mos", "--help").out().contains("95% CIs"));
+    }
+
+    @Test
     void usageErrors() throws Exception {
         assertEquals(2, CliTestSupport.run("mos").exit());
         CliTestSupport.Run r = CliTestSupport.run("mos", "serve", dir.resolve("nothing").toString(), "--db", dir.resolve("r.db").toString());
