@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the gpu-sr command line. Exit codes: 0 all good, 1 some inputs failed, 2 usage, 3 engine unavailable. */
 @Command(name = "gpu-sr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Image super-resolution with SRCNN on NVIDIA GPUs (cuDNN) or the CPU.",
-        subcommands = {UpscaleCommand.class, DegradeCommand.class, EvalCommand.class, DemoCommand.class,
-                DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpscaleCommand.class, DegradeCommand.class, EvalCommand.class, TrainCommand.class,
+                DemoCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int SOME_FAILED = 1;
@@ -46,8 +46,6 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        addIfPresent(cl, "dev.gpusr.cli.TrainCommand");
-        addIfPresent(cl, "dev.gpusr.cli.BenchCommand");
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof EngineUnavailableException) {
                 cmd.getErr().println("gpu-sr: " + ex.getMessage());
@@ -62,15 +60,6 @@ public final class Main implements Runnable {
             return SOME_FAILED;
         });
         return cl;
-    }
-
-    /** Subcommands built in their own packages of work; registered when present in this build. */
-    private static void addIfPresent(CommandLine cl, String className) {
-        try {
-            cl.addSubcommand(Class.forName(className).getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException e) {
-            // not part of this build
-        }
     }
 
     public static void main(String[] args) {
