@@ -67,6 +67,16 @@ public final class Main implements Runnable {
             if (System.getenv("GPUSR_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return SOME_FAILED;
         });
+        // picocli lets --help win over an argument it does not know ("gpu-sr nosuch --help" printed the help, exit 0):
+        // an unknown command or option is a usage error even then.
+        cl.setExecutionStrategy(parsed -> {
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                if (!p.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         // After every subcommand is added: both settings reach only the subcommands already present. The plain
         // converter keeps the InvalidPathException as the cause (picocli's built-in one hides it in a message).
         cl.registerConverter(Path.class, Path::of);
