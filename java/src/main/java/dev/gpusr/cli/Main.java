@@ -3,6 +3,8 @@ package dev.gpusr.cli;
 import dev.gpusr.engine.Engines.EngineUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,6 +53,10 @@ public final class Main implements Runnable {
                 cmd.getErr().println("gpu-sr: " + ex.getMessage());
                 return ENGINE_UNAVAILABLE;
             }
+            if (ex instanceof InvalidPathException ipe) {
+                cmd.getErr().println("gpu-sr: " + unrepresentable(ipe));
+                return USAGE;
+            }
             if (ex instanceof UsageException) {
                 cmd.getErr().println("gpu-sr: " + ex.getMessage());
                 return USAGE;
@@ -59,7 +65,37 @@ public final class Main implements Runnable {
             if (System.getenv("GPUSR_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return SOME_FAILED;
         });
+        // picocli lets --help win over an argument it does not know ("gpu-sr nosuch --help" printed the help, exit 0):
+        // an unknown command or option is a usage error even then.
+        cl.setExecutionStrategy(parsed -> {
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                if (!p.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        // After every subcommand is added: both settings reach only the subcommands already present. The plain
+        // converter keeps the InvalidPathException as the cause (picocli's built-in one hides it in a message).
+        cl.registerConverter(Path.class, Path::of);
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            for (Throwable c = ex; c != null; c = c.getCause()) {
+                if (c instanceof InvalidPathException ipe) {
+                    ex.getCommandLine().getErr().println("gpu-sr: " + unrepresentable(ipe));
+                    return USAGE;
+                }
+            }
+            return usage.handleParseException(ex, args);
+        });
         return cl;
+    }
+
+    /** One line for a file name Java cannot represent in the locale's charset (LC_ALL=C and a non-ASCII name). */
+    static String unrepresentable(InvalidPathException e) {
+        String charset = System.getProperty("sun.jnu.encoding", "?");
+        return "cannot use the file name '" + e.getInput() + "': it has characters that the file-name charset ("
+                + charset + ") cannot represent; run gpu-sr with a UTF-8 locale (e.g. LC_ALL=C.UTF-8)";
     }
 
     public static void main(String[] args) {
