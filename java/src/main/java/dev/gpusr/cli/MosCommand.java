@@ -173,6 +173,7 @@ final class MosCommand implements Runnable {
         public Integer call() {
             if (!(minCorrelation >= -1 && minCorrelation <= 1)) throw new UsageException("--min-correlation must be -1..1, got " + minCorrelation);
             if (!java.nio.file.Files.isRegularFile(db)) throw new UsageException("database " + db + " does not exist");
+            if (plot != null) refuseToReplace(plot, db);
             MosReport report;
             try (RatingStore store = RatingStore.open(db)) {
                 report = MosReport.of(store, study, noScreening ? Double.NaN : minCorrelation);
@@ -192,6 +193,25 @@ final class MosCommand implements Runnable {
             }
             if (report.result().methods().isEmpty()) System.err.println("gpu-sr mos: no ratings (kept) in this study yet");
             return Main.OK;
+        }
+
+        /** The chart may replace an earlier chart (a PNG file), never the database or any other file. */
+        private static void refuseToReplace(Path plot, Path db) {
+            if (!java.nio.file.Files.exists(plot)) return;
+            try {
+                if (java.nio.file.Files.isSameFile(plot, db)) throw new UsageException("--plot " + plot + " is the database");
+                byte[] head = new byte[8];
+                int n;
+                try (var in = java.nio.file.Files.newInputStream(plot)) {
+                    n = in.readNBytes(head, 0, 8);
+                }
+                boolean png = n == 8 && java.util.Arrays.equals(head, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+                if (!png || java.nio.file.Files.isDirectory(plot)) {
+                    throw new UsageException("--plot " + plot + " exists and is not a PNG file; it was not replaced");
+                }
+            } catch (IOException e) {
+                throw new UsageException("--plot " + plot + ": " + e.getMessage());
+            }
         }
     }
 }

@@ -117,9 +117,10 @@ public record Study(String id, int scale, List<String> methods, List<Entry> imag
         return m;
     }
 
-    /** Writes the manifest atomically (temporary file + rename). */
+    /** Writes the manifest atomically (temporary file, then linked in); an existing manifest is never replaced. */
     public void writeManifest() throws IOException {
-        AtomicFiles.write(folder.resolve(MANIFEST), (Json.write(toJson()) + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = (Json.write(toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.writeNew(folder.resolve(MANIFEST), out -> out.write(bytes));
     }
 
     /** Reads and validates a study folder (or its manifest file); checks every image file's SHA-256 too. */

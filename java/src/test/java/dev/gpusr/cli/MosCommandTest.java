@@ -86,6 +86,16 @@ class MosCommandTest {
         assertEquals(3, raters.size());
         BufferedImage chart = ImageIO.read(plot.toFile());
         assertEquals(800, chart.getWidth());
+        // an earlier chart may be replaced; the database or another file never
+        assertEquals(0, CliTestSupport.run("mos", "report", "--db", db.toString(), "--plot", plot.toString()).exit());
+        long dbSize = Files.size(db);
+        CliTestSupport.Run self = CliTestSupport.run("mos", "report", "--db", db.toString(), "--plot", db.toString());
+        assertEquals(2, self.exit());
+        assertTrue(self.err().contains("is the database"), self.err());
+        assertEquals(dbSize, Files.size(db));
+        Path notes = Files.writeString(dir.resolve("notes.png"), "my notes");
+        assertEquals(2, CliTestSupport.run("mos", "report", "--db", db.toString(), "--plot", notes.toString()).exit());
+        assertEquals("my notes", Files.readString(notes));
 
         CliTestSupport.Run text = CliTestSupport.run("mos", "report", "--db", db.toString(), "--study", studyDir.toString());
         assertEquals(0, text.exit(), text.err());
