@@ -41,7 +41,7 @@ final class MosCommand implements Runnable {
                     "then enlarged by every method; the cropped original is kept as the reference. Images get random ids",
                     "(file names say nothing of the method); manifest.json lists them with their SHA-256."})
     static final class Prepare implements Callable<Integer> {
-        @Option(names = {"-s", "--scale"}, required = true, paramLabel = "K", description = "Factor (2, 3, 4).")
+        @Option(names = {"-s", "--scale"}, required = true, paramLabel = "K", description = ScaleOption.HELP)
         int scale;
 
         @Option(names = "--methods", split = ",", defaultValue = "bicubic,srcnn", paramLabel = "M",
@@ -63,7 +63,8 @@ final class MosCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (scale < 2 || scale > 8) throw new UsageException("--scale must be 2..8, got " + scale);
+            ScaleOption.check(scale);
+            if (scale == 1) throw new UsageException("--scale 1 leaves the images as they are: nothing to compare");
             if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
             PrintStream err = System.err;
             Inputs in = Inputs.collect(inputs, err);
