@@ -131,8 +131,10 @@ public final class SrUpscaler implements AutoCloseable {
     public synchronized BatchResult run(List<BatchJob> jobs, BatchListener listener) {
         List<Path> inputs = new ArrayList<>();
         for (BatchJob j : jobs) inputs.add(j.input());
+        // without overwrite, an output that appears while this run encodes (another run) is never replaced either
         BatchPipeline pipeline = BatchPipeline.standard(workers, options.jobs(), options.maxPixels(),
-                options.writeOptions(), new OutputGuard(inputs, options.overwrite()));
+                options.writeOptions().withReplaceExisting(options.overwrite()),
+                new OutputGuard(inputs, options.overwrite()));
         running = pipeline;
         if (cancelRequested) pipeline.cancel();
         try {

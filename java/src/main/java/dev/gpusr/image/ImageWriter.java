@@ -38,7 +38,7 @@ public final class ImageWriter {
         boolean losslessDeepFormat = holdsDeepSamples(format);
         BufferedImage buffered = toBufferedImage(image, losslessDeepFormat && image.bitDepth() == 16,
                 losslessDeepFormat);
-        encode(buffered, file, format, format == ImageFormat.JPG ? jpegQuality : WriteOptions.DEFAULT_JPEG_QUALITY);
+        encode(buffered, file, format, format == ImageFormat.JPG ? jpegQuality : WriteOptions.DEFAULT_JPEG_QUALITY, true);
     }
 
     /**
@@ -47,7 +47,8 @@ public final class ImageWriter {
      */
     public static void write(Pixels pixels, Path file, ImageFormat format, WriteOptions options) throws ImageException {
         if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
-        encode(PixelImages.toBufferedImage(pixels, holdsDeepSamples(format)), file, format, options.jpegQuality());
+        encode(PixelImages.toBufferedImage(pixels, holdsDeepSamples(format)), file, format, options.jpegQuality(),
+                options.replaceExisting());
     }
 
     /** PNG and TIFF hold 16-bit samples and alpha; JPEG and BMP hold neither. */
@@ -55,8 +56,8 @@ public final class ImageWriter {
         return format == ImageFormat.PNG || format == ImageFormat.TIFF;
     }
 
-    private static void encode(BufferedImage buffered, Path file, ImageFormat format, int jpegQuality)
-            throws ImageException {
+    private static void encode(BufferedImage buffered, Path file, ImageFormat format, int jpegQuality,
+            boolean replaceExisting) throws ImageException {
         String imageIoName = switch (format) {
             case PNG -> "png";
             case JPG -> "jpeg";
@@ -75,7 +76,7 @@ public final class ImageWriter {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionType(TIFF_COMPRESSION);
             }
-            AtomicFiles.write(file, out -> {
+            AtomicFiles.write(file, replaceExisting ? AtomicFiles.Mode.REPLACE : AtomicFiles.Mode.NO_REPLACE, out -> {
                 // A memory cache, not ImageIO's default temporary file, so nothing is written outside the target folder.
                 ImageOutputStream stream = new MemoryCacheImageOutputStream(out);
                 writer.setOutput(stream);
@@ -84,6 +85,8 @@ public final class ImageWriter {
             });
         } catch (NoSuchFileException e) {
             throw new ImageException("cannot write: folder " + parentOf(file) + " does not exist", e);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new ImageException("output " + file + " appeared meanwhile (another run?); left as it is (use --overwrite)", e);
         } catch (AccessDeniedException e) {
             throw new ImageException("cannot write: permission denied in folder " + parentOf(file), e);
         } catch (IOException | RuntimeException e) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pixel path against the float path `gpu-sr upscale` used before ({@link ReferenceUpscaler}, float planes, then
+ * The pixel path against the float path `gpu-sr upscale` used before ({@link Upscaler}, float planes, then
  * the writer's quantisation): equal bit for bit for gray, gray+alpha, RGB, RGBA, 8 and 16 bits, odd sizes, images
  * smaller and larger than a tile, Y and RGB models and plain bicubic; and file to file through PNG.
  */
@@ -91,7 +91,7 @@ class TiledPixelUpscalerTest {
         return out.samples();
     }
 
-    private static void assertSameAsReference(ReferenceUpscaler ref, TiledPixelUpscaler path, Pixels lr, String what) {
+    private static void assertSameAsReference(Upscaler ref, TiledPixelUpscaler path, Pixels lr, String what) {
         Image expected = ref.upscale(asImage(lr));
         Pixels got = path.upscale(lr);
         assertEquals(expected.width(), got.width(), what);
@@ -108,7 +108,7 @@ class TiledPixelUpscalerTest {
     @Test
     void bicubicEqualsTheFloatPathForEveryKindAndTileSize() {
         for (int k : new int[] {2, 3}) {
-            ReferenceUpscaler ref = new ReferenceUpscaler(k);
+            Upscaler ref = new Upscaler(k);
             for (int[] s : SHAPES) {
                 Pixels lr = pixels(s[0], s[1], s[2], s[3], s[0] * 31L + s[2]);
                 for (int tile : new int[] {7, 16, 256}) {
@@ -124,13 +124,13 @@ class TiledPixelUpscalerTest {
     void bicubicOnALargerImageEqualsTheFloatPathAtEveryScale() {
         Pixels lr = pixels(301, 203, 3, 8, 11);
         for (int k = 2; k <= 4; k++) {
-            assertSameAsReference(new ReferenceUpscaler(k), TiledPixelUpscaler.bicubic(k), lr, "bicubic x" + k + " " + lr);
+            assertSameAsReference(new Upscaler(k), TiledPixelUpscaler.bicubic(k), lr, "bicubic x" + k + " " + lr);
         }
     }
 
     @Test
     void yModelEqualsTheFloatPathWithTilesSmallerAndLargerThanTheImage() {
-        ReferenceUpscaler ref = new ReferenceUpscaler(yModel, 1024);
+        Upscaler ref = new Upscaler(yModel, 1024);
         for (int[] s : SHAPES) {
             Pixels lr = pixels(s[0], s[1], s[2], s[3], s[1] * 17L + s[3]);
             for (int tile : new int[] {13, 40, 1024}) {
@@ -141,7 +141,7 @@ class TiledPixelUpscalerTest {
 
     @Test
     void rgbModelEqualsTheFloatPathOnGrayAndColour() {
-        ReferenceUpscaler ref = new ReferenceUpscaler(rgbModel, 1024);
+        Upscaler ref = new Upscaler(rgbModel, 1024);
         for (int[] s : new int[][] {{21, 17, 1, 8}, {18, 25, 4, 16}, {30, 22, 3, 8}}) {
             Pixels lr = pixels(s[0], s[1], s[2], s[3], 99);
             for (int tile : new int[] {11, 1024}) {
@@ -153,7 +153,7 @@ class TiledPixelUpscalerTest {
     @Test
     void sixteenBitInputRoundedOnceToEightBits() {
         Pixels lr = pixels(23, 19, 3, 16, 5);
-        Image expected = new ReferenceUpscaler(yModel, 1024).upscale(asImage(lr));
+        Image expected = new Upscaler(yModel, 1024).upscale(asImage(lr));
         Pixels got = new TiledPixelUpscaler(yModel, 16).upscale(lr, 8);
         assertEquals(8, got.bitDepth());
         assertArrayEquals(quantised(expected, 3, 8), got.samples());
@@ -162,7 +162,7 @@ class TiledPixelUpscalerTest {
     /** File to file: the PNG the old command wrote and the PNG the pixel path writes are the same bytes. */
     @Test
     void pngFilesAreByteIdenticalToTheOldCommandsOutput() throws Exception {
-        ReferenceUpscaler ref = new ReferenceUpscaler(yModel, 1024);
+        Upscaler ref = new Upscaler(yModel, 1024);
         TiledPixelUpscaler path = new TiledPixelUpscaler(yModel, 24);
         for (int[] s : SHAPES) {
             Pixels original = pixels(s[0], s[1], s[2], s[3], 3);

@@ -358,6 +358,22 @@ class BatchPipelineTest {
         assertTrue(mostInFlight(jobs, 1L << 30) > 2, "without a tight budget the queues fill");
     }
 
+    /** Without --overwrite, a file another run writes to the target while this one encodes is left as it is. */
+    @Test
+    void anOutputThatAppearsWhileEncodingIsNotReplaced() throws Exception {
+        List<BatchJob> jobs = inputs(2);
+        BatchPipeline p = new BatchPipeline(List.of(TiledPixelUpscaler.bicubic(2)), 1, 1,
+                (f, gate) -> ImageReader.readPixels(f, 1 << 30, gate), (px, target, format) -> {
+                    if (target.getFileName().toString().equals("img01.png")) Files.writeString(target, "other run");
+                    ImageWriter.write(px, target, format, WriteOptions.defaults().withReplaceExisting(false));
+                }, new OutputGuard(List.of(), false), Runtime.getRuntime().maxMemory());
+        BatchResult r = assertTimeoutPreemptively(LIMIT, () -> p.run(jobs, null));
+        assertEquals(1, r.succeeded());
+        assertEquals(1, r.failed());
+        assertTrue(r.failures().get(0).reason().contains("appeared meanwhile"), r.failures().get(0).reason());
+        assertEquals("other run", Files.readString(jobs.get(1).output()));
+    }
+
     @Test
     void transparencyDroppedForJpegIsANotice() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));

@@ -7,16 +7,17 @@ import dev.gpusr.model.Tensor;
 import dev.gpusr.resample.BicubicResampler;
 
 /**
- * The float-plane upscaler `gpu-sr upscale` used before the pixel path, kept unchanged as the reference the pixel
- * path must match bit for bit (after the one quantisation).
- *
- * <p>Enlarges whole images: bicubic by k, then SRCNN restores the channels the model was trained on. A Y model restores
+ * Enlarges whole images: bicubic by k, then SRCNN restores the channels the model was trained on. A Y model restores
  * Y of MATLAB's YCbCr and leaves Cb, Cr bicubic (as the paper does); grayscale images are processed as Y; alpha is
  * enlarged bicubically. With no engine it is plain bicubic.
+ *
+ * <p>This is the float-image path (whole images as float planes, for MOS studies of unquantised inputs); batches and
+ * files go through {@link TiledPixelUpscaler}, which works on 8/16-bit samples tile by tile and gives exactly this
+ * path's result rounded to the samples' bit depth (tested).
  */
-public final class ReferenceUpscaler {
+public final class Upscaler {
     /** Tile core side for whole-image inference; bounded so a 100 MP image never needs all activations at once. */
-    public static final int DEFAULT_TILE = 1024;
+    public static final int DEFAULT_TILE = TiledPixelUpscaler.DEFAULT_TILE;
 
     private final SrcnnEngine engine;
     private final SrcnnConfig config;
@@ -24,7 +25,7 @@ public final class ReferenceUpscaler {
     private final int tile;
 
     /** SRCNN upscaling with the engine's resident model. */
-    public ReferenceUpscaler(SrcnnEngine engine, int tile) {
+    public Upscaler(SrcnnEngine engine, int tile) {
         this.engine = engine;
         this.config = engine.weights().config();
         this.scale = config.scale();
@@ -32,7 +33,7 @@ public final class ReferenceUpscaler {
     }
 
     /** Bicubic-only upscaling by k. */
-    public ReferenceUpscaler(int scale) {
+    public Upscaler(int scale) {
         this.engine = null;
         this.config = null;
         this.scale = scale;
