@@ -170,7 +170,7 @@ final class UpscaleCommand implements Callable<Integer> {
         }
     }
 
-    private int report(BatchResult r, Inputs in, int k, PrintStream err) {
+    static int report(BatchResult r, Inputs in, int k, PrintStream err) {
         err.printf("gpu-sr: upscaled %d of %d images x%d in %.1f s%n", r.succeeded(), r.total(), k, r.seconds());
         err.println("gpu-sr: " + r.summaryLine());
         List<String> failures = new ArrayList<>(in.failures);
