@@ -27,9 +27,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "upscale", mixinStandardHelpOptions = true,
         description = {"Enlarge images by K with SRCNN (or plain bicubic).",
                 "Files or folders in; with several inputs or a folder, -o is a folder and names are kept.",
-                "Decoding, the engine and encoding run at once (-j); outputs are written to a temporary name and",
-                "renamed; inputs are never overwritten. Exit codes: 0 all written, 1 some failed, 2 usage,",
-                "3 engine unavailable, 4 device lost, 130 interrupted."})
+                "Decoding, the engine and encoding run at once (-j).",
+                "Outputs are written to a temporary name and renamed; inputs are never overwritten.",
+                "Exit codes: 0 all written, 1 some failed, 2 usage, 3 engine unavailable, 4 device lost,",
+                "130 interrupted."})
 final class UpscaleCommand implements Callable<Integer> {
     enum Method { srcnn, bicubic }
 
