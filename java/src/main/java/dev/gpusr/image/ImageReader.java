@@ -107,7 +107,7 @@ public final class ImageReader {
                 throw new ImageException("image is " + opened.width + "x" + opened.height + " = " + amount(pixels)
                         + ", more than the 2^31 pixels a single image can hold");
             }
-            return toImage(opened.decode());
+            return ExifOrientation.apply(file, toImage(opened.decode())); // upright, as viewers show it
         }
     }
 
