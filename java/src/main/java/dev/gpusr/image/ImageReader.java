@@ -228,7 +228,7 @@ public final class ImageReader {
         BufferedImage decode() throws ImageException {
             BufferedImage image;
             try {
-                image = reader.read(0, null);
+                image = reader.read(0, format == SourceFormat.JPEG ? JpegProfiles.withoutConversion(reader) : null);
             } catch (IOException | RuntimeException e) {
                 throw decodeFailure(e);
             }

@@ -31,6 +31,12 @@ public final class ImageWriter {
     private static final String TIFF_COMPRESSION = "LZW";
 
     public static void write(Image image, Path file, ImageFormat format, int jpegQuality) throws ImageException {
+        write(image, file, format, jpegQuality, null);
+    }
+
+    /** As {@link #write(Image, Path, ImageFormat, int)}, carrying an ICC profile (null: none) into PNG, JPEG, TIFF. */
+    public static void write(Image image, Path file, ImageFormat format, int jpegQuality, byte[] iccProfile)
+            throws ImageException {
         if (format == ImageFormat.JPG && (jpegQuality < 1 || jpegQuality > 100)) {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + jpegQuality);
         }
@@ -57,13 +63,13 @@ public final class ImageWriter {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionType(TIFF_COMPRESSION);
             }
-            AtomicFiles.write(file, out -> {
+            AtomicFiles.write(file, IccEmbedding.wrap(out -> {
                 // A memory cache, not ImageIO's default temporary file, so nothing is written outside the target folder.
                 ImageOutputStream stream = new MemoryCacheImageOutputStream(out);
                 writer.setOutput(stream);
                 writer.write(null, new IIOImage(buffered, null, null), param);
                 stream.close(); // flushes into out; does not close out
-            });
+            }, format, iccProfile));
         } catch (NoSuchFileException e) {
             throw new ImageException("cannot write: folder " + parentOf(file) + " does not exist", e);
         } catch (AccessDeniedException e) {
