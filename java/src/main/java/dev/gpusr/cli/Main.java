@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the gpu-sr command line. Exit codes: 0 all good, 1 some inputs failed, 2 usage, 3 engine unavailable. */
 @Command(name = "gpu-sr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Image super-resolution with SRCNN on NVIDIA GPUs (cuDNN) or the CPU.",
-        subcommands = {UpscaleCommand.class, DegradeCommand.class, EvalCommand.class, DemoCommand.class,
-                DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpscaleCommand.class, DegradeCommand.class, EvalCommand.class, TrainCommand.class,
+                DemoCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int SOME_FAILED = 1;
@@ -48,8 +48,6 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        addIfPresent(cl, "dev.gpusr.cli.TrainCommand");
-        addIfPresent(cl, "dev.gpusr.cli.BenchCommand");
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof EngineUnavailableException) {
                 cmd.getErr().println("gpu-sr: " + ex.getMessage());
@@ -98,15 +96,6 @@ public final class Main implements Runnable {
         String charset = System.getProperty("sun.jnu.encoding", "?");
         return "cannot use the file name '" + e.getInput() + "': it has characters that the file-name charset ("
                 + charset + ") cannot represent; run gpu-sr with a UTF-8 locale (e.g. LC_ALL=C.UTF-8)";
-    }
-
-    /** Subcommands built in their own packages of work; registered when present in this build. */
-    private static void addIfPresent(CommandLine cl, String className) {
-        try {
-            cl.addSubcommand(Class.forName(className).getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException e) {
-            // not part of this build
-        }
     }
 
     public static void main(String[] args) {
