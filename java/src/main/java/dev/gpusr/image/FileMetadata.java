@@ -21,7 +21,8 @@ import java.util.zip.Inflater;
  * exception: a broken EXIF block must not cost the user the image.
  *
  * @param orientation EXIF orientation 1..8 (1: as stored, also when absent or unreadable)
- * @param iccProfile the profile's bytes, or null
+ * @param iccProfile the profile's bytes, or null; only RGB and gray profiles are reported, the ones that describe
+ *     the samples gpu-sr reads and writes (a CMYK JPEG is converted to sRGB on reading, so its profile is not carried)
  */
 public record FileMetadata(int orientation, byte[] iccProfile) {
     /** Nothing known: orientation 1, no profile. */
@@ -234,12 +235,18 @@ public record FileMetadata(int orientation, byte[] iccProfile) {
         return v >= 1 && v <= 8 ? (int) v : 1;
     }
 
+    /** RGB or gray data colour space (header bytes 16-19). */
+    private static boolean carried(byte[] p) {
+        String space = new String(p, 16, 4, StandardCharsets.ISO_8859_1);
+        return space.equals("RGB ") || space.equals("GRAY");
+    }
+
     /** An ICC profile starts with its own size (big-endian) and has "acsp" at byte 36; else it is not one. */
     private static byte[] validProfile(byte[] p) {
         if (p.length < 128) return null;
         long declared = u32(p, 0, false);
         if (declared != p.length && !(declared < p.length && declared >= 128)) return null;
-        if (p[36] != 'a' || p[37] != 'c' || p[38] != 's' || p[39] != 'p') return null;
+        if (p[36] != 'a' || p[37] != 'c' || p[38] != 's' || p[39] != 'p' || !carried(p)) return null;
         return declared == p.length ? p : Arrays.copyOf(p, (int) declared);
     }
 

@@ -230,7 +230,12 @@ public final class ImageReader {
             try {
                 image = reader.read(0, format == SourceFormat.JPEG ? JpegProfiles.withoutConversion(reader) : null);
             } catch (IOException | RuntimeException e) {
-                throw decodeFailure(e);
+                if (format != SourceFormat.JPEG || !reason(e).contains("Unsupported Image Type")) throw decodeFailure(e);
+                image = JpegProfiles.readCmykAsRgb(input, warnings); // YCCK: the JDK refuses it
+            }
+            if (format == SourceFormat.JPEG && image.getColorModel().getNumColorComponents() == 4) {
+                warnings.clear(); // CMYK: the JDK gives raw (often inverted Adobe) CMYK; decode again, to RGB
+                image = JpegProfiles.readCmykAsRgb(input, warnings);
             }
             // JPEG (and some others) decode a truncated file with a warning and grey-filled rows: refuse it.
             for (String w : warnings) {
@@ -243,9 +248,6 @@ public final class ImageReader {
 
         private ImageException decodeFailure(Exception e) {
             String reason = reason(e);
-            if (format == SourceFormat.JPEG && reason.contains("Unsupported Image Type")) {
-                return new ImageException("unsupported JPEG variant (CMYK or YCCK colour); convert it to RGB first", e);
-            }
             boolean truncated = hasCause(e, EOFException.class)
                     || warnings.stream().anyMatch(ImageReader::isTruncationWarning);
             return new ImageException((truncated ? "truncated " : "corrupt or truncated ") + format.displayName
@@ -287,7 +289,8 @@ public final class ImageReader {
         }
         Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName);
         if (!readers.hasNext()) throw new ImageException("this Java runtime has no " + format.displayName + " decoder");
-        javax.imageio.ImageReader reader = readers.next();
+        // JPEG: the JDK's reader, always (TwelveMonkeys registers itself first; it only takes CMYK/YCCK, see decode).
+        javax.imageio.ImageReader reader = format == SourceFormat.JPEG ? JpegProfiles.jdkReader(readers) : readers.next();
         ImageInputStream input;
         try {
             input = new FileImageInputStream(file.toFile());

@@ -53,7 +53,7 @@ public final class ImageWriter {
         };
         Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName(imageIoName);
         if (!writers.hasNext()) throw new ImageException("this Java runtime has no " + imageIoName + " encoder");
-        javax.imageio.ImageWriter writer = writers.next();
+        javax.imageio.ImageWriter writer = format == ImageFormat.JPG ? JpegProfiles.jdkWriter(writers) : writers.next();
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
             if (format == ImageFormat.JPG) {
