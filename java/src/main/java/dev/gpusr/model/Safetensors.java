@@ -207,7 +207,23 @@ public final class Safetensors {
 
     /** Writes F32 tensors in the order given, atomically (temporary file in the same folder, then a rename). */
     public static void writeF32(Path file, Map<String, String> metadata, List<F32> entries) throws IOException {
-        AtomicFiles.write(file, toBytes(metadata, entries));
+        byte[] bytes = toBytes(metadata, entries);
+        write(file, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes atomically; a failure (a full disk says only "No space left on device") names the file and says that
+     * the file there before, e.g. the last good checkpoint, is unchanged.
+     */
+    static void write(Path file, AtomicFiles.Writer writer) throws IOException {
+        boolean existed = java.nio.file.Files.exists(file);
+        try {
+            AtomicFiles.write(file, writer);
+        } catch (IOException e) {
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new IOException("cannot write " + file + ": " + reason + (existed
+                    ? " (the previous " + file.getFileName() + " is unchanged)" : " (nothing was written)"), e);
+        }
     }
 
     public static byte[] toBytes(Map<String, String> metadata, List<F32> entries) {
