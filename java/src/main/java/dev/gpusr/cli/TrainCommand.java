@@ -14,6 +14,7 @@ import dev.gpusr.train.PatchDataset;
 import dev.gpusr.train.Trainer;
 import dev.gpusr.train.TrainingState;
 import dev.gpusr.train.ValidationSet;
+import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -295,9 +296,19 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
 
             Trainer.Settings settings = new Trainer.Settings(batchSize, target, logEvery, validateEvery,
-                    checkpointInterval, checkpointFile, output, options, terminal, 5.0);
+                    checkpointInterval, checkpointFile, null, options, terminal, 5.0); // -o: written below
             Trainer trainer = new Trainer(engine, data, validation, optimizer, settings, out, err);
             Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null);
+            if (!result.interrupted()) {
+                // Not over a file that appeared during the run (another run's) unless --overwrite or this run's own.
+                try {
+                    Trainer.writeModel(output, engine.weights(), result.state(),
+                            overwrite || sameRun ? AtomicFiles.Mode.REPLACE : AtomicFiles.Mode.NO_REPLACE);
+                } catch (IOException e) {
+                    throw new Failure(e.getMessage() + "; the trained weights are in " + checkpointFile
+                            + " (it loads as a model)");
+                }
+            }
             report(result, checkpointFile);
             return EXIT_OK;
         }

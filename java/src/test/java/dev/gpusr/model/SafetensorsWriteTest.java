@@ -43,4 +43,17 @@ class SafetensorsWriteTest {
         assertTrue(fresh.getMessage().contains("new.safetensors: No space left on device (nothing was written)"),
                 fresh.getMessage());
     }
+
+    @Test
+    void aModelWrittenWithoutReplacingLeavesAFileThatAppearedMeanwhile() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Files.write(model, new byte[] {7}); // another run's, created while this one trained
+        List<Safetensors.F32> t = List.of(new Safetensors.F32("w", new int[] {1}, new float[] {1}));
+        IOException e = assertThrows(IOException.class,
+                () -> Safetensors.writeF32(model, Map.of(), t, dev.gpusr.util.AtomicFiles.Mode.NO_REPLACE));
+        assertTrue(e.getMessage().contains(model + ": it exists"), e.getMessage());
+        assertArrayEquals(new byte[] {7}, Files.readAllBytes(model));
+        Safetensors.writeF32(model, Map.of(), t, dev.gpusr.util.AtomicFiles.Mode.REPLACE);
+        assertEquals(1, Safetensors.read(model).tensors().size());
+    }
 }
