@@ -64,6 +64,9 @@ class CliConsistencyTest {
         assertEquals(Main.USAGE, demo.exit(), demo.err());
         assertTrue(demo.err().contains("2, 3 or 4"), demo.err());
         assertFalse(Files.exists(dir.resolve("demo")), "nothing created before the options are checked");
+        CliTestSupport.Run gpu = CliTestSupport.run("demo", "--device", "99", "-o", dir.resolve("demo").toString());
+        assertEquals(Main.ENGINE_UNAVAILABLE, gpu.exit(), gpu.err());
+        assertFalse(Files.exists(dir.resolve("demo")), "nothing created before the device is known to be good");
     }
 
     @Test
