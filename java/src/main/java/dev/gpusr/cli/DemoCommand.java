@@ -1,7 +1,9 @@
 package dev.gpusr.cli;
 
 import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
+import dev.gpusr.engine.TiledPixelUpscaler;
+import dev.gpusr.image.PixelImages;
+import dev.gpusr.image.Pixels;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
@@ -61,9 +63,12 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("sample: butterfly " + hr.width() + "x" + hr.height() + " -> LR " + lr.width() + "x"
                         + lr.height() + " (MATLAB bicubic down x" + scale + ")");
                 long t0 = System.nanoTime();
-                Image bicubic = new Upscaler(scale).upscale(lr);
+                // the 8-bit LR the demo writes is what both methods enlarge, through the batch command's own path
+                Pixels lrSamples = PixelImages.toPixels(lr);
+                Image bicubic = PixelImages.toImage(TiledPixelUpscaler.bicubic(scale).upscale(lrSamples));
                 long t1 = System.nanoTime();
-                Image sr = new Upscaler(eng, Upscaler.DEFAULT_TILE).upscale(lr);
+                Image sr = PixelImages.toImage(
+                        new TiledPixelUpscaler(eng, TiledPixelUpscaler.DEFAULT_TILE).upscale(lrSamples));
                 long t2 = System.nanoTime();
                 write(lr, "lr.png");
                 write(bicubic, "bicubic.png");

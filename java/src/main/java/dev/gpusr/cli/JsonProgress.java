@@ -74,6 +74,25 @@ final class JsonProgress {
         emit(m);
     }
 
+    /** A stream whose every line becomes a notice event (engine notices and the like, printed line by line). */
+    PrintStream noticeStream() {
+        return new PrintStream(new java.io.OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+                    line.reset();
+                    if (text.endsWith("\r")) text = text.substring(0, text.length() - 1);
+                    notice(text.startsWith("gpu-sr: ") ? text.substring("gpu-sr: ".length()) : text);
+                } else {
+                    line.write(b);
+                }
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static Map<String, Object> event(String name) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("event", name);

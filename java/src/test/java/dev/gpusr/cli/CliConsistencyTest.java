@@ -47,7 +47,7 @@ class CliConsistencyTest {
     @Test
     void scaleAcceptsExactlyWhatTheHelpSays() throws Exception {
         Path img = flat(dir.resolve("f.png"));
-        for (String command : new String[] {"eval", "degrade", "train"}) {
+        for (String command : new String[] {"upscale", "eval", "degrade", "train"}) {
             String help = CliTestSupport.run(command, "--help").out().replaceAll("\\s+", " ");
             assertTrue(help.contains(ScaleOption.RANGE), command + " help:\n" + help);
             assertFalse(help.contains("(2, 3, 4, ...)"), help);
