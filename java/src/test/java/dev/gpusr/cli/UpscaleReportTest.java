@@ -24,7 +24,7 @@ class UpscaleReportTest {
     private static String[] report(BatchResult r, int[] exit) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        exit[0] = UpscaleCommand.report(r, new Inputs(), 2, err);
+        exit[0] = UpscaleCommand.report(r, List.of(), 0, 2, null, err);
         return bytes.toString(StandardCharsets.UTF_8).split("\n");
     }
 
