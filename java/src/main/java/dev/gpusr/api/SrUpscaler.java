@@ -1,6 +1,6 @@
 package dev.gpusr.api;
 
-import dev.gpusr.engine.Engines;
+import dev.gpusr.device.Engines;
 import dev.gpusr.engine.PixelPath;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.engine.TiledPixelUpscaler;
@@ -88,7 +88,7 @@ public final class SrUpscaler implements AutoCloseable {
 
     /** The model's configuration, or null for plain bicubic. */
     public SrcnnConfig config() {
-        return engines.isEmpty() ? null : engines.get(0).weights().config();
+        return engines.isEmpty() ? null : engines.get(0).config();
     }
 
     /** Enlarges raw samples (same channels and bit depth out); waits while a batch runs. */

@@ -4,7 +4,7 @@ import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.Tensor;
 import dev.gpusr.resample.BicubicResampler;
-import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.optim.OptimizerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

@@ -2,12 +2,12 @@ package dev.gpusr.bench;
 
 import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.cuda.CudaSrcnn;
-import dev.gpusr.engine.Engines;
+import dev.gpusr.device.Engines;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
-import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.optim.OptimizerConfig;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.function.Consumer;

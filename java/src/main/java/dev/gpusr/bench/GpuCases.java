@@ -2,7 +2,7 @@ package dev.gpusr.bench;
 
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
-import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.optim.OptimizerConfig;
 import java.util.ArrayList;
 import java.util.List;
 

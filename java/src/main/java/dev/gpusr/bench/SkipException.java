@@ -13,7 +13,7 @@ public final class SkipException extends RuntimeException {
      */
     public static String skipReason(Throwable t) {
         if (t instanceof SkipException) return t.getMessage();
-        if (t instanceof dev.gpusr.engine.Engines.EngineUnavailableException) return t.getMessage();
+        if (t instanceof dev.gpusr.device.Engines.EngineUnavailableException) return t.getMessage();
         if (t instanceof LinkageError) return "native library missing: " + t.getMessage();
         return null;
     }

@@ -4,7 +4,7 @@ import dev.gpusr.cuda.CudaKernels;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
-import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.optim.OptimizerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.Pointer;

@@ -1,7 +1,7 @@
 package dev.gpusr.cli;
 
 import dev.gpusr.cuda.CudaOptions;
-import dev.gpusr.engine.Engines;
+import dev.gpusr.device.Engines;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnWeights;
 import picocli.CommandLine.Option;

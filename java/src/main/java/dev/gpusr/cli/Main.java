@@ -1,6 +1,6 @@
 package dev.gpusr.cli;
 
-import dev.gpusr.engine.Engines.EngineUnavailableException;
+import dev.gpusr.device.Engines.EngineUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.InvalidPathException;

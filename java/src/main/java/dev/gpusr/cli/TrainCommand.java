@@ -1,15 +1,15 @@
 package dev.gpusr.cli;
 
 import dev.gpusr.cpu.CpuSrcnn;
-import dev.gpusr.engine.Engines;
+import dev.gpusr.device.Engines;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.train.Checkpoint;
 import dev.gpusr.train.ImageFolder;
-import dev.gpusr.train.OptimizerConfig;
-import dev.gpusr.train.OptimizerState;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 import dev.gpusr.train.PatchDataset;
 import dev.gpusr.train.Trainer;
 import dev.gpusr.train.TrainingState;

@@ -8,9 +8,9 @@ import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
 import dev.gpusr.resample.BicubicResampler;
-import dev.gpusr.train.OptimizerConfig;
-import dev.gpusr.train.OptimizerState;
-import dev.gpusr.train.Optimizers;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
+import dev.gpusr.optim.Optimizers;
 import java.util.Arrays;
 
 /**
@@ -101,6 +101,12 @@ public final class CpuSrcnn implements SrcnnEngine {
         grads = new float[params.length];
         gradSums = new double[params.length];
         if (optimizerConfig != null) optimizerState = OptimizerState.zeros(optimizerConfig, params.length);
+    }
+
+    @Override
+    public SrcnnConfig config() {
+        ensureOpen();
+        return config;
     }
 
     @Override

@@ -8,8 +8,8 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
-import dev.gpusr.train.OptimizerConfig;
-import dev.gpusr.train.OptimizerState;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,6 +292,14 @@ public final class CudaSrcnn implements SrcnnEngine {
         config = weights.config();
         transfers.upload(weights.params(), 0, config.paramCount(), params.pointer());
         zeroOptimizerMoments();
+    }
+
+    /** The resident model's configuration; no device call. */
+    @Override
+    public SrcnnConfig config() {
+        if (closed) throw new IllegalStateException("the CUDA engine " + id() + " is closed");
+        if (config == null) throw new IllegalStateException("no model is resident (an earlier loadWeights failed)");
+        return config;
     }
 
     @Override
@@ -651,8 +659,8 @@ public final class CudaSrcnn implements SrcnnEngine {
 
     /** Every entry point: refuse after close, and make this GPU current on the calling thread. */
     private void begin() {
+        config();
         beginWithoutModel();
-        if (config == null) throw new IllegalStateException("no model is resident (an earlier loadWeights failed)");
     }
 
     private void beginWithoutModel() {

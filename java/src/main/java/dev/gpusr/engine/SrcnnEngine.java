@@ -1,9 +1,10 @@
 package dev.gpusr.engine;
 
+import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
-import dev.gpusr.train.OptimizerConfig;
-import dev.gpusr.train.OptimizerState;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 
 /**
  * What every engine (CPU, CUDA) does, so one pipeline and one test suite serve both. An engine holds one model
@@ -23,7 +24,10 @@ public interface SrcnnEngine extends AutoCloseable {
     /** Makes these weights resident (copies them); keeps the optimizer configuration, resets its state. */
     void loadWeights(SrcnnWeights weights);
 
-    /** A host copy of the current weights. */
+    /** The resident model's shape, scale and colour space (cheap: no copy, no device transfer). */
+    SrcnnConfig config();
+
+    /** A host copy of the current weights (on a GPU engine: a download; use {@link #config()} for the shape). */
     SrcnnWeights weights();
 
     /** MATLAB-compatible bicubic enlargement by an integer factor (output ceil(k * size)), per plane. */

@@ -37,7 +37,7 @@ public final class TiledPixelUpscaler implements PixelPath {
     public TiledPixelUpscaler(SrcnnEngine engine, int tile) {
         if (tile < 1) throw new IllegalArgumentException("tile must be >= 1, got " + tile);
         this.engine = engine;
-        this.config = engine.weights().config();
+        this.config = engine.config();
         this.scale = config.scale();
         this.tile = tile;
         this.halo = config.halo();

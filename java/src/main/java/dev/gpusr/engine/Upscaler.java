@@ -27,7 +27,7 @@ public final class Upscaler {
     /** SRCNN upscaling with the engine's resident model. */
     public Upscaler(SrcnnEngine engine, int tile) {
         this.engine = engine;
-        this.config = engine.weights().config();
+        this.config = engine.config();
         this.scale = config.scale();
         this.tile = tile;
     }

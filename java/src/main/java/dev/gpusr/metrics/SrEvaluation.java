@@ -20,7 +20,7 @@ public final class SrEvaluation {
     public record Result(SrProtocol.Scores bicubic, SrProtocol.Scores srcnn) {}
 
     public static Result evaluate(SrcnnEngine engine, Image hr, int k) {
-        SrcnnConfig config = engine.weights().config();
+        SrcnnConfig config = engine.config();
         if (config.channels() != 1) throw new IllegalArgumentException("the protocol runs a Y model; this one has " + config.channels() + " channels");
         Plane y = SrProtocol.modcrop(SrProtocol.lumaLevels(hr), k);
         int min = SSIM_WINDOW + 2 * k;

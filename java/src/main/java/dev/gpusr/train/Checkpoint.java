@@ -4,6 +4,8 @@ import dev.gpusr.model.Safetensors;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,6 +7,8 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;

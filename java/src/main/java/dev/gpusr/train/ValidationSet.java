@@ -136,7 +136,7 @@ public final class ValidationSet {
 
     /** The model's and bicubic's mean scores with the engine's resident model, each picture forwarded whole. */
     public Scores evaluate(SrcnnEngine engine) {
-        SrcnnConfig config = engine.weights().config();
+        SrcnnConfig config = engine.config();
         if (config.color() != color || config.scale() != scale) {
             throw new IllegalArgumentException("validation set is for x" + scale + " " + color.id + ", the model is "
                     + config);

@@ -3,7 +3,7 @@ package dev.gpusr.cpu;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
-import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.optim.OptimizerConfig;
 import java.util.Random;
 
 /**

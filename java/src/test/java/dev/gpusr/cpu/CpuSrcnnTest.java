@@ -12,8 +12,8 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
 import dev.gpusr.resample.BicubicResampler;
-import dev.gpusr.train.OptimizerConfig;
-import dev.gpusr.train.OptimizerState;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -174,8 +174,8 @@ class CpuSrcnnTest extends SrcnnEngineContract {
         try (CpuSrcnn engine = new CpuSrcnn(model915(), 2); CpuSrcnn fresh = new CpuSrcnn(rgb, 2)) {
             engine.forward(randomImage(1, 1, 6, 8, 12));
             engine.loadWeights(rgb);
-            assertEquals(rgb.config(), engine.weights().config());
-            assertEquals(SrcnnConfig.ColorSpace.RGB, engine.weights().config().color());
+            assertEquals(rgb.config(), engine.config());
+            assertEquals(SrcnnConfig.ColorSpace.RGB, engine.config().color());
             assertArrayEquals(fresh.forward(in).data, engine.forward(in).data);
         }
     }

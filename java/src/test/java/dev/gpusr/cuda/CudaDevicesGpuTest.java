@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gpusr.engine.Engines;
-import dev.gpusr.engine.Engines.EngineUnavailableException;
+import dev.gpusr.device.Engines;
+import dev.gpusr.device.Engines.EngineUnavailableException;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnWeights;
 import java.io.ByteArrayOutputStream;

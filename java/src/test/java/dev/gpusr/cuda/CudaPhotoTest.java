@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpusr.cpu.CpuSrcnn;
-import dev.gpusr.engine.Engines;
+import dev.gpusr.device.Engines;
 import dev.gpusr.engine.PixelPath;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.engine.TiledPixelUpscaler;

@@ -19,8 +19,8 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
-import dev.gpusr.train.OptimizerConfig;
-import dev.gpusr.train.OptimizerState;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -232,7 +232,7 @@ class CudaSrcnnTest {
         Tensor[] batch = blurPair(2, 1, 17, 23, 63);
         try (CudaSrcnn gpu = new CudaSrcnn(0, w1)) {
             assertArrayEquals(w1.params(), gpu.weights().params());
-            assertEquals(w1.config(), gpu.weights().config());
+            assertEquals(w1.config(), gpu.config());
             gpu.setOptimizer(SGD, null);
             gpu.trainStep(batch[0], batch[1], false);
             assertEquals(1, gpu.optimizerState().step());
@@ -247,7 +247,7 @@ class CudaSrcnnTest {
             SrcnnWeights w3 = weights(RGB_955, 64);
             gpu.loadWeights(w3);
             assertArrayEquals(w3.params(), gpu.weights().params());
-            assertEquals(RGB_955, gpu.weights().config());
+            assertEquals(RGB_955, gpu.config());
             Tensor x = uniform(2, 3, 15, 19, 65);
             try (CpuSrcnn cpu = new CpuSrcnn(w3.copy(), 0)) {
                 assertClose(gpu.forward(x).data, cpu.forward(x).data, 1e-5, "forward after changing architecture");

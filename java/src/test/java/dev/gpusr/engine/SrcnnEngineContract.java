@@ -13,9 +13,9 @@ import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
-import dev.gpusr.train.OptimizerConfig;
-import dev.gpusr.train.OptimizerState;
-import dev.gpusr.train.Optimizers;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
+import dev.gpusr.optim.Optimizers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -354,6 +354,21 @@ public abstract class SrcnnEngineContract {
                 fail(what + ": engine update differs from the host optimizer by " + diff + " at " + i + " (allowed "
                         + allowed + ", largest change " + largestChange + ")");
             }
+        }
+    }
+
+    @Test
+    void configIsTheResidentModelsConfig() throws IOException {
+        SrcnnWeights y = Golden.load(MODEL_915_Y).weights();
+        SrcnnConfig c = y.config();
+        // same tensor shapes, another scale: an engine may keep its buffers but must report the new config
+        SrcnnConfig other = new SrcnnConfig(c.channels(), c.n1(), c.n2(), c.f1(), c.f2(), c.f3(), c.scale() + 1,
+                c.color());
+        try (SrcnnEngine engine = open(y)) {
+            assertEquals(c, engine.config());
+            engine.loadWeights(new SrcnnWeights(other, y.params()));
+            assertEquals(other, engine.config());
+            assertEquals(engine.weights().config(), engine.config());
         }
     }
 

@@ -5,6 +5,8 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
+import dev.gpusr.optim.OptimizerConfig;
+import dev.gpusr.optim.OptimizerState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +42,7 @@ final class FakeEngine implements SrcnnEngine {
         state = null;
     }
 
+    @Override public SrcnnConfig config() { return weights.config(); }
     @Override public SrcnnWeights weights() { return weights.copy(); }
     @Override public Tensor upsample(Tensor lowRes, int scale) { throw new UnsupportedOperationException(); }
 

@@ -9,6 +9,7 @@ import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
+import dev.gpusr.optim.OptimizerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import dev.gpusr.cuda.CudaSrcnn;
 import dev.gpusr.cuda.GpuAvailability;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.optim.OptimizerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

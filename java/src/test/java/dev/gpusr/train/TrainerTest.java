@@ -11,6 +11,7 @@ import dev.gpusr.image.Image;
 import dev.gpusr.model.Safetensors;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.optim.OptimizerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

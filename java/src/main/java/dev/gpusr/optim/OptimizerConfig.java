@@ -1,4 +1,4 @@
-package dev.gpusr.train;
+package dev.gpusr.optim;
 
 import dev.gpusr.model.SrcnnConfig;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.gpusr.train;
+package dev.gpusr.optim;
 
 /**
  * Optimizer state over the flat parameter array: {@code m} is SGD's momentum buffer or Adam's first moment,

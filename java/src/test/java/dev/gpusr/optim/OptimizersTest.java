@@ -1,4 +1,4 @@
-package dev.gpusr.train;
+package dev.gpusr.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

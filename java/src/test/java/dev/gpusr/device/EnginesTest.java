@@ -1,11 +1,12 @@
-package dev.gpusr.engine;
+package dev.gpusr.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpusr.cuda.GpuAvailability;
-import dev.gpusr.engine.Engines.EngineUnavailableException;
+import dev.gpusr.device.Engines.EngineUnavailableException;
+import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import java.io.ByteArrayOutputStream;

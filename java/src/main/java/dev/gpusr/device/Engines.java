@@ -1,4 +1,4 @@
-package dev.gpusr.engine;
+package dev.gpusr.device;
 
 import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.cuda.CudaDevices;
@@ -6,6 +6,10 @@ import dev.gpusr.cuda.CudaException;
 import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.cuda.CudaSrcnn;
 import dev.gpusr.cuda.GpuAvailability;
+import dev.gpusr.engine.EngineLostException;
+import dev.gpusr.engine.PixelPath;
+import dev.gpusr.engine.SrcnnEngine;
+import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.model.SrcnnWeights;
 import java.io.PrintStream;
 import java.util.ArrayList;
