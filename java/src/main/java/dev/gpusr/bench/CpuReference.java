@@ -4,7 +4,7 @@ package dev.gpusr.bench;
  * Plain double-precision loops that define what each benchmarked GPU operation must compute, for the one-time
  * check before timing. Deliberately simple (no tiling, no threads): they run on small shapes only. Convolutions are
  * cross-correlations with zero 'same' padding, NCHW, weights [out, in, f, f] (PyTorch's nn.Conv2d), as in
- * {@link dev.gpusr.model.SrcnnConfig}.
+ * {@link dev.gpusr.model.SrcnnConfig}. The double overloads are also the tests' SRCNN oracle (ReferenceSrcnn).
  */
 public final class CpuReference {
     private CpuReference() {}
@@ -12,6 +12,12 @@ public final class CpuReference {
     /** y = conv(x, w) + bias (bias may be null). */
     public static double[] convForward(float[] x, int n, int cin, int h, int w, float[] weight, float[] bias, int cout,
             int f) {
+        return convForward(widen(x), n, cin, h, w, widen(weight), bias == null ? null : widen(bias), cout, f);
+    }
+
+    /** As {@link #convForward(float[], int, int, int, int, float[], float[], int, int)}, all in double. */
+    public static double[] convForward(double[] x, int n, int cin, int h, int w, double[] weight, double[] bias,
+            int cout, int f) {
         int p = f / 2;
         double[] y = new double[n * cout * h * w];
         for (int b = 0; b < n; b++) {
@@ -26,7 +32,7 @@ public final class CpuReference {
                                 for (int kx = 0; kx < f; kx++) {
                                     int sx = xx + kx - p;
                                     if (sx < 0 || sx >= w) continue;
-                                    s += (double) weight[((co * cin + ci) * f + ky) * f + kx]
+                                    s += weight[((co * cin + ci) * f + ky) * f + kx]
                                             * x[((b * cin + ci) * h + sy) * w + sx];
                                 }
                             }
@@ -41,6 +47,12 @@ public final class CpuReference {
 
     /** dx = gradient of sum(dy * conv(x, w)) with respect to x. */
     public static double[] convBackwardData(float[] dy, int n, int cin, int h, int w, float[] weight, int cout, int f) {
+        return convBackwardData(widen(dy), n, cin, h, w, widen(weight), cout, f);
+    }
+
+    /** As {@link #convBackwardData(float[], int, int, int, int, float[], int, int)}, all in double. */
+    public static double[] convBackwardData(double[] dy, int n, int cin, int h, int w, double[] weight, int cout,
+            int f) {
         int p = f / 2;
         double[] dx = new double[n * cin * h * w];
         for (int b = 0; b < n; b++) {
@@ -69,6 +81,11 @@ public final class CpuReference {
 
     /** dw = gradient of sum(dy * conv(x, w)) with respect to w. */
     public static double[] convBackwardFilter(float[] x, float[] dy, int n, int cin, int h, int w, int cout, int f) {
+        return convBackwardFilter(widen(x), widen(dy), n, cin, h, w, cout, f);
+    }
+
+    /** As {@link #convBackwardFilter(float[], float[], int, int, int, int, int, int)}, all in double. */
+    public static double[] convBackwardFilter(double[] x, double[] dy, int n, int cin, int h, int w, int cout, int f) {
         int p = f / 2;
         double[] dw = new double[cout * cin * f * f];
         for (int b = 0; b < n; b++) {
@@ -83,7 +100,8 @@ public final class CpuReference {
                                 for (int kx = 0; kx < f; kx++) {
                                     int sx = xx + kx - p;
                                     if (sx < 0 || sx >= w) continue;
-                                    dw[((co * cin + ci) * f + ky) * f + kx] += g * x[((b * cin + ci) * h + sy) * w + sx];
+                                    dw[((co * cin + ci) * f + ky) * f + kx] +=
+                                            g * x[((b * cin + ci) * h + sy) * w + sx];
                                 }
                             }
                         }
@@ -92,6 +110,24 @@ public final class CpuReference {
             }
         }
         return dw;
+    }
+
+    /** Sum of dy over every position of each channel: the bias gradient of a convolution. */
+    public static double[] channelSums(double[] dy, int n, int c, int hw) {
+        double[] s = new double[c];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < hw; i++) s[ch] += dy[(b * c + ch) * hw + i];
+            }
+        }
+        return s;
+    }
+
+    /** The values as doubles (exact). */
+    public static double[] widen(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = v[i];
+        return d;
     }
 
     /** x[n, c, :] + bias[c], then max(0, .) when relu. */

@@ -28,7 +28,8 @@ public final class Metrics {
     private Metrics() {}
 
     private static final double PEAK = 255.0;
-    private static final int SSIM_WINDOW = 11;
+    /** SSIM's window side (Gaussian, sigma 1.5): an image must hold one after any shave. */
+    public static final int SSIM_WINDOW = 11;
     private static final double SSIM_SIGMA = 1.5;
     private static final double SSIM_C1 = (0.01 * PEAK) * (0.01 * PEAK);
     private static final double SSIM_C2 = (0.03 * PEAK) * (0.03 * PEAK);

@@ -12,9 +12,6 @@ import dev.gpusr.model.Tensor;
  * 8-bit Y, modcrop, bicubic down and up (the baseline), the network, 8-bit rounding, shave k, PSNR and SSIM.
  */
 public final class SrEvaluation {
-    /** SSIM's window: the shaved image must hold at least one. */
-    static final int SSIM_WINDOW = 11;
-
     private SrEvaluation() {}
 
     public record Result(SrProtocol.Scores bicubic, SrProtocol.Scores srcnn) {}
@@ -23,7 +20,7 @@ public final class SrEvaluation {
         SrcnnConfig config = engine.config();
         if (config.channels() != 1) throw new IllegalArgumentException("the protocol runs a Y model; this one has " + config.channels() + " channels");
         Plane y = SrProtocol.modcrop(SrProtocol.lumaLevels(hr), k);
-        int min = SSIM_WINDOW + 2 * k;
+        int min = SrProtocol.minSide(k);
         if (y.width() < min || y.height() < min) {
             throw new IllegalArgumentException("image is " + hr.width() + "x" + hr.height() + "; evaluation at x" + k
                     + " needs at least " + min + "x" + min + " (SSIM window after shaving " + k + " pixels)");

@@ -16,6 +16,14 @@ public final class SrProtocol {
     /** PSNR in dB and SSIM of a restored image against its ground truth. */
     public record Scores(double psnr, double ssim) {}
 
+    /**
+     * The smallest side (after modcrop) the protocol scores at scale k: one SSIM window after shaving k pixels from
+     * each border.
+     */
+    public static int minSide(int k) {
+        return Metrics.SSIM_WINDOW + 2 * k;
+    }
+
     /** Crops a plane to width and height that are multiples of k, keeping the top-left corner (MATLAB modcrop). */
     public static Plane modcrop(float[] plane, int width, int height, int k) {
         Plane source = new Plane(plane, width, height);

@@ -24,9 +24,6 @@ import java.util.List;
  * its Y.
  */
 public final class ValidationSet {
-    /** Metrics' SSIM window: a picture must keep at least one after the shave. */
-    private static final int SSIM_WINDOW = 11;
-
     /** One picture and its bicubic baseline's scores. */
     public record Item(String name, Image image, SrProtocol.Scores bicubic) {}
 
@@ -51,9 +48,9 @@ public final class ValidationSet {
         List<Image> list = new ArrayList<>();
         for (Named n : images) {
             if (!bigEnough(n.image, scale)) {
+                int min = SrProtocol.minSide(scale);
                 warnings.println("gpu-sr: skipping validation image " + n.name + ": " + n.image.width() + "x"
-                        + n.image.height() + " is too small to score at x" + scale + " (needs " + minSide(scale) + "x"
-                        + minSide(scale) + ")");
+                        + n.image.height() + " is too small to score at x" + scale + " (needs " + min + "x" + min + ")");
                 continue;
             }
             names.add(n.name);
@@ -63,14 +60,14 @@ public final class ValidationSet {
         return of(names, list, scale, color);
     }
 
-    /** Pictures to score; each must be at least {@link #minSide} a side. */
+    /** Pictures to score; each must be at least {@link SrProtocol#minSide} a side. */
     public static ValidationSet of(List<String> names, List<Image> images, int scale, ColorSpace color) {
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             Image image = images.get(i);
             if (!bigEnough(image, scale)) {
-                throw new IllegalArgumentException(names.get(i) + " is smaller than " + minSide(scale) + "x"
-                        + minSide(scale));
+                int min = SrProtocol.minSide(scale);
+                throw new IllegalArgumentException(names.get(i) + " is smaller than " + min + "x" + min);
             }
             Plane hr = hrLuma(image, scale);
             Plane bicubic = color == ColorSpace.Y ? SrProtocol.degrade(hr, scale)
@@ -81,13 +78,9 @@ public final class ValidationSet {
         return new ValidationSet(scale, color, List.copyOf(items));
     }
 
-    /** The smallest side the protocol scores at scale k: the SSIM window after shaving k pixels from each border. */
-    public static int minSide(int k) {
-        return SSIM_WINDOW + 2 * k;
-    }
-
     private static boolean bigEnough(Image image, int k) {
-        return image.width() - image.width() % k >= minSide(k) && image.height() - image.height() % k >= minSide(k);
+        int min = SrProtocol.minSide(k);
+        return image.width() - image.width() % k >= min && image.height() - image.height() % k >= min;
     }
 
     private static Plane hrLuma(Image image, int k) {

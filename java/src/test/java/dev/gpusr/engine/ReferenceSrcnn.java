@@ -1,12 +1,14 @@
 package dev.gpusr.engine;
 
+import dev.gpusr.bench.CpuReference;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.Tensor;
+import java.util.Arrays;
 
 /**
- * SRCNN written the plainest way, in double: loops straight from the definition (zero 'same' padding,
- * cross-correlation, ReLU after conv1 and conv2, MSE = mean of squared errors) and backprop by the chain rule.
+ * SRCNN written the plainest way, in double: the plain convolutions of {@link CpuReference} (zero 'same' padding,
+ * cross-correlation), ReLU after conv1 and conv2, MSE = mean of squared errors, and backprop by the chain rule.
  * The oracle for odd shapes; its own gradients are checked against finite differences of its loss.
  */
 public final class ReferenceSrcnn {
@@ -56,33 +58,14 @@ public final class ReferenceSrcnn {
         }
 
         double[] conv(int l, double[] in) {
-            int cin = cfg.inChannels(l), cout = cfg.outChannels(l), f = cfg.filter(l), p = f / 2;
-            int wOff = cfg.offset(Param.weight(l)), bOff = cfg.offset(Param.bias(l));
-            double[] out = new double[n * cout * h * w];
-            for (int b = 0; b < n; b++) {
-                for (int o = 0; o < cout; o++) {
-                    for (int y = 0; y < h; y++) {
-                        for (int xx = 0; xx < w; xx++) {
-                            double s = params[bOff + o];
-                            for (int i = 0; i < cin; i++) {
-                                for (int ky = 0; ky < f; ky++) {
-                                    int yy = y + ky - p;
-                                    if (yy < 0 || yy >= h) continue;
-                                    for (int kx = 0; kx < f; kx++) {
-                                        int xs = xx + kx - p;
-                                        if (xs < 0 || xs >= w) continue;
-                                        s += params[wOff + ((o * cin + i) * f + ky) * f + kx]
-                                                * in[((b * cin + i) * h + yy) * w + xs];
-                                    }
-                                }
-                            }
-                            out[((b * cout + o) * h + y) * w + xx] = s;
-                        }
-                    }
-                }
-            }
-            return out;
+            return CpuReference.convForward(in, n, cfg.inChannels(l), h, w, layer(Param.weight(l)),
+                    layer(Param.bias(l)), cfg.outChannels(l), cfg.filter(l));
         }
+    }
+
+    private double[] layer(Param p) {
+        int off = cfg.offset(p);
+        return Arrays.copyOfRange(params, off, off + cfg.size(p));
     }
 
     public double[] forward(Tensor input) {
@@ -108,34 +91,13 @@ public final class ReferenceSrcnn {
         double[] dz = new double[out.length];
         for (int i = 0; i < out.length; i++) dz[i] = 2 * (out[i] - target.data[i]) / out.length;
         for (int l = SrcnnConfig.LAYERS - 1; l >= 0; l--) {
-            int cin = cfg.inChannels(l), cout = cfg.outChannels(l), f = cfg.filter(l), p = f / 2;
-            int wOff = cfg.offset(Param.weight(l)), bOff = cfg.offset(Param.bias(l));
+            int cin = cfg.inChannels(l), cout = cfg.outChannels(l), f = cfg.filter(l);
             double[] in = pass.layerInput(l);
-            double[] din = new double[in.length];
-            for (int b = 0; b < n; b++) {
-                for (int o = 0; o < cout; o++) {
-                    for (int y = 0; y < h; y++) {
-                        for (int xx = 0; xx < w; xx++) {
-                            double g = dz[((b * cout + o) * h + y) * w + xx];
-                            grad[bOff + o] += g;
-                            for (int i = 0; i < cin; i++) {
-                                for (int ky = 0; ky < f; ky++) {
-                                    int yy = y + ky - p;
-                                    if (yy < 0 || yy >= h) continue;
-                                    for (int kx = 0; kx < f; kx++) {
-                                        int xs = xx + kx - p;
-                                        if (xs < 0 || xs >= w) continue;
-                                        int wi = wOff + ((o * cin + i) * f + ky) * f + kx;
-                                        int ii = ((b * cin + i) * h + yy) * w + xs;
-                                        grad[wi] += g * in[ii];
-                                        din[ii] += g * params[wi];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            double[] dw = CpuReference.convBackwardFilter(in, dz, n, cin, h, w, cout, f);
+            System.arraycopy(dw, 0, grad, cfg.offset(Param.weight(l)), dw.length);
+            double[] db = CpuReference.channelSums(dz, n, cout, h * w);
+            System.arraycopy(db, 0, grad, cfg.offset(Param.bias(l)), db.length);
+            double[] din = CpuReference.convBackwardData(dz, n, cin, h, w, layer(Param.weight(l)), cout, f);
             if (l > 0) {
                 double[] zPrev = pass.z[l - 1];
                 for (int i = 0; i < din.length; i++) din[i] = zPrev[i] > 0 ? din[i] : 0;

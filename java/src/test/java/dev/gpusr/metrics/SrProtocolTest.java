@@ -122,4 +122,19 @@ class SrProtocolTest {
                 () -> SrProtocol.score(new Plane(new float[21 * 20], 21, 20), p, 2));
         assertTrue(e.getMessage().contains("modcrop"), e.getMessage());
     }
+
+    /** minSide is exactly what score accepts: one 11x11 SSIM window left after shaving k from every border. */
+    @Test
+    void minSideIsTheSmallestScorableSide() {
+        for (int k = 2; k <= 4; k++) {
+            int min = SrProtocol.minSide(k);
+            assertEquals(11 + 2 * k, min);
+            Plane ok = new Plane(new float[min * min], min, min);
+            assertEquals(1.0, SrProtocol.score(ok, ok, k).ssim(), 1e-12);
+            int small = min - 1;
+            Plane tooSmall = new Plane(new float[small * min], small, min);
+            int scale = k;
+            assertThrows(IllegalArgumentException.class, () -> SrProtocol.score(tooSmall, tooSmall, scale));
+        }
+    }
 }
