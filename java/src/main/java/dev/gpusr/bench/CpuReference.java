@@ -1,5 +1,7 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.metrics.Metrics;
+
 /**
  * Plain double-precision loops that define what each benchmarked GPU operation must compute, for the one-time
  * check before timing. Deliberately simple (no tiling, no threads): they run on small shapes only. Convolutions are
@@ -178,19 +180,14 @@ public final class CpuReference {
         return new MseResult(sum / out.length, g);
     }
 
-    /** The 8-bit quantisation used for PSNR: round(clamp(v, 0, 1) * 255). */
-    public static double quantize8(double v) {
-        return Math.rint(Math.max(0, Math.min(1, v)) * 255);
-    }
-
-    /** Sum over the planes' inner region (shave dropped at each border) of (q(a) - q(b))^2. */
+    /** Sum over the planes' inner region (shave dropped at each border) of (q(a) - q(b))^2, q = Metrics.uint8Level. */
     public static double sumSquaredError(float[] a, float[] b, int planes, int h, int w, int shave) {
         double s = 0;
         for (int p = 0; p < planes; p++) {
             for (int y = shave; y < h - shave; y++) {
                 for (int x = shave; x < w - shave; x++) {
                     int k = (p * h + y) * w + x;
-                    double d = quantize8(a[k]) - quantize8(b[k]);
+                    double d = Metrics.uint8Level(a[k]) - Metrics.uint8Level(b[k]);
                     s += d * d;
                 }
             }

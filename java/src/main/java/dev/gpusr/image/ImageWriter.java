@@ -129,14 +129,9 @@ public final class ImageWriter {
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             int base = y * w;
-            for (int x = 0; x < w; x++) row[x] = quantize(plane[base + x], max);
+            for (int x = 0; x < w; x++) row[x] = Samples.quantize(plane[base + x], max);
             raster.setSamples(0, y, w, 1, band, row);
         }
-    }
-
-    /** Clamp to [0, 1], then round half up to an integer level (as MATLAB's im2uint8 / im2uint16). */
-    static int quantize(float v, int max) {
-        return Samples.quantize(v, max);
     }
 
     private static String parentOf(Path file) {

@@ -143,18 +143,30 @@ public final class Metrics {
     }
 
     /**
-     * A [0, 1] plane as 8-bit levels: round(clamp(v, 0, 1) * 255), as float. The product is taken in single
-     * precision and rounded half away from zero, as MATLAB's uint8(single(v) * 255) in the SRCNN code does.
+     * A [0, 1] plane as 8-bit levels ({@link #uint8Level} of each value), as float. NaN is refused: a score of a
+     * broken result must not look like one of black pixels.
      */
     public static float[] toUint8Levels(float[] plane) {
         float[] levels = new float[plane.length];
         for (int i = 0; i < plane.length; i++) {
             float v = plane[i];
             if (Float.isNaN(v)) throw new IllegalArgumentException("plane value " + i + " is NaN; cannot round to 8 bits");
-            float clamped = v < 0 ? 0 : (v > 1 ? 1 : v);
-            levels[i] = Math.round(clamped * 255f);
+            levels[i] = uint8Level(v);
         }
         return levels;
+    }
+
+    /**
+     * The scores' 8-bit level of one value: round(clamp(v, 0, 1) * 255) with the product taken in single precision
+     * and rounded half away from zero, as MATLAB's uint8(single(v) * 255) in the SRCNN evaluation code (and the
+     * losses.cu kernel) do; NaN gives 0. This is the one place that deliberately differs from gpu-sr's quantisation
+     * of image samples ({@link dev.gpusr.image.Samples#quantize}, the product in double as im2uint8): for 127 of the
+     * floats in [0, 1] the single-precision product lands on a half that the exact one is just below (0.50392157f:
+     * 128.4999999 exactly, 128.5f in single, level 129 here and 128 there). Scores follow the published protocol.
+     */
+    public static int uint8Level(float v) {
+        float clamped = v > 0 ? (v > 1 ? 1 : v) : 0;
+        return Math.round(clamped * 255f);
     }
 
     private static void checkPair(float[] a, float[] b, int width, int height, int shave, int minSide) {

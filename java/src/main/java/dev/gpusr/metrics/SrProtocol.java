@@ -50,10 +50,17 @@ public final class SrProtocol {
      */
     public static Plane lumaLevels(Image img) {
         float[] luma = img.isGray() ? img.planes()[0] : ColorConversion.rgbToYcbcr(img.planes())[0];
-        float[] levels = Metrics.toUint8Levels(luma);
-        // single(uint8) / 255 in single precision, as the SRCNN code prepares its input
+        return new Plane(unitLevels(luma), img.width(), img.height());
+    }
+
+    /**
+     * A plane rounded to 8-bit levels ({@link Metrics#toUint8Levels}) and brought back to [0, 1]: single(uint8) / 255
+     * in single precision, as the SRCNN code prepares its input.
+     */
+    public static float[] unitLevels(float[] plane) {
+        float[] levels = Metrics.toUint8Levels(plane);
         for (int i = 0; i < levels.length; i++) levels[i] /= 255f;
-        return new Plane(levels, img.width(), img.height());
+        return levels;
     }
 
     /**

@@ -133,7 +133,7 @@ public final class PatchDataset {
             for (int c = 0; c < planes.length; c++) {
                 TrainingPlanes.Resized r = TrainingPlanes.resize(picture.planes()[c], picture.width(), picture.height(), s);
                 // Y labels stay on the 8-bit grid, as if the shrunk image had been saved and read back.
-                planes[c] = options.color() == ColorSpace.Y ? TrainingPlanes.toLevels(r.data()) : r.data();
+                planes[c] = options.color() == ColorSpace.Y ? SrProtocol.unitLevels(r.data()) : r.data();
                 w = r.width();
                 h = r.height();
             }

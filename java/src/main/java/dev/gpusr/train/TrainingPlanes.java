@@ -2,7 +2,6 @@ package dev.gpusr.train;
 
 import dev.gpusr.image.ColorConversion;
 import dev.gpusr.image.Image;
-import dev.gpusr.metrics.Metrics;
 import dev.gpusr.metrics.SrProtocol;
 import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.resample.BicubicResampler;
@@ -26,15 +25,9 @@ final class TrainingPlanes {
 
     /** Y of RGB planes rounded to 8 bits first, as an RGB result saved to a file and then measured. */
     static float[] lumaOfRgb(float[][] rgb) {
-        float[][] rounded = {toLevels(rgb[0]), toLevels(rgb[1]), toLevels(rgb[2])};
+        float[][] rounded = new float[3][];
+        for (int c = 0; c < 3; c++) rounded[c] = SrProtocol.unitLevels(rgb[c]);
         return ColorConversion.rgbToYcbcr(rounded)[0];
-    }
-
-    /** round(clamp(v) * 255) / 255, in single precision as {@link SrProtocol#lumaLevels} does. */
-    static float[] toLevels(float[] plane) {
-        float[] levels = Metrics.toUint8Levels(plane);
-        for (int i = 0; i < levels.length; i++) levels[i] /= 255f;
-        return levels;
     }
 
     /** The largest multiple of k not above n (the side MATLAB's modcrop leaves). */

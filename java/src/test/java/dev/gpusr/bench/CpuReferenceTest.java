@@ -49,9 +49,11 @@ class CpuReferenceTest {
         CpuReference.MseResult m = CpuReference.mse(new float[] {1, 2}, new float[] {0, 4});
         assertEquals(2.5, m.loss(), 0);
         assertArrayEquals(new double[] {1, -2}, m.grad(), 0);
-        // q(1.2) = 255, q(0.5) = round(127.5) = 128 (ties to even), q(-0.1) = 0
+        // q(1.2) = 255, q(0.5) = round(127.5) = 128 (half up), q(-0.1) = 0
         assertEquals(255 * 255 + 128 * 128, CpuReference.sumSquaredError(new float[] {1.2f, 0.5f}, new float[] {-0.1f, 0f},
                 1, 1, 2, 0), 0);
+        // as the losses.cu kernel: the product in single precision (128.4999999 exactly, 128.5f in float -> 129)
+        assertEquals(129 * 129, CpuReference.sumSquaredError(new float[] {0.50392157f}, new float[] {0f}, 1, 1, 1, 0), 0);
         double[][] sgd = CpuReference.sgdMomentum(new float[] {1, 1}, new float[] {1, 1}, new float[] {2, 2},
                 new int[] {1, 2}, new float[] {0.1f, 0.5f}, 0.5f);
         assertArrayEquals(new double[] {2, 2}, sgd[1], 0);

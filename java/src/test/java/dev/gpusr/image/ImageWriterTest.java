@@ -156,8 +156,8 @@ class ImageWriterTest {
         }
         Image back = roundTrip(new Image(W, H, new float[][] {p}, null, 8), ImageFormat.PNG, "clamp");
         assertArrayEquals(expected, back.planes()[0]);
-        assertEquals(65535, ImageWriter.quantize(2f, 65535));
-        assertEquals(12346, ImageWriter.quantize(12345.6f / 65535, 65535));
+        assertEquals(65535, Samples.quantize(2f, 65535));
+        assertEquals(12346, Samples.quantize(12345.6f / 65535, 65535));
     }
 
     @Test

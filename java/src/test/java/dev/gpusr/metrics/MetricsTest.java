@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gpusr.image.Samples;
 import dev.gpusr.resample.GoldenReference;
 import dev.gpusr.resample.GoldenReference.Grid;
 import java.util.Arrays;
@@ -132,6 +133,20 @@ class MetricsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Metrics.toUint8Levels(new float[] {0, Float.NaN}));
         assertTrue(e.getMessage().contains("NaN"));
+    }
+
+    /** The documented exception to the one quantisation: the protocol's levels use a single-precision product. */
+    @Test
+    void scoreLevelsUseTheSinglePrecisionProductUnlikeSampleQuantisation() {
+        float v = 0.50392157f;
+        assertEquals(128.49999994039536, v * 255.0, 1e-12); // exactly: below the half
+        assertEquals(128.5f, v * 255f); // in single precision: on it
+        assertEquals(129, Metrics.uint8Level(v));
+        assertEquals(128, Samples.quantize(v, 255));
+        // elsewhere they agree, including clamping (NaN: 0 for a single level)
+        for (float x : new float[] {-1f, 0f, 0.25f, 0.5f, 100.4f / 255, 1f, 3f, Float.NaN}) {
+            assertEquals(Samples.quantize(x, 255), Metrics.uint8Level(x), "v = " + x);
+        }
     }
 
     @Test
