@@ -74,7 +74,8 @@ final class EvalCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "SRCNN %s x%d on %s%n", w.config().filterName(), k, eng.name());
                 System.out.printf(Locale.ROOT, "%-32s %11s %8s %8s %8s %8s%n", "image", "size", "bic PSNR", "bic SSIM", "SR PSNR", "SR SSIM");
             }
-            Progress progress = in.files.size() > 1 && json ? new Progress(err, in.files.size(), "images") : null;
+            // a bar only beside JSON on stdout; the table shows progress itself
+            Progress progress = new Progress(err, json ? in.files.size() : 1, "images");
             for (Path file : in.files) {
                 try {
                     Image hr = ImageReader.read(file, maxPixels);
@@ -103,10 +104,10 @@ final class EvalCommand implements Callable<Integer> {
                                 r.bicubic().ssim(), Metrics.psnrText(r.srcnn().psnr(), 3), r.srcnn().ssim());
                     }
                 } catch (IOException | RuntimeException e) {
-                    if (progress != null) progress.interrupt();
+                    progress.interrupt();
                     in.fail(err, file, UpscaleCommand.reason(e));
                 }
-                if (progress != null) progress.advance(file.getFileName().toString());
+                progress.advance(file.getFileName().toString());
             }
         }
         int n = images.size();

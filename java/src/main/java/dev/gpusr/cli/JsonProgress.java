@@ -1,7 +1,10 @@
 package dev.gpusr.cli;
 
+import dev.gpusr.pipeline.BatchListener;
+import dev.gpusr.pipeline.ImageResult;
 import dev.gpusr.util.Json;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,8 +24,9 @@ import java.util.Map;
  *
  * Every key is always present (null when unknown); numbers are plain JSON numbers; {@code status} is ok, failed or
  * skipped; {@code exit} is the process's exit code. Lines are written whole and flushed one at a time (thread-safe).
+ * As a {@link BatchListener} it renders the batch's events (the model {@link Progress} draws as a bar).
  */
-final class JsonProgress {
+final class JsonProgress implements BatchListener {
     private final PrintStream out;
 
     JsonProgress(PrintStream out) {
@@ -56,7 +60,29 @@ final class JsonProgress {
         emit(m);
     }
 
-    synchronized void notice(String message) {
+    @Override
+    public void imageFinished(ImageResult r) {
+        image(r.input().toString(), r.output() == null ? null : r.output().toString(), r.ok() ? "ok" : "failed",
+                r.ok() ? null : r.reason(), r.millis(), size(r.inputWidth()), size(r.inputHeight()),
+                size(r.outputWidth()), size(r.outputHeight()));
+    }
+
+    /** An input refused before the batch (unreadable folder, no such file, output outside the folder). */
+    void failed(Path input, String reason) {
+        image(input.toString(), null, "failed", reason, 0, null, null, null, null);
+    }
+
+    /** An input left alone because its complete output exists (--skip-existing). */
+    void skipped(Path input, Path output) {
+        image(input.toString(), output.toString(), "skipped", "complete output exists", 0, null, null, null, null);
+    }
+
+    private static Integer size(int v) {
+        return v > 0 ? v : null;
+    }
+
+    @Override
+    public synchronized void notice(String message) {
         Map<String, Object> m = event("notice");
         m.put("message", message);
         emit(m);

@@ -1,18 +1,23 @@
 package dev.gpusr.cli;
 
+import dev.gpusr.pipeline.BatchListener;
+import dev.gpusr.pipeline.ImageResult;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A progress bar on stderr for batches: items done, items/s and ETA. Redrawn in place on a terminal; elsewhere (logs,
- * CI) one line every few seconds so logs stay readable.
+ * A batch's progress ({@link BatchListener}'s events) rendered for people on stderr: one line per failure or notice,
+ * and a bar of items done, items/s and ETA. The bar is redrawn in place on a terminal; elsewhere (logs, CI) it is one
+ * line every few seconds so logs stay readable. A run of one item gets the lines but no bar. {@link JsonProgress}
+ * renders the same events as JSON lines.
  */
-final class Progress {
+final class Progress implements BatchListener {
     private static final long LOG_INTERVAL_NANOS = 5_000_000_000L;
     private final PrintStream err;
     private final int total;
     private final String unit;
     private final boolean terminal;
+    private final boolean bar;
     private final long start = System.nanoTime();
     private long lastPrint;
     private int done;
@@ -22,10 +27,27 @@ final class Progress {
         this.total = total;
         this.unit = unit;
         this.terminal = System.console() != null;
+        this.bar = total > 1;
+    }
+
+    @Override
+    public void imageFinished(ImageResult r) {
+        if (!r.ok()) {
+            interrupt();
+            err.println("gpu-sr: " + r.describe());
+        }
+        advance(r.input().getFileName().toString());
+    }
+
+    @Override
+    public void notice(String line) {
+        interrupt();
+        err.println("gpu-sr: note: " + line);
     }
 
     void advance(String current) {
         done++;
+        if (!bar) return;
         long now = System.nanoTime();
         if (!terminal && now - lastPrint < LOG_INTERVAL_NANOS && done < total) return;
         lastPrint = now;
@@ -47,7 +69,7 @@ final class Progress {
 
     /** Ends an in-place bar early so the next message starts on its own line. */
     void interrupt() {
-        if (terminal && done > 0 && done < total) err.println();
+        if (bar && terminal && done > 0 && done < total) err.println();
     }
 
     double seconds() {

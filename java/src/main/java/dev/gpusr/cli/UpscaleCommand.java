@@ -173,7 +173,7 @@ final class UpscaleCommand implements Callable<Integer> {
             if (work.isEmpty() && skipped.isEmpty()) {
                 if (json != null) {
                     json.start(failed.size(), up.scale(), output.toString());
-                    for (InputFailure f : failed) json.image(f.input().toString(), null, "failed", f.reason(), 0, null, null, null, null);
+                    for (InputFailure f : failed) json.failed(f.input(), f.reason());
                     json.summary(failed.size(), 0, failed.size(), 0, 0, 0, Main.SOME_FAILED);
                 } else {
                     err.println("gpu-sr: no images to upscale");
@@ -183,11 +183,8 @@ final class UpscaleCommand implements Callable<Integer> {
             if (options.method() == Options.Method.SRCNN) notices.println("gpu-sr: " + up.describe());
             if (json != null) {
                 json.start(work.size() + skipped.size() + failed.size(), up.scale(), output.toString());
-                for (InputFailure f : failed) json.image(f.input().toString(), null, "failed", f.reason(), 0, null, null, null, null);
-                for (BatchJob j : skipped) {
-                    json.image(j.input().toString(), j.output().toString(), "skipped", "complete output exists", 0, null,
-                            null, null, null);
-                }
+                for (InputFailure f : failed) json.failed(f.input(), f.reason());
+                for (BatchJob j : skipped) json.skipped(j.input(), j.output());
             }
             return run(up, work, failed, skipped.size(), json, err);
         }
@@ -256,34 +253,13 @@ final class UpscaleCommand implements Callable<Integer> {
         }, "gpu-sr interrupt");
         boolean hooked = addHook(hook);
         try {
-            BatchListener listener = json != null ? jsonListener(json)
-                    : new BatchProgress(err, work.size() > 1 ? new Progress(err, work.size(), "images") : null);
+            BatchListener listener = json != null ? json : new Progress(err, work.size(), "images");
             BatchResult r = up.run(work, listener);
             return report(r, failed, skipped, up.scale(), json, err);
         } finally {
             reported.countDown();
             if (hooked) removeHook(hook);
         }
-    }
-
-    private static BatchListener jsonListener(JsonProgress json) {
-        return new BatchListener() {
-            @Override
-            public void imageFinished(ImageResult r) {
-                json.image(r.input().toString(), r.output() == null ? null : r.output().toString(),
-                        r.ok() ? "ok" : "failed", r.ok() ? null : r.reason(), r.millis(), size(r.inputWidth()),
-                        size(r.inputHeight()), size(r.outputWidth()), size(r.outputHeight()));
-            }
-
-            @Override
-            public void notice(String line) {
-                json.notice(line);
-            }
-        };
-    }
-
-    private static Integer size(int v) {
-        return v > 0 ? v : null;
     }
 
     static int report(BatchResult r, List<InputFailure> failed, int skipped, int k, JsonProgress json,

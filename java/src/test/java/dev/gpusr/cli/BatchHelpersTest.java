@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageWriter;
+import dev.gpusr.pipeline.BatchListener;
+import dev.gpusr.pipeline.ImageResult;
 import dev.gpusr.util.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -108,5 +110,49 @@ class BatchHelpersTest {
         assertEquals(1.235, ((Number) events.get(4).get("seconds")).doubleValue(), 1e-12);
         assertEquals(1L, events.get(4).get("exit"));
         assertThrows(IllegalArgumentException.class, () -> p.image("x", "y", "done", null, 0, null, null, null, null));
+    }
+
+    /** One event stream, two renderings: the same ImageResults as JSON image events and as bar + failure lines. */
+    @Test
+    void batchEventsRenderAsJsonAndAsABar() {
+        ImageResult ok = new ImageResult(Path.of("in", "a.png"), Path.of("out", "a.png"), true, null, 7, 10, 8, 20, 16);
+        ImageResult bad = new ImageResult(Path.of("in", "b.png"), Path.of("out", "b.png"), false, "truncated PNG data", 2,
+                0, 0, 0, 0);
+        ByteArrayOutputStream jsonBytes = new ByteArrayOutputStream();
+        JsonProgress json = new JsonProgress(new PrintStream(jsonBytes, true, StandardCharsets.UTF_8));
+        ByteArrayOutputStream barBytes = new ByteArrayOutputStream();
+        Progress bar = new Progress(new PrintStream(barBytes, true, StandardCharsets.UTF_8), 2, "images");
+        for (BatchListener l : List.of(json, bar)) {
+            l.imageFinished(ok);
+            l.notice("alpha dropped");
+            l.imageFinished(bad);
+        }
+        json.failed(Path.of("gone.png"), "no such file or folder");
+        json.skipped(Path.of("c.png"), Path.of("out", "c.png"));
+
+        List<Map<?, ?>> events = new ArrayList<>();
+        for (String l : jsonBytes.toString(StandardCharsets.UTF_8).lines().toList()) events.add((Map<?, ?>) Json.parse(l));
+        assertEquals(List.of("image", "notice", "image", "image", "image"), events.stream().map(e -> e.get("event")).toList());
+        assertEquals("ok", events.get(0).get("status"));
+        assertEquals(20L, events.get(0).get("output_width"));
+        assertEquals(Path.of("out", "a.png").toString(), events.get(0).get("output"));
+        assertEquals("failed", events.get(2).get("status"));
+        assertEquals("truncated PNG data", events.get(2).get("reason"));
+        assertNull(events.get(2).get("input_width"), "unknown sizes are null, not 0");
+        assertEquals("failed", events.get(3).get("status"));
+        assertNull(events.get(3).get("output"));
+        assertEquals("skipped", events.get(4).get("status"));
+        assertEquals("complete output exists", events.get(4).get("reason"));
+
+        List<String> lines = barBytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.contains("gpu-sr: note: alpha dropped"), lines.toString());
+        assertTrue(lines.contains("gpu-sr: " + Path.of("in", "b.png") + ": truncated PNG data"), lines.toString());
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("[########################] 2/2 images") && last.endsWith("b.png"), last);
+
+        ByteArrayOutputStream single = new ByteArrayOutputStream();
+        Progress one = new Progress(new PrintStream(single, true, StandardCharsets.UTF_8), 1, "images");
+        one.imageFinished(ok);
+        assertEquals("", single.toString(StandardCharsets.UTF_8), "one image: no bar");
     }
 }
