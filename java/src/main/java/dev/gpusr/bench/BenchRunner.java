@@ -29,7 +29,8 @@ public final class BenchRunner {
 
     public static final String SKIP_PREFIX = "gpu-sr bench: GPU part skipped: ";
 
-    public static int run(Options options, Optional<String> gpuUnavailable, PrintWriter out, PrintWriter progress) {
+    /** Runs the plan; true when no row failed its check or ended in an error (the CLI maps this to an exit code). */
+    public static boolean run(Options options, Optional<String> gpuUnavailable, PrintWriter out, PrintWriter progress) {
         BenchPlan plan = BenchPlan.of(options.quick(), options.sections());
         if (options.json() != null) {
             Path parent = options.json().toAbsolutePath().getParent();
@@ -72,7 +73,7 @@ public final class BenchRunner {
                 errors, failed);
         if (options.json() != null) out.println("wrote " + options.json());
         out.flush();
-        return errors > 0 || failed > 0 ? 1 : 0;
+        return errors == 0 && failed == 0;
     }
 
     private static void runGpu(int device, BenchPlan plan, BenchReport report, Sink sink, PrintWriter progress) {

@@ -75,6 +75,6 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         String commandLine = "gpu-sr bench" + (args.isEmpty() ? "" : " " + String.join(" ", args));
         BenchRunner.Options options = new BenchRunner.Options(device, quick, json, sections, commandLine);
-        return BenchRunner.run(options, unavailable, spec.commandLine().getOut(), err);
+        return BenchRunner.run(options, unavailable, spec.commandLine().getOut(), err) ? Main.OK : Main.SOME_FAILED;
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,8 +32,8 @@ final class DegradeCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing output files (never inputs).")
     boolean overwrite;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N", description = "Refuse larger inputs. Default: ${DEFAULT-VALUE}.")
-    long maxPixels;
+    @Mixin
+    MaxPixelsOption maxPixels;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or folders.")
     List<Path> inputs;
@@ -43,7 +44,7 @@ final class DegradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ScaleOption.check(scale);
-        if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
+        maxPixels.get();
         PrintStream err = System.err;
         Inputs in = Inputs.collect(inputs, err);
         try {
@@ -60,7 +61,7 @@ final class DegradeCommand implements Callable<Integer> {
                 int dot = name.lastIndexOf('.');
                 Path target = output.resolve((dot > 0 ? name.substring(0, dot) : name) + ".png");
                 guard.claim(target, file);
-                Image hr = ImageReader.read(file, maxPixels);
+                Image hr = ImageReader.read(file, maxPixels.get());
                 ImageWriter.write(degrade(hr, scale, up), target, ImageFormat.PNG, 100);
                 ok++;
             } catch (IOException | RuntimeException e) {

@@ -42,8 +42,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print exactly one JSON object on stdout instead of the table.")
     boolean json;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N", description = "Refuse larger inputs. Default: ${DEFAULT-VALUE}.")
-    long maxPixels;
+    @Mixin
+    MaxPixelsOption maxPixels;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "HR image files or folders.")
     List<Path> inputs;
@@ -51,7 +51,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
+        maxPixels.get();
         ScaleOption.check(scale);
         SrcnnWeights w;
         try {
@@ -78,7 +78,7 @@ final class EvalCommand implements Callable<Integer> {
             Progress progress = new Progress(err, json ? in.files.size() : 1, "images");
             for (Path file : in.files) {
                 try {
-                    Image hr = ImageReader.read(file, maxPixels);
+                    Image hr = ImageReader.read(file, maxPixels.get());
                     SrEvaluation.Result r = SrEvaluation.evaluate(eng, hr, k);
                     if (Double.isFinite(r.bicubic().psnr())) {
                         sums[0] += r.bicubic().psnr();

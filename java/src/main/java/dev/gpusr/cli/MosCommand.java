@@ -52,8 +52,8 @@ final class MosCommand implements Runnable {
         @Mixin
         EngineOptions engine;
 
-        @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N", description = "Refuse larger inputs. Default: ${DEFAULT-VALUE}.")
-        long maxPixels;
+        @Mixin
+        MaxPixelsOption maxPixels;
 
         @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "HR image files or folders.")
         List<Path> inputs;
@@ -65,7 +65,7 @@ final class MosCommand implements Runnable {
         public Integer call() {
             ScaleOption.check(scale);
             if (scale == 1) throw new UsageException("--scale 1 leaves the images as they are: nothing to compare");
-            if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
+            maxPixels.get();
             PrintStream err = System.err;
             Inputs in = Inputs.collect(inputs, err);
             StudyMethods ms;
@@ -75,7 +75,7 @@ final class MosCommand implements Runnable {
                 throw new UsageException(e.getMessage());
             }
             try (ms) {
-                StudyPreparer.Outcome out = StudyPreparer.prepare(in.files, ms, output, maxPixels, err);
+                StudyPreparer.Outcome out = StudyPreparer.prepare(in.files, ms, output, maxPixels.get(), err);
                 in.failures.addAll(out.failures());
                 if (out.study() == null) {
                     err.println("gpu-sr mos: no image could be used; no study was written");

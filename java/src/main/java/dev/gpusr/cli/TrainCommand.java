@@ -45,10 +45,6 @@ import picocli.CommandLine.Spec;
                 + "(bit for bit on the CPU; on a GPU with --deterministic). Ctrl-C writes a "
                 + "checkpoint and stops."})
 public final class TrainCommand implements Callable<Integer> {
-    static final int EXIT_OK = 0;
-    static final int EXIT_FAILURE = 1;
-    static final int EXIT_ENGINE_UNAVAILABLE = 3;
-
     private static final int DEFAULT_BATCH = 128;
     private static final double DEFAULT_INIT_STD = 0.001;
     private static final long DEFAULT_SEED = 1;
@@ -192,10 +188,10 @@ public final class TrainCommand implements Callable<Integer> {
             return train();
         } catch (Failure | IOException | Trainer.DivergedException | IllegalArgumentException e) {
             err.println("gpu-sr train: " + e.getMessage());
-            return EXIT_FAILURE;
+            return Main.SOME_FAILED;
         } catch (Engines.EngineUnavailableException e) {
             err.println("gpu-sr train: " + e.getMessage());
-            return EXIT_ENGINE_UNAVAILABLE;
+            return Main.ENGINE_UNAVAILABLE;
         } catch (UsageException e) {
             err.println("gpu-sr train: " + e.getMessage());
             return Main.USAGE;
@@ -310,14 +306,12 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
             report(result, checkpointFile);
-            return EXIT_OK;
+            return Main.OK;
         }
     }
 
     private void checkUsage() {
-        if (scale < 1 || scale > dev.gpusr.model.SrcnnConfig.MAX_SCALE) {
-            throw usage("--scale must be " + ScaleOption.RANGE + ", got " + scale);
-        }
+        ScaleOption.check(scale);
         if (steps != null && epochs != null) throw usage("give --steps or --epochs, not both");
         if (steps == null && epochs == null && resume == null) throw usage("give --steps N or --epochs N");
         if (steps != null && steps < 1) throw usage("--steps must be >= 1, got " + steps);

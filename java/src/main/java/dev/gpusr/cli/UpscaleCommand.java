@@ -65,9 +65,8 @@ final class UpscaleCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing output files (never inputs).")
     boolean overwrite;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N",
-            description = "Refuse inputs with more pixels than this, from the header. Default: ${DEFAULT-VALUE}.")
-    long maxPixels;
+@Mixin
+    MaxPixelsOption maxPixels;
 
     @Option(names = "--tile", defaultValue = "" + TiledPixelUpscaler.DEFAULT_TILE, paramLabel = "PIXELS", hidden = true)
     int tile;
@@ -224,7 +223,7 @@ final class UpscaleCommand implements Callable<Integer> {
                     .method(method == Method.bicubic ? Options.Method.BICUBIC : Options.Method.SRCNN).model(model)
                     .device(engine.device).cuda(CudaOptions.defaults()
                             .withMath(CudaOptions.MathMode.parse(engine.math)).withDeterministic(engine.deterministic))
-                    .tile(tile).maxPixels(maxPixels).writeOptions(new WriteOptions(quality)).overwrite(overwrite)
+                    .tile(tile).maxPixels(maxPixels.value).writeOptions(new WriteOptions(quality)).overwrite(overwrite)
                     .jobs(jobs == null ? Jobs.defaults() : Jobs.parse(jobs, Jobs.defaults())).notices(err);
             if (scale != null) b.scale(scale);
             if (format != null) b.format(ImageFormat.parse(format));
@@ -232,7 +231,7 @@ final class UpscaleCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--model is for --method srcnn; bicubic takes only --scale");
             }
             ScaleOption.check(scale);
-            if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be positive, got " + maxPixels);
+            maxPixels.get();
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

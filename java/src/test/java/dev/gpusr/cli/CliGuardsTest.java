@@ -92,6 +92,38 @@ class CliGuardsTest {
         assertFalse(Files.exists(dir.resolve("out.webp")), "no folder made for an unknown extension");
     }
 
+    /** --scale and --max-pixels: one check each (ScaleOption, MaxPixelsOption), the same line from every command. */
+    @Test
+    void scaleAndMaxPixelsAreCheckedTheSameWayByEveryCommand() throws Exception {
+        Path a = png(dir, "a.png", 9);
+        String out = dir.resolve("never").toString();
+        List<String[]> badScale = List.of(
+                new String[] {"upscale", "--method", "bicubic", "-s", "99", a.toString(), "-o", out},
+                new String[] {"degrade", "-s", "99", a.toString(), "-o", out},
+                new String[] {"eval", "--device", "cpu", "-s", "99", a.toString()},
+                new String[] {"mos", "prepare", "-s", "99", "--methods", "bicubic,srcnn", a.toString(), "-o", out},
+                new String[] {"train", "--scale", "99", "--train", dir.toString(), "--steps", "1", "-o", out});
+        List<String[]> badMaxPixels = List.of(
+                new String[] {"upscale", "--method", "bicubic", "--max-pixels", "0", a.toString(), "-o", out},
+                new String[] {"degrade", "-s", "2", "--max-pixels", "0", a.toString(), "-o", out},
+                new String[] {"eval", "--device", "cpu", "--max-pixels", "0", a.toString()},
+                new String[] {"mos", "prepare", "-s", "2", "--methods", "bicubic,srcnn", "--max-pixels", "0",
+                        a.toString(), "-o", out});
+        for (String[] args : badScale) {
+            CliTestSupport.Run r = CliTestSupport.run(args);
+            assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + "\n" + r.err());
+            assertTrue(r.err().contains("--scale must be " + ScaleOption.RANGE + ", got 99"), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        }
+        for (String[] args : badMaxPixels) {
+            CliTestSupport.Run r = CliTestSupport.run(args);
+            assertEquals(Main.USAGE, r.exit(), String.join(" ", args) + "\n" + r.err());
+            assertTrue(r.err().contains("--max-pixels must be positive, got 0"), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        }
+        assertFalse(Files.exists(dir.resolve("never")));
+    }
+
     @Test
     void aSingleOutputGoesIntoFoldersThatDoNotExistYet() throws Exception {
         Path a = png(dir, "a.png", 8);
