@@ -1,6 +1,6 @@
 package dev.gpusr.bench;
 
-import java.util.LinkedHashMap;
+import dev.gpusr.util.Json;
 import java.util.Map;
 
 /**
@@ -121,30 +121,17 @@ public final class BenchRow {
 
     /** The row as JSON-ready values (non-finite numbers become null when written). */
     public Map<String, Object> toMap(Ceilings c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("section", section);
-        m.put("op", op);
-        m.put("model", model);
-        m.put("precision", precision);
-        m.put("shape", shape);
-        m.put("where", where);
-        m.put("key", key);
+        Map<String, Object> m = Json.object("section", section, "op", op, "model", model, "precision", precision,
+                "shape", shape, "where", where, "key", key);
         if (id != null) m.put("id", id);
         m.put("status", status.name().toLowerCase());
         if (status != Status.OK) m.put("reason", reason);
         if (measured()) {
-            m.put("median_ms", timing.medianMs());
-            m.put("min_ms", timing.minMs());
-            m.put("max_ms", timing.maxMs());
-            m.put("host_median_ms", timing.hostMedianMs());
-            m.put("clock", timing.fromDeviceClock() ? "cuda-events" : "host");
-            m.put("repeats", timing.repeats());
-            m.put("runs_per_repeat", timing.runsPerRepeat());
-            m.put("mpix_per_s", megapixelsPerSecond());
-            m.put("gb_per_s", gigabytesPerSecond());
-            m.put("tflop_per_s", teraflopsPerSecond());
-            m.put("ceiling", ceiling.name().toLowerCase());
-            m.put("percent_of_ceiling", percentOfCeiling(c));
+            m.putAll(Json.object("median_ms", timing.medianMs(), "min_ms", timing.minMs(), "max_ms", timing.maxMs(),
+                    "host_median_ms", timing.hostMedianMs(), "clock", timing.fromDeviceClock() ? "cuda-events" : "host",
+                    "repeats", timing.repeats(), "runs_per_repeat", timing.runsPerRepeat(), "mpix_per_s",
+                    megapixelsPerSecond(), "gb_per_s", gigabytesPerSecond(), "tflop_per_s", teraflopsPerSecond(),
+                    "ceiling", ceiling.name().toLowerCase(), "percent_of_ceiling", percentOfCeiling(c)));
         }
         m.put("pixels", work.pixels());
         m.put("bytes", work.bytes());

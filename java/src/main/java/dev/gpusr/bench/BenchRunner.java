@@ -131,17 +131,7 @@ public final class BenchRunner {
     }
 
     /** Collects rows, prints a progress line for each, rewrites the JSON file on request. */
-    private static final class Sink {
-        private final BenchReport report;
-        private final PrintWriter progress;
-        private final Path json;
-
-        Sink(BenchReport report, PrintWriter progress, Path json) {
-            this.report = report;
-            this.progress = progress;
-            this.json = json;
-        }
-
+    private record Sink(BenchReport report, PrintWriter progress, Path json) {
         void add(BenchRow row) {
             report.add(row);
             StringBuilder b = new StringBuilder("[bench] ").append(row.section()).append(' ').append(row.op());

@@ -1,6 +1,6 @@
 package dev.gpusr.bench;
 
-import java.util.LinkedHashMap;
+import dev.gpusr.util.Json;
 import java.util.Map;
 
 /**
@@ -12,11 +12,7 @@ public record Ceilings(double copyGigabytesPerSecond, double fp32FmaTeraflops, S
     public static final Ceilings UNKNOWN = new Ceilings(Double.NaN, Double.NaN, "not measured", "not computed");
 
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("copy_gb_per_s", copyGigabytesPerSecond);
-        m.put("copy_method", copyMethod);
-        m.put("fp32_fma_tflop_per_s", fp32FmaTeraflops);
-        m.put("fp32_fma_method", fmaMethod);
-        return m;
+        return Json.object("copy_gb_per_s", copyGigabytesPerSecond, "copy_method", copyMethod, "fp32_fma_tflop_per_s",
+                fp32FmaTeraflops, "fp32_fma_method", fmaMethod);
     }
 }

@@ -20,30 +20,11 @@ public final class CpuReference {
     /** As {@link #convForward(float[], int, int, int, int, float[], float[], int, int)}, all in double. */
     public static double[] convForward(double[] x, int n, int cin, int h, int w, double[] weight, double[] bias,
             int cout, int f) {
-        int p = f / 2;
         double[] y = new double[n * cout * h * w];
-        for (int b = 0; b < n; b++) {
-            for (int co = 0; co < cout; co++) {
-                for (int yy = 0; yy < h; yy++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        double s = bias == null ? 0 : bias[co];
-                        for (int ci = 0; ci < cin; ci++) {
-                            for (int ky = 0; ky < f; ky++) {
-                                int sy = yy + ky - p;
-                                if (sy < 0 || sy >= h) continue;
-                                for (int kx = 0; kx < f; kx++) {
-                                    int sx = xx + kx - p;
-                                    if (sx < 0 || sx >= w) continue;
-                                    s += weight[((co * cin + ci) * f + ky) * f + kx]
-                                            * x[((b * cin + ci) * h + sy) * w + sx];
-                                }
-                            }
-                        }
-                        y[((b * cout + co) * h + yy) * w + xx] = s;
-                    }
-                }
-            }
+        if (bias != null) {
+            for (int i = 0; i < y.length; i++) y[i] = bias[i / (h * w) % cout];
         }
+        eachTap(n, cin, h, w, cout, f, (yi, xi, wi) -> y[yi] += weight[wi] * x[xi]);
         return y;
     }
 
@@ -55,29 +36,8 @@ public final class CpuReference {
     /** As {@link #convBackwardData(float[], int, int, int, int, float[], int, int)}, all in double. */
     public static double[] convBackwardData(double[] dy, int n, int cin, int h, int w, double[] weight, int cout,
             int f) {
-        int p = f / 2;
         double[] dx = new double[n * cin * h * w];
-        for (int b = 0; b < n; b++) {
-            for (int co = 0; co < cout; co++) {
-                for (int yy = 0; yy < h; yy++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        double g = dy[((b * cout + co) * h + yy) * w + xx];
-                        for (int ci = 0; ci < cin; ci++) {
-                            for (int ky = 0; ky < f; ky++) {
-                                int sy = yy + ky - p;
-                                if (sy < 0 || sy >= h) continue;
-                                for (int kx = 0; kx < f; kx++) {
-                                    int sx = xx + kx - p;
-                                    if (sx < 0 || sx >= w) continue;
-                                    dx[((b * cin + ci) * h + sy) * w + sx] +=
-                                            g * weight[((co * cin + ci) * f + ky) * f + kx];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        eachTap(n, cin, h, w, cout, f, (yi, xi, wi) -> dx[xi] += dy[yi] * weight[wi]);
         return dx;
     }
 
@@ -88,13 +48,28 @@ public final class CpuReference {
 
     /** As {@link #convBackwardFilter(float[], float[], int, int, int, int, int, int)}, all in double. */
     public static double[] convBackwardFilter(double[] x, double[] dy, int n, int cin, int h, int w, int cout, int f) {
-        int p = f / 2;
         double[] dw = new double[cout * cin * f * f];
+        eachTap(n, cin, h, w, cout, f, (yi, xi, wi) -> dw[wi] += dy[yi] * x[xi]);
+        return dw;
+    }
+
+    /** One product of a convolution: output element yi takes input element xi times weight wi. */
+    private interface Tap {
+        void at(int yi, int xi, int wi);
+    }
+
+    /**
+     * The definition of a 'same' cross-correlation, NCHW, weights [out, in, f, f], zero padding: every (output, input,
+     * weight) triple that meets, in the order b, out channel, y, x, in channel, ky, kx (so an output's sum is taken
+     * in that order). Forward and both gradients are this one loop with a different update.
+     */
+    private static void eachTap(int n, int cin, int h, int w, int cout, int f, Tap tap) {
+        int p = f / 2;
         for (int b = 0; b < n; b++) {
             for (int co = 0; co < cout; co++) {
                 for (int yy = 0; yy < h; yy++) {
                     for (int xx = 0; xx < w; xx++) {
-                        double g = dy[((b * cout + co) * h + yy) * w + xx];
+                        int yi = ((b * cout + co) * h + yy) * w + xx;
                         for (int ci = 0; ci < cin; ci++) {
                             for (int ky = 0; ky < f; ky++) {
                                 int sy = yy + ky - p;
@@ -102,8 +77,7 @@ public final class CpuReference {
                                 for (int kx = 0; kx < f; kx++) {
                                     int sx = xx + kx - p;
                                     if (sx < 0 || sx >= w) continue;
-                                    dw[((co * cin + ci) * f + ky) * f + kx] +=
-                                            g * x[((b * cin + ci) * h + sy) * w + sx];
+                                    tap.at(yi, ((b * cin + ci) * h + sy) * w + sx, ((co * cin + ci) * f + ky) * f + kx);
                                 }
                             }
                         }
@@ -111,7 +85,6 @@ public final class CpuReference {
                 }
             }
         }
-        return dw;
     }
 
     /** Sum of dy over every position of each channel: the bias gradient of a convolution. */

@@ -26,11 +26,19 @@ abstract class OwningOp implements GpuOp {
 
     @Override
     public void close() {
+        closeAll(owned);
+    }
+
+    /**
+     * Closes what a benchmark op owns, last acquired first, and empties the list. Errors are swallowed: freeing goes
+     * on, and the benchmark's own error is the one worth reporting.
+     */
+    static void closeAll(List<? extends AutoCloseable> owned) {
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();
             } catch (Exception e) {
-                // keep freeing; the benchmark's own error is the one worth reporting
+                // keep freeing
             }
         }
         owned.clear();

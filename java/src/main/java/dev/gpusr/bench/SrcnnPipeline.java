@@ -221,13 +221,6 @@ public final class SrcnnPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                // keep freeing the rest; the benchmark's own error is the one worth reporting
-            }
-        }
-        owned.clear();
+        OwningOp.closeAll(owned);
     }
 }

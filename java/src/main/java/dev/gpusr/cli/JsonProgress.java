@@ -5,7 +5,6 @@ import dev.gpusr.pipeline.ImageResult;
 import dev.gpusr.util.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -34,11 +33,7 @@ final class JsonProgress implements BatchListener {
     }
 
     synchronized void start(int total, int scale, String output) {
-        Map<String, Object> m = event("start");
-        m.put("total", total);
-        m.put("scale", scale);
-        m.put("output", output);
-        emit(m);
+        emit(Json.object("event", "start", "total", total, "scale", scale, "output", output));
     }
 
     /** One finished, failed or skipped image; sizes null when unknown (e.g. a file that could not be decoded). */
@@ -47,17 +42,9 @@ final class JsonProgress implements BatchListener {
         if (!status.equals("ok") && !status.equals("failed") && !status.equals("skipped")) {
             throw new IllegalArgumentException("status ok, failed or skipped, got " + status);
         }
-        Map<String, Object> m = event("image");
-        m.put("input", input);
-        m.put("output", output);
-        m.put("status", status);
-        m.put("reason", reason);
-        m.put("ms", millis);
-        m.put("input_width", inputWidth);
-        m.put("input_height", inputHeight);
-        m.put("output_width", outputWidth);
-        m.put("output_height", outputHeight);
-        emit(m);
+        emit(Json.object("event", "image", "input", input, "output", output, "status", status, "reason", reason, "ms",
+                millis, "input_width", inputWidth, "input_height", inputHeight, "output_width", outputWidth,
+                "output_height", outputHeight));
     }
 
     @Override
@@ -83,21 +70,12 @@ final class JsonProgress implements BatchListener {
 
     @Override
     public synchronized void notice(String message) {
-        Map<String, Object> m = event("notice");
-        m.put("message", message);
-        emit(m);
+        emit(Json.object("event", "notice", "message", message));
     }
 
     synchronized void summary(int total, int ok, int failed, int skipped, int notRun, double seconds, int exit) {
-        Map<String, Object> m = event("summary");
-        m.put("total", total);
-        m.put("ok", ok);
-        m.put("failed", failed);
-        m.put("skipped", skipped);
-        m.put("not_run", notRun);
-        m.put("seconds", Math.round(seconds * 1000) / 1000.0);
-        m.put("exit", exit);
-        emit(m);
+        emit(Json.object("event", "summary", "total", total, "ok", ok, "failed", failed, "skipped", skipped, "not_run",
+                notRun, "seconds", Math.round(seconds * 1000) / 1000.0, "exit", exit));
     }
 
     /** A stream whose every line becomes a notice event (engine notices and the like, printed line by line). */
@@ -117,12 +95,6 @@ final class JsonProgress implements BatchListener {
                 }
             }
         }, true, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, Object> event(String name) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", name);
-        return m;
     }
 
     private void emit(Map<String, Object> m) {

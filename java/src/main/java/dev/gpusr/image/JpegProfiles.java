@@ -27,21 +27,21 @@ final class JpegProfiles {
 
     /** The JDK's own JPEG reader among {@code readers} (the first one when it is absent); the others are disposed of. */
     static javax.imageio.ImageReader jdkReader(Iterator<javax.imageio.ImageReader> readers) {
-        List<javax.imageio.ImageReader> all = new java.util.ArrayList<>();
-        readers.forEachRemaining(all::add);
-        javax.imageio.ImageReader chosen = all.stream().filter(x -> x.getClass().getName().startsWith("com.sun.imageio."))
-                .findFirst().orElse(all.isEmpty() ? null : all.get(0));
-        for (javax.imageio.ImageReader x : all) if (x != chosen) x.dispose();
-        return chosen;
+        return jdkCodec(readers, javax.imageio.ImageReader::dispose);
     }
 
     /** The JDK's own JPEG writer (TwelveMonkeys' wraps it; pinned so output bytes do not depend on the class path). */
     static javax.imageio.ImageWriter jdkWriter(Iterator<javax.imageio.ImageWriter> writers) {
-        List<javax.imageio.ImageWriter> all = new java.util.ArrayList<>();
-        writers.forEachRemaining(all::add);
-        javax.imageio.ImageWriter chosen = all.stream().filter(x -> x.getClass().getName().startsWith("com.sun.imageio."))
+        return jdkCodec(writers, javax.imageio.ImageWriter::dispose);
+    }
+
+    /** The JDK's own codec among {@code codecs} (the first one when it is absent); the others are disposed of. */
+    private static <T> T jdkCodec(Iterator<T> codecs, java.util.function.Consumer<T> dispose) {
+        List<T> all = new java.util.ArrayList<>();
+        codecs.forEachRemaining(all::add);
+        T chosen = all.stream().filter(x -> x.getClass().getName().startsWith("com.sun.imageio."))
                 .findFirst().orElse(all.isEmpty() ? null : all.get(0));
-        for (javax.imageio.ImageWriter x : all) if (x != chosen) x.dispose();
+        for (T x : all) if (x != chosen) dispose.accept(x);
         return chosen;
     }
 

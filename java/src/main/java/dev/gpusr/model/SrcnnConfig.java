@@ -91,28 +91,22 @@ public record SrcnnConfig(int channels, int n1, int n2, int f1, int f2, int f3, 
     public static final int LAYERS = 3;
 
     public int inChannels(int layer) {
-        return switch (layer) {
-            case 0 -> channels;
-            case 1 -> n1;
-            case 2 -> n2;
-            default -> throw new IllegalArgumentException("layer " + layer);
-        };
+        return perLayer(layer, channels, n1, n2);
     }
 
     public int outChannels(int layer) {
-        return switch (layer) {
-            case 0 -> n1;
-            case 1 -> n2;
-            case 2 -> channels;
-            default -> throw new IllegalArgumentException("layer " + layer);
-        };
+        return perLayer(layer, n1, n2, channels);
     }
 
     public int filter(int layer) {
+        return perLayer(layer, f1, f2, f3);
+    }
+
+    private static int perLayer(int layer, int conv1, int conv2, int conv3) {
         return switch (layer) {
-            case 0 -> f1;
-            case 1 -> f2;
-            case 2 -> f3;
+            case 0 -> conv1;
+            case 1 -> conv2;
+            case 2 -> conv3;
             default -> throw new IllegalArgumentException("layer " + layer);
         };
     }

@@ -102,55 +102,33 @@ public final class MosReport {
     }
 
     public String json() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("study", study.id());
-        out.put("scale", study.scale());
-        out.put("confidence", MosStatistics.CONFIDENCE);
-        Map<String, Object> screening = new LinkedHashMap<>();
-        screening.put("enabled", result.screened());
-        screening.put("minCorrelation", result.screened() ? result.minCorrelation() : null);
-        out.put("screening", screening);
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("ratings", result.ratings());
-        counts.put("keptRatings", result.keptRatings());
-        counts.put("raters", result.raters().size());
-        counts.put("keptRaters", result.keptRaters());
-        out.put("counts", counts);
+        Map<String, Object> out = Json.object("study", study.id(), "scale", study.scale(), "confidence",
+                MosStatistics.CONFIDENCE, "screening", Json.object("enabled", result.screened(), "minCorrelation",
+                        result.screened() ? result.minCorrelation() : null),
+                "counts", Json.object("ratings", result.ratings(), "keptRatings", result.keptRatings(), "raters",
+                        result.raters().size(), "keptRaters", result.keptRaters()));
         Map<String, Object> methods = new LinkedHashMap<>();
         for (Map.Entry<String, MosStatistics.Summary> e : result.methods().entrySet()) methods.put(e.getKey(), summary(e.getValue()));
         out.put("methods", methods);
         List<Object> images = new ArrayList<>();
         for (MosStatistics.ImageMos im : result.images()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", im.source());
-            m.put("method", im.method());
+            Map<String, Object> m = Json.object("source", im.source(), "method", im.method());
             m.putAll(summary(im.summary()));
             images.add(m);
         }
         out.put("images", images);
         List<Object> raters = new ArrayList<>();
         for (MosStatistics.Rater r : result.raters()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rater", r.id());
-            m.put("ratings", r.ratings());
-            m.put("shared", r.shared());
-            m.put("r", round(r.correlation()));
-            m.put("kept", r.kept());
-            m.put("reason", r.reason());
-            raters.add(m);
+            raters.add(Json.object("rater", r.id(), "ratings", r.ratings(), "shared", r.shared(), "r",
+                    round(r.correlation()), "kept", r.kept(), "reason", r.reason()));
         }
         out.put("raters", raters);
         return Json.write(out);
     }
 
     private static Map<String, Object> summary(MosStatistics.Summary s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("n", s.n());
-        m.put("raters", s.raters());
-        m.put("mos", round(s.mean()));
-        m.put("sd", round(s.sd()));
-        m.put("ci95", Double.isNaN(s.halfWidth()) ? null : List.of(round(s.low()), round(s.high())));
-        return m;
+        return Json.object("n", s.n(), "raters", s.raters(), "mos", round(s.mean()), "sd", round(s.sd()), "ci95",
+                Double.isNaN(s.halfWidth()) ? null : List.of(round(s.low()), round(s.high())));
     }
 
     private static Double round(double v) {

@@ -94,24 +94,12 @@ public record Study(String id, int scale, List<String> methods, List<Entry> imag
     }
 
     public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", FORMAT);
-        m.put("version", VERSION);
-        m.put("study", id);
-        m.put("scale", scale);
-        m.put("methods", methods);
+        Map<String, Object> m = Json.object("format", FORMAT, "version", VERSION, "study", id, "scale", scale, "methods",
+                methods);
         List<Object> list = new ArrayList<>();
         for (Entry e : images) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("id", e.id());
-            o.put("source", e.source());
-            o.put("method", e.method());
-            o.put("file", e.file());
-            o.put("sha256", e.sha256());
-            o.put("width", e.width());
-            o.put("height", e.height());
-            o.put("reference", e.reference());
-            list.add(o);
+            list.add(Json.object("id", e.id(), "source", e.source(), "method", e.method(), "file", e.file(), "sha256",
+                    e.sha256(), "width", e.width(), "height", e.height(), "reference", e.reference()));
         }
         m.put("images", list);
         return m;

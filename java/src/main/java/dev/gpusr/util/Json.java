@@ -203,6 +203,23 @@ public final class Json {
         return c >= '0' && c <= '9';
     }
 
+    /**
+     * A JSON object in the given key order: {@code object("a", 1, "b", null)}. Values may be null; keys are strings
+     * and must not repeat.
+     */
+    public static Map<String, Object> object(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("keys and values come in pairs");
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 0; k < keysAndValues.length; k += 2) {
+            if (!(keysAndValues[k] instanceof String key)) {
+                throw new IllegalArgumentException("key " + k / 2 + " is not a string: " + keysAndValues[k]);
+            }
+            if (m.containsKey(key)) throw new IllegalArgumentException("duplicate key '" + key + "'");
+            m.put(key, keysAndValues[k + 1]);
+        }
+        return m;
+    }
+
     /** Writes a value built of maps, lists, strings, numbers, booleans and null. Non-finite numbers become null. */
     public static String write(Object v) {
         StringBuilder b = new StringBuilder();

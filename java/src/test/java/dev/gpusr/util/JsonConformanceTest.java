@@ -58,4 +58,14 @@ class JsonConformanceTest {
         Object back = Json.parse(Json.write(m));
         assertEquals(Map.of("ctl", "\u0001\u001f\t", "small", 1.0e-7, "big", 1.0e20, "half", 0.5), back);
     }
+
+    @Test
+    void objectKeepsKeyOrderAndNullsAndRefusesBadKeys() {
+        Map<String, Object> m = Json.object("z", 1, "a", null, "m", List.of(2, 3));
+        assertEquals(List.of("z", "a", "m"), List.copyOf(m.keySet()));
+        assertEquals("{\"z\":1,\"a\":null,\"m\":[2,3]}", Json.write(m));
+        assertThrows(IllegalArgumentException.class, () -> Json.object("odd"));
+        assertThrows(IllegalArgumentException.class, () -> Json.object(1, "not a string key"));
+        assertThrows(IllegalArgumentException.class, () -> Json.object("k", 1, "k", 2));
+    }
 }
