@@ -122,17 +122,17 @@ public final class GpuCases {
                     new BenchRow("bicubic", "bicubic up x" + k).precision("fp32").shape(floatsShape(p, 1, h, w))
                             .key("bicubic_up_x" + k).work(new Work(out, 4 * (in + out), 0))
                             .ceiling(BenchRow.Ceiling.BANDWIDTH).note("Mpix/s counts output pixels"),
-                    ctx -> new KernelOps.BicubicUp(ctx, p, h, w, k)));
+                    ctx -> new KernelOps.Bicubic(ctx, true, p, h, w, k)));
         }
         int k = 3;
         int bh = plan.inferHeight(), bw = plan.inferWidth();
         double bin = (double) p * bh * bw;
-        double bout = (double) p * KernelOps.BicubicDown.ceilDiv(bh, k) * KernelOps.BicubicDown.ceilDiv(bw, k);
+        double bout = (double) p * KernelOps.Bicubic.outSide(bh, k, false) * KernelOps.Bicubic.outSide(bw, k, false);
         cases.add(new GpuCase("bicubic-down-x3",
                 new BenchRow("bicubic", "bicubic down /3 (aa)").precision("fp32").shape(floatsShape(p, 1, bh, bw))
                         .key("bicubic_down_x3").work(new Work(bout, 4 * (bin + bout), 0))
                         .ceiling(BenchRow.Ceiling.BANDWIDTH).note("antialiased; Mpix/s counts output pixels"),
-                ctx -> new KernelOps.BicubicDown(ctx, p, bh, bw, k)));
+                ctx -> new KernelOps.Bicubic(ctx, false, p, bh, bw, k)));
     }
 
     private static void conv(BenchPlan plan, List<GpuCase> cases) {

@@ -357,90 +357,61 @@ public final class KernelOps {
 
     // ---------------------------------------------------------------- resampling
 
-    /** MATLAB bicubic enlargement by k of 1-channel planes. */
-    public static final class BicubicUp extends OwningOp {
+    /**
+     * MATLAB bicubic resize by k of 1-channel planes: enlargement ({@code up}), or the antialiased shrink (how
+     * training inputs and the bicubic baseline are made).
+     */
+    public static final class Bicubic extends OwningOp {
         private final CudaKernels k;
+        private final boolean up;
         private final int planes, inH, inW, scale;
         private final DeviceBuffer[] src, dst;
 
-        public BicubicUp(GpuContext ctx, int planes, int inH, int inW, int scale) {
+        public Bicubic(GpuContext ctx, boolean up, int planes, int inH, int inW, int scale) {
             super(ctx);
             k = ctx.kernels();
+            this.up = up;
             this.planes = planes;
             this.inH = inH;
             this.inW = inW;
             this.scale = scale;
             long in = (long) planes * inH * inW;
-            long out = in * scale * scale;
+            long out = (long) planes * outSide(inH, scale, up) * outSide(inW, scale, up);
             int sets = rotation(ctx, 4 * (in + out));
             src = rotatingFloats(in, sets, SEED, 0, 1, "bicubic source");
             dst = new DeviceBuffer[sets];
             for (int i = 0; i < sets; i++) dst[i] = own(DeviceBuffer.floats(out, "bicubic destination"));
         }
 
-        @Override
-        public void launch(int run) {
-            int i = run % src.length;
-            k.bicubicUpscale(ctx.cuStream(), src[i].ptr(), dst[i].ptr(), planes, inH, inW, scale);
+        /** An output side: n k enlarged, ceil(n / k) shrunk. */
+        static long outSide(int n, int k, boolean up) {
+            return up ? (long) n * k : (n + k - 1) / k;
         }
 
-        @Override
-        public Check check() {
-            int sp = 2, sh = 23, sw = 31;
-            float[] in = BenchData.uniform(sp * sh * sw, 10, 0, 1);
-            int outPlane = sh * scale * sw * scale;
-            try (DeviceBuffer s = DeviceBuffer.floats(in, "check source");
-                    DeviceBuffer d = DeviceBuffer.floats((long) sp * outPlane, "check destination")) {
-                k.bicubicUpscale(ctx.cuStream(), s.ptr(), d.ptr(), sp, sh, sw, scale);
-                ctx.sync();
-                float[] expected = BicubicResampler.upscale(new Tensor(sp, 1, sh, sw, in), scale).data;
-                return Check.compare("bicubic x" + scale, expected, d.downloadFloats(0, expected.length), 1e-5);
-            }
-        }
-    }
-
-    /** Antialiased MATLAB bicubic shrink by k (how training inputs and the bicubic baseline are made). */
-    public static final class BicubicDown extends OwningOp {
-        private final CudaKernels k;
-        private final int planes, inH, inW, scale;
-        private final DeviceBuffer[] src, dst;
-
-        public BicubicDown(GpuContext ctx, int planes, int inH, int inW, int scale) {
-            super(ctx);
-            k = ctx.kernels();
-            this.planes = planes;
-            this.inH = inH;
-            this.inW = inW;
-            this.scale = scale;
-            long in = (long) planes * inH * inW;
-            long out = (long) planes * ceilDiv(inH, scale) * ceilDiv(inW, scale);
-            int sets = rotation(ctx, 4 * (in + out));
-            src = rotatingFloats(in, sets, SEED, 0, 1, "bicubic source");
-            dst = new DeviceBuffer[sets];
-            for (int i = 0; i < sets; i++) dst[i] = own(DeviceBuffer.floats(out, "bicubic destination"));
-        }
-
-        static int ceilDiv(int a, int b) {
-            return (a + b - 1) / b;
+        private void resize(Pointer from, Pointer to, int planes, int h, int w) {
+            if (up) k.bicubicUpscale(ctx.cuStream(), from, to, planes, h, w, scale);
+            else k.bicubicDownscale(ctx.cuStream(), from, to, planes, h, w, scale);
         }
 
         @Override
         public void launch(int run) {
             int i = run % src.length;
-            k.bicubicDownscale(ctx.cuStream(), src[i].ptr(), dst[i].ptr(), planes, inH, inW, scale);
+            resize(src[i].ptr(), dst[i].ptr(), planes, inH, inW);
         }
 
         @Override
         public Check check() {
-            int sp = 2, sh = 61, sw = 47;
-            float[] in = BenchData.uniform(sp * sh * sw, 11, 0, 1);
-            int outPlane = ceilDiv(sh, scale) * ceilDiv(sw, scale);
+            int sp = 2, sh = up ? 23 : 61, sw = up ? 31 : 47;
+            float[] in = BenchData.uniform(sp * sh * sw, up ? 10 : 11, 0, 1);
+            long outPlane = outSide(sh, scale, up) * outSide(sw, scale, up);
             try (DeviceBuffer s = DeviceBuffer.floats(in, "check source");
-                    DeviceBuffer d = DeviceBuffer.floats((long) sp * outPlane, "check destination")) {
-                k.bicubicDownscale(ctx.cuStream(), s.ptr(), d.ptr(), sp, sh, sw, scale);
+                    DeviceBuffer d = DeviceBuffer.floats(sp * outPlane, "check destination")) {
+                resize(s.ptr(), d.ptr(), sp, sh, sw);
                 ctx.sync();
-                float[] expected = BicubicResampler.downscale(new Tensor(sp, 1, sh, sw, in), scale).data;
-                return Check.compare("bicubic /" + scale, expected, d.downloadFloats(0, expected.length), 1e-5);
+                Tensor t = new Tensor(sp, 1, sh, sw, in);
+                float[] expected = (up ? BicubicResampler.upscale(t, scale) : BicubicResampler.downscale(t, scale)).data;
+                return Check.compare("bicubic " + (up ? "x" : "/") + scale, expected,
+                        d.downloadFloats(0, expected.length), 1e-5);
             }
         }
     }

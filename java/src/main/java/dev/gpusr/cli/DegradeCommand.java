@@ -10,13 +10,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "degrade", mixinStandardHelpOptions = true,
         description = {"Make low-resolution test inputs as SR papers do (MATLAB bicubic down by K).",
@@ -33,10 +31,7 @@ final class DegradeCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Mixin
-    MaxPixelsOption maxPixels;
-
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or folders.")
-    List<Path> inputs;
+    HrInputs inputs;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder.")
     Path output;
@@ -44,9 +39,9 @@ final class DegradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ScaleOption.check(scale);
-        maxPixels.get();
+        inputs.maxPixels();
         PrintStream err = System.err;
-        Inputs in = Inputs.collect(inputs, err);
+        Inputs in = inputs.collect(err);
         try {
             Files.createDirectories(output);
         } catch (IOException e) {
@@ -61,7 +56,7 @@ final class DegradeCommand implements Callable<Integer> {
                 int dot = name.lastIndexOf('.');
                 Path target = output.resolve((dot > 0 ? name.substring(0, dot) : name) + ".png");
                 guard.claim(target, file);
-                Image hr = ImageReader.read(file, maxPixels.get());
+                Image hr = ImageReader.read(file, inputs.maxPixels());
                 ImageWriter.write(degrade(hr, scale, up), target, ImageFormat.PNG, 100);
                 ok++;
             } catch (IOException | RuntimeException e) {

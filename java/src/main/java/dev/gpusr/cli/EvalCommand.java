@@ -22,7 +22,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"PSNR and SSIM of bicubic and SRCNN on HR images (the paper's protocol).",
@@ -43,15 +42,12 @@ final class EvalCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    MaxPixelsOption maxPixels;
-
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "HR image files or folders.")
-    List<Path> inputs;
+    HrInputs inputs;
 
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        maxPixels.get();
+        inputs.maxPixels();
         ScaleOption.check(scale);
         SrcnnWeights w;
         try {
@@ -63,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UsageException("eval implements the paper's Y-channel protocol; this model restores RGB");
         }
         int k = w.config().scale();
-        Inputs in = Inputs.collect(inputs, err);
+        Inputs in = inputs.collect(err);
         List<Object> images = new ArrayList<>();
         double[] sums = new double[4];
         int[] finitePsnr = new int[2];
@@ -78,7 +74,7 @@ final class EvalCommand implements Callable<Integer> {
             Progress progress = new Progress(err, json ? in.files.size() : 1, "images");
             for (Path file : in.files) {
                 try {
-                    Image hr = ImageReader.read(file, maxPixels.get());
+                    Image hr = ImageReader.read(file, inputs.maxPixels());
                     SrEvaluation.Result r = SrEvaluation.evaluate(eng, hr, k);
                     if (Double.isFinite(r.bicubic().psnr())) {
                         sums[0] += r.bicubic().psnr();

@@ -53,10 +53,7 @@ final class MosCommand implements Runnable {
         EngineOptions engine;
 
         @Mixin
-        MaxPixelsOption maxPixels;
-
-        @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "HR image files or folders.")
-        List<Path> inputs;
+        HrInputs inputs;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "STUDY", description = "A new or empty folder.")
         Path output;
@@ -65,9 +62,9 @@ final class MosCommand implements Runnable {
         public Integer call() {
             ScaleOption.check(scale);
             if (scale == 1) throw new UsageException("--scale 1 leaves the images as they are: nothing to compare");
-            maxPixels.get();
+            inputs.maxPixels();
             PrintStream err = System.err;
-            Inputs in = Inputs.collect(inputs, err);
+            Inputs in = inputs.collect(err);
             StudyMethods ms;
             try {
                 ms = StudyMethods.open(methods, scale, engine::open);
@@ -75,7 +72,7 @@ final class MosCommand implements Runnable {
                 throw new UsageException(e.getMessage());
             }
             try (ms) {
-                StudyPreparer.Outcome out = StudyPreparer.prepare(in.files, ms, output, maxPixels.get(), err);
+                StudyPreparer.Outcome out = StudyPreparer.prepare(in.files, ms, output, inputs.maxPixels(), err);
                 in.failures.addAll(out.failures());
                 if (out.study() == null) {
                     err.println("gpu-sr mos: no image could be used; no study was written");

@@ -457,26 +457,8 @@ public final class CudaKernels implements AutoCloseable {
     private record TableKey(int inLength, int k, boolean enlarge, int tileWidth) {}
 
     /** One dimension's table on the device: one allocation with weights, indices and (columns) tile starts. */
-    private static final class DeviceTable {
-        final Pointer memory;
-        final Pointer weight;
-        final Pointer index;
-        final Pointer tileStart;
-        final int outLength;
-        final int taps;
-        final int spanX;
-
-        DeviceTable(Pointer memory, Pointer weight, Pointer index, Pointer tileStart, int outLength, int taps,
-                int spanX) {
-            this.memory = memory;
-            this.weight = weight;
-            this.index = index;
-            this.tileStart = tileStart;
-            this.outLength = outLength;
-            this.taps = taps;
-            this.spanX = spanX;
-        }
-    }
+    private record DeviceTable(Pointer memory, Pointer weight, Pointer index, Pointer tileStart, int outLength,
+            int taps, int spanX) {}
 
     private DeviceTable table(int inLength, int k, boolean enlarge, int tileWidth) {
         ensureOpen();

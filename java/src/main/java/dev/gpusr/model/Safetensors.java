@@ -33,16 +33,14 @@ public final class Safetensors {
 
         /** The values as floats (F32 as they are, F64 narrowed). */
         public float[] floats() {
-            ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            float[] out = new float[(int) elementCount()];
-            switch (dtype) {
-                case "F32" -> b.asFloatBuffer().get(out);
-                case "F64" -> {
-                    for (int i = 0; i < out.length; i++) out[i] = (float) b.getDouble(8 * i);
-                }
-                default -> throw new IllegalStateException("tensor '" + name + "' has dtype " + dtype
-                        + "; only F32 and F64 are read as numbers");
+            if (!dtype.equals("F32")) {
+                double[] d = doubles(); // F64, or the error for any other dtype
+                float[] out = new float[d.length];
+                for (int i = 0; i < d.length; i++) out[i] = (float) d[i];
+                return out;
             }
+            float[] out = new float[(int) elementCount()];
+            bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
             return out;
         }
 
