@@ -13,19 +13,32 @@ public final class ModelOps {
     /** Side of the corner region of image 0 compared with the CPU engine (plus the halo the CPU needs). */
     static final int CHECK_CROP = 24;
 
-    public static final class Inference extends OwningOp {
-        private final SrcnnWeights weights;
-        private final SrcnnPipeline pipeline;
-        private final Precision precision;
-        private final int h, w;
+    /** An op that times the whole {@link SrcnnPipeline} of one model at one precision. */
+    abstract static class PipelineOp extends OwningOp {
+        final SrcnnWeights weights;
+        final Precision precision;
+        final SrcnnPipeline pipeline;
 
-        public Inference(GpuContext ctx, SrcnnWeights weights, Precision precision, int n, int h, int w) {
+        PipelineOp(GpuContext ctx, SrcnnWeights weights, Precision precision, int n, int h, int w, boolean training) {
             super(ctx);
             this.weights = weights;
             this.precision = precision;
+            pipeline = own(new SrcnnPipeline(ctx, weights, precision, n, h, w, training));
+        }
+
+        @Override
+        public String note() {
+            return pipeline.algorithms();
+        }
+    }
+
+    public static final class Inference extends PipelineOp {
+        private final int h, w;
+
+        public Inference(GpuContext ctx, SrcnnWeights weights, Precision precision, int n, int h, int w) {
+            super(ctx, weights, precision, n, h, w, false);
             this.h = h;
             this.w = w;
-            pipeline = own(new SrcnnPipeline(ctx, weights, precision, n, h, w, false));
             if (precision == Precision.FP16) pipeline.input().fillUniformHalf(30, 0, 1);
             else pipeline.input().fillUniform(30, 0, 1);
             pipeline.findAlgorithms();
@@ -34,11 +47,6 @@ public final class ModelOps {
         @Override
         public void launch(int run) {
             pipeline.forward();
-        }
-
-        @Override
-        public String note() {
-            return pipeline.algorithms();
         }
 
         /**
@@ -74,16 +82,9 @@ public final class ModelOps {
         }
     }
 
-    public static final class TrainStep extends OwningOp {
-        private final SrcnnWeights weights;
-        private final SrcnnPipeline pipeline;
-        private final Precision precision;
-
+    public static final class TrainStep extends PipelineOp {
         public TrainStep(GpuContext ctx, SrcnnWeights weights, Precision precision, int batch, int size) {
-            super(ctx);
-            this.weights = weights;
-            this.precision = precision;
-            pipeline = own(new SrcnnPipeline(ctx, weights, precision, batch, size, size, true));
+            super(ctx, weights, precision, batch, size, size, true);
             pipeline.input().fillUniform(31, 0, 1);
             pipeline.target().fillUniform(32, 0, 1);
             pipeline.findAlgorithms();
@@ -92,11 +93,6 @@ public final class ModelOps {
         @Override
         public void launch(int run) {
             pipeline.trainStep();
-        }
-
-        @Override
-        public String note() {
-            return pipeline.algorithms();
         }
 
         /**
