@@ -7,7 +7,6 @@ import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.image.ImageException;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
-import dev.gpusr.image.ImageWriter;
 import dev.gpusr.image.PixelImages;
 import dev.gpusr.image.Pixels;
 import dev.gpusr.model.BundledModels;

@@ -45,10 +45,6 @@ public final class BenchReport {
         this.gpuSkipReason = reason;
     }
 
-    public String gpuSkipReason() {
-        return gpuSkipReason;
-    }
-
     public long count(BenchRow.Status status) {
         return rows.stream().filter(r -> r.status() == status).count();
     }

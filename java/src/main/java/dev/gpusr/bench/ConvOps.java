@@ -18,11 +18,6 @@ public final class ConvOps {
         }
     }
 
-    /** Bytes a direction must at least read and write once (inputs, filter, result), for the GB/s column. */
-    public static long minimumBytes(CudnnConv c, Precision p) {
-        return (c.inputValues() + c.outputValues() + c.filterValues()) * p.bytesPerValue;
-    }
-
     public static final class Layer extends OwningOp {
         private final CudnnConv conv;
         private final Direction direction;

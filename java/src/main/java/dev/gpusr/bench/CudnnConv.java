@@ -82,11 +82,6 @@ public final class CudnnConv implements AutoCloseable {
     public long outputValues() { return (long) n * cout * h * w; }
     public long filterValues() { return (long) cout * cin * f * f; }
 
-    /** Multiply-adds of one pass in any direction (they all touch every input-output-tap triple once). */
-    public long macs() {
-        return (long) n * h * w * cin * cout * f * f;
-    }
-
     /**
      * The workspace the chosen algorithm needs as this descriptor is configured, at least what the search reported;
      * -1 when that does not fit the shared workspace. The descriptors keep the mode's math type: JCudnn's natives

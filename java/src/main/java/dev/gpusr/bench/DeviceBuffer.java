@@ -64,10 +64,6 @@ public final class DeviceBuffer implements AutoCloseable {
         copyIn(Pointer.to(data), (long) data.length * Sizeof.FLOAT, 0);
     }
 
-    public void uploadAt(long floatIndex, float[] data) {
-        copyIn(Pointer.to(data), (long) data.length * Sizeof.FLOAT, floatIndex * Sizeof.FLOAT);
-    }
-
     public void upload(short[] data) {
         copyIn(Pointer.to(data), (long) data.length * Sizeof.SHORT, 0);
     }

@@ -124,7 +124,6 @@ public final class GpuContext implements AutoCloseable {
     public int multiprocessors() { return multiprocessors; }
     public int clockKHz() { return clockKHz; }
     public long l2Bytes() { return l2Bytes; }
-    public long totalBytes() { return totalBytes; }
 
     public long freeBytes() {
         long[] free = {0};

@@ -15,16 +15,4 @@ public record Work(double pixels, double bytes, double flop) {
     public static Work pixels(double pixels) {
         return new Work(pixels, 0, 0);
     }
-
-    public Work withBytes(double b) {
-        return new Work(pixels, b, flop);
-    }
-
-    public Work withFlop(double f) {
-        return new Work(pixels, bytes, f);
-    }
-
-    public Work times(double factor) {
-        return new Work(pixels * factor, bytes * factor, flop * factor);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.gpusr.model;
 
-import java.util.Arrays;
 
 /**
  * A dense float batch in NCHW order: what the engines take and return. Image values are in [0, 1].
@@ -69,11 +68,6 @@ public final class Tensor {
 
     public Tensor copy() {
         return new Tensor(n, c, h, w, data.clone());
-    }
-
-    public Tensor filled(float v) {
-        Arrays.fill(data, v);
-        return this;
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.gpusr.util.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,10 +57,6 @@ public final class MosChart {
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
-    }
-
-    public static BufferedImage render(MosReport report) {
-        return chart(report).createBufferedImage(WIDTH, HEIGHT);
     }
 
     /** Writes the chart as PNG, atomically. */

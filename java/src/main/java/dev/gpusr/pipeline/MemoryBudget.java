@@ -34,8 +34,4 @@ final class MemoryBudget {
         used -= bytes;
         notifyAll();
     }
-
-    synchronized long used() {
-        return used;
-    }
 }
