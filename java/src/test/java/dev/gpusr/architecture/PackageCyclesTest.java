@@ -8,9 +8,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +43,35 @@ class PackageCyclesTest {
         for (String above : List.of("cpu", "cuda", "train", "cli", "pipeline", "api", "device", "bench")) {
             assertFalse(engineUses.contains(above), "dev.gpusr.engine must not use dev.gpusr." + above);
         }
+    }
+
+    /** README's Layout table lists every package, each below the packages it uses. */
+    @Test
+    void readmeLayoutListsEveryPackageBelowWhatItUses() throws IOException {
+        List<String> listed = new ArrayList<>();
+        boolean inLayout = false;
+        for (String line : Files.readAllLines(Path.of("..", "README.md"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("## ")) inLayout = line.equals("## Layout");
+            Matcher m = LAYOUT_ROW.matcher(line);
+            if (inLayout && m.find()) listed.add(m.group(1));
+        }
+        PackageGraph graph = PackageGraph.read(MAIN);
+        assertEquals(new TreeSet<>(graph.edges.keySet()), new TreeSet<>(listed), "README Layout rows vs packages");
+        assertEquals(listed.size(), new TreeSet<>(listed).size(), "a package listed twice: " + listed);
+        assertEquals(List.of(), graph.usesBelow(listed));
+    }
+
+    private static final Pattern LAYOUT_ROW =
+            Pattern.compile("^\\| `(?:java/src/main/java/dev/gpusr|\\.\\.\\.)/([a-z]+)` \\|");
+
+    @Test
+    void aListingWithAPackageAboveWhatItUsesIsReported(@TempDir Path root) throws IOException {
+        write(root, "dev/gpusr/low/L.java", "package dev.gpusr.low;\nclass L {}\n");
+        write(root, "dev/gpusr/high/H.java", "package dev.gpusr.high;\nclass H { dev.gpusr.low.L l; }\n");
+        PackageGraph graph = PackageGraph.read(root);
+        assertEquals(List.of(), graph.usesBelow(List.of("low", "high")));
+        assertEquals(List.of("high uses low, listed below it (" + Path.of("dev/gpusr/high/H.java") + ")"),
+                graph.usesBelow(List.of("high", "low")));
     }
 
     @Test

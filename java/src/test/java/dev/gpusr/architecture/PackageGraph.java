@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * comment is not a dependency). Sub-packages count as their top package (dev.gpusr.cuda.foo is "cuda").
  */
 final class PackageGraph {
-    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+dev\\.gpusr\\.([a-z_][a-z0-9_]*)", Pattern.MULTILINE);
+    private static final Pattern PACKAGE =
+            Pattern.compile("^\\s*package\\s+dev\\.gpusr\\.([a-z_][a-z0-9_]*)", Pattern.MULTILINE);
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.gpusr\\.([a-z_][a-z0-9_]*)\\.[A-Za-z_*]");
 
     /** Package -> packages it uses (never itself); every package with a source file is a key. */
@@ -96,6 +97,24 @@ final class PackageGraph {
         path.remove(path.size() - 1);
         state.put(node, 2);
         return Optional.empty();
+    }
+
+    /**
+     * The uses that go against a listing meant to put every package below the ones it uses ("a uses b, listed below
+     * it"), in listing order; empty when the listing is a valid order.
+     */
+    List<String> usesBelow(List<String> listing) {
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < listing.size(); i++) {
+            for (String used : edges.getOrDefault(listing.get(i), Set.of())) {
+                int j = listing.indexOf(used);
+                if (j > i) {
+                    wrong.add(listing.get(i) + " uses " + used + ", listed below it ("
+                            + witness.get(listing.get(i) + " -> " + used) + ")");
+                }
+            }
+        }
+        return wrong;
     }
 
     /** A cycle as one line per edge, each with a file that makes it: what a failing test prints. */
