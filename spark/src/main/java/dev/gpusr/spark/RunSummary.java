@@ -1,0 +1,45 @@
+package dev.gpusr.spark;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a run did, from its result table: counts by status, throughput, and per-executor counts.
+ *
+ * @param perExecutor executor id -> {ok, failed, skipped}
+ * @param failures    "input: reason" for every failed row, in input order
+ */
+public record RunSummary(String runId, String results, long ok, long failed, long skipped, long inputBytes,
+                         long outputBytes, double seconds, Map<String, long[]> perExecutor, List<String> failures) {
+    public long images() {
+        return ok + failed + skipped;
+    }
+
+    /** Images upscaled (ok) per second of the run's wall time. */
+    public double imagesPerSecond() {
+        return seconds > 0 ? ok / seconds : 0;
+    }
+
+    static final int FAILURES_SHOWN = 50;
+
+    public void print(PrintStream err) {
+        err.printf(Locale.ROOT, "gpu-sr-spark: run %s: %d ok, %d failed, %d skipped of %d inputs in %.1f s"
+                        + " (%.2f images/s); %.1f MB in, %.1f MB out%n", runId, ok, failed, skipped, images(), seconds,
+                imagesPerSecond(), inputBytes / 1e6, outputBytes / 1e6);
+        for (Map.Entry<String, long[]> e : perExecutor.entrySet()) {
+            long[] c = e.getValue();
+            err.printf(Locale.ROOT, "gpu-sr-spark:   executor %s: %d ok, %d failed, %d skipped%n", e.getKey(), c[0],
+                    c[1], c[2]);
+        }
+        if (!failures.isEmpty()) {
+            err.println("gpu-sr-spark: " + failures.size() + " failed:");
+            for (int i = 0; i < Math.min(FAILURES_SHOWN, failures.size()); i++) err.println("  " + failures.get(i));
+            if (failures.size() > FAILURES_SHOWN) {
+                err.println("  ... and " + (failures.size() - FAILURES_SHOWN) + " more (see the result table)");
+            }
+        }
+        err.println("gpu-sr-spark: result table: " + results);
+    }
+}
