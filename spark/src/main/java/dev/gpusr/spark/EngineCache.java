@@ -37,11 +37,11 @@ public final class EngineCache {
             return OPEN.computeIfAbsent("bicubic|" + s.bicubicScale(),
                     k -> new Resident(new Upscaler(s.bicubicScale()), new Object(), "bicubic", null));
         }
-        String key = device + "|" + s.model() + "|" + s.scale() + "|" + s.tile();
+        String key = device + "|" + s.model() + "|" + s.scale() + "|" + s.tile() + "|" + s.cudaOptions();
         Resident r = OPEN.get(key);
         if (r != null) return r;
         SrcnnWeights w = BundledModels.load(s.model(), s.scale() == null ? 0 : s.scale());
-        SrcnnEngine eng = Engines.open(device, w, System.err);
+        SrcnnEngine eng = Engines.open(device, w, System.err, s.cudaOptions());
         r = new Resident(new Upscaler(eng, s.tile()), new Object(), eng.id(), eng);
         OPEN.put(key, r);
         CLOSE_ORDER.add(r);

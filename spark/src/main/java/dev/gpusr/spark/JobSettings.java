@@ -1,5 +1,6 @@
 package dev.gpusr.spark;
 
+import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.image.ImageFormat;
 import java.io.Serializable;
 
@@ -14,14 +15,20 @@ import java.io.Serializable;
  * @param quality  JPEG quality 1-100
  * @param maxPixels refuse larger inputs, from the header
  * @param tile     tile side for whole-image inference
+ * @param math     GPU convolution math (fma or tf32), as gpu-sr upscale --math
+ * @param deterministic GPU: only deterministic cuDNN algorithms, as gpu-sr upscale --deterministic
  * @param runId    this run's id (results folder name, temporary file names)
  * @param runStartMillis wall clock when the driver started the run: an output newer than this was written by an
  *                 earlier attempt of this run's own task, an older one by an earlier run
  */
 public record JobSettings(boolean bicubic, Integer scale, String model, String device, String format, int quality,
-                          long maxPixels, int tile, String runId, long runStartMillis) implements Serializable {
+                          long maxPixels, int tile, String math, boolean deterministic, String runId, long runStartMillis) implements Serializable {
     public int bicubicScale() {
         return scale == null ? 3 : scale;
+    }
+
+    public CudaOptions cudaOptions() {
+        return CudaOptions.defaults().withMath(CudaOptions.MathMode.parse(math)).withDeterministic(deterministic);
     }
 
     public ImageFormat fixedFormat() {

@@ -1,6 +1,7 @@
 package dev.gpusr.spark;
 
 import dev.gpusr.cli.Main;
+import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.engine.Engines;
 import dev.gpusr.engine.Upscaler;
 import dev.gpusr.image.ImageFormat;
@@ -45,6 +46,13 @@ public final class UpscaleJob implements Callable<Integer> {
             description = "auto: the task's GPU from Spark's resource scheduling, else gpu-sr's auto (GPU 0 when usable,"
                     + " else the CPU); gpu: the task's GPU (fails without one); cpu; or a GPU index. Default: ${DEFAULT-VALUE}.")
     String device;
+
+    @Option(names = "--math", defaultValue = "fma", paramLabel = "fma|tf32",
+            description = "GPU convolution math: fma (true fp32, matches the CPU) or tf32 (tensor cores). Default: ${DEFAULT-VALUE}.")
+    String math;
+
+    @Option(names = "--deterministic", description = "GPU: only algorithms cuDNN reports as deterministic (bit-identical reruns).")
+    boolean deterministic;
 
     @Option(names = {"-f", "--format"}, paramLabel = "png|jpg|bmp|tiff", description = "Output format. Default: the input's (png for gif).")
     String format;
@@ -99,6 +107,11 @@ public final class UpscaleJob implements Callable<Integer> {
         if (!d.equals("auto") && !d.equals("cpu") && !d.equals("gpu") && !d.matches("[0-9]+")) {
             throw usage("--device takes auto, cpu, gpu or a GPU index, got '" + device + "'");
         }
+        try {
+            CudaOptions.MathMode.parse(math);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         if (!bicubic) {
             try {
                 BundledModels.load(model, scale == null ? 0 : scale); // fail on the driver, before any task
@@ -106,7 +119,7 @@ public final class UpscaleJob implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
-        return new JobSettings(bicubic, scale, model, d, format, quality, maxPixels, tile, runId, startMillis);
+        return new JobSettings(bicubic, scale, model, d, format, quality, maxPixels, tile, math, deterministic, runId, startMillis);
     }
 
     private static JobException usage(String message) {

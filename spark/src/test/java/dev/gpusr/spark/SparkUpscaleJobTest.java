@@ -126,7 +126,7 @@ class SparkUpscaleJobTest {
         for (String f : FOLDERS) {
             Path o = out.resolve(f);
             Files.createDirectories(o);
-            List<String> args = new ArrayList<>(List.of("upscale", "--device", "cpu"));
+            List<String> args = new ArrayList<>(List.of("upscale"));
             args.addAll(List.of(options));
             args.addAll(List.of(root.resolve(f).toString(), "-o", o.toString()));
             StringWriter sw = new StringWriter();
@@ -178,7 +178,7 @@ class SparkUpscaleJobTest {
     @Order(1)
     void outputsAreTheClisBytesBadFilesAreListedAndARerunSkips() throws IOException {
         Path expected = tmp.resolve("expected");
-        String cliErr = cli(in, expected, "-m", "x2");
+        String cliErr = cli(in, expected, "--device", "cpu", "-m", "x2");
         Path out = tmp.resolve("out");
 
         Run first = job(in.toString(), "-o", out.toString(), "--device", "cpu", "-m", "x2");
