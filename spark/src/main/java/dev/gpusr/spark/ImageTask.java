@@ -19,8 +19,15 @@ import java.nio.file.Path;
  * thread), decoding and encoding run outside it so they overlap with other tasks' engine work.
  */
 public final class ImageTask {
-    /** One image's outcome: encoded bytes (null on failure) and a one-line note or reason. */
-    public record Result(byte[] encoded, String reason) {
+    /**
+     * One image's outcome: encoded bytes (null on failure), a one-line note or reason, and where the time went in
+     * milliseconds: decoding, the engine (held under its lock), encoding.
+     */
+    public record Result(byte[] encoded, String reason, long decodeMs, long upscaleMs, long encodeMs) {
+        Result(byte[] encoded, String reason) {
+            this(encoded, reason, 0, 0, 0);
+        }
+
         public boolean ok() {
             return encoded != null;
         }
@@ -70,6 +77,7 @@ public final class ImageTask {
      */
     public Result run(Path input, String outputName, Path scratch) throws IOException {
         ImageFormat fmt = fixedFormat != null ? fixedFormat : formatOf(outputName);
+        long t0 = System.nanoTime();
         Image lr;
         try {
             lr = ImageReader.read(input, maxPixels);
@@ -82,10 +90,14 @@ public final class ImageTask {
                     + " needs at least " + min + "x" + min
                     + " (the network's receptive field); use --method bicubic for tiny images");
         }
+        long t1 = System.nanoTime();
         Image sr;
+        long t2;
         synchronized (engineLock) {
+            t2 = System.nanoTime(); // the wait for another task's image is not this image's engine time
             sr = upscaler.upscale(lr);
         }
+        long t3 = System.nanoTime();
         String note = "";
         if (sr.alpha() != null && (fmt == ImageFormat.JPG || fmt == ImageFormat.BMP)) {
             note = "has transparency, which " + fmt.name() + " cannot hold; it is dropped";
@@ -93,12 +105,17 @@ public final class ImageTask {
         Path file = scratch.resolve(outputName);
         try {
             ImageWriter.write(sr, file, fmt, quality);
-            return new Result(Files.readAllBytes(file), note);
+            byte[] encoded = Files.readAllBytes(file);
+            return new Result(encoded, note, ms(t1 - t0), ms(t3 - t2), ms(System.nanoTime() - t3));
         } catch (ImageException e) {
             return new Result(null, reason(e));
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     static String reason(Throwable e) {

@@ -123,10 +123,15 @@ final class JobRunner {
                 skipped += c;
             }
         }
+        long[] stages = new long[RunSummary.STAGES.length];
+        Row t = table.filter("status = 'ok'").agg(org.apache.spark.sql.functions.sum("decodeMs"),
+                org.apache.spark.sql.functions.sum("upscaleMs"), org.apache.spark.sql.functions.sum("encodeMs"),
+                org.apache.spark.sql.functions.sum("storeMs")).first();
+        for (int i = 0; i < stages.length; i++) stages[i] = t.isNullAt(i) ? 0 : t.getLong(i);
         List<String> failures = new ArrayList<>();
         for (Row r : table.filter("status = 'failed'").select("input", "reason").orderBy("input").collectAsList()) {
             failures.add(r.getString(0) + ": " + r.getString(1));
         }
-        return new RunSummary(runId, results, ok, failed, skipped, in, out, seconds, perExecutor, failures);
+        return new RunSummary(runId, results, ok, failed, skipped, in, out, seconds, perExecutor, failures, stages);
     }
 }

@@ -18,6 +18,10 @@ public final class ResultRow implements Serializable {
     private String executor;
     private String device;
     private int attempt;
+    private long decodeMs;
+    private long upscaleMs;
+    private long encodeMs;
+    private long storeMs;
 
     public ResultRow() {}
 
@@ -60,4 +64,24 @@ public final class ResultRow implements Serializable {
     /** The task attempt that produced this row (0 = first). */
     public int getAttempt() { return attempt; }
     public void setAttempt(int v) { attempt = v; }
+    /** Milliseconds decoding the input (reading included). */
+    public long getDecodeMs() { return decodeMs; }
+    public void setDecodeMs(long v) { decodeMs = v; }
+    /** Milliseconds holding the engine (bicubic + network), not counting the wait for it. */
+    public long getUpscaleMs() { return upscaleMs; }
+    public void setUpscaleMs(long v) { upscaleMs = v; }
+    /** Milliseconds encoding the output. */
+    public long getEncodeMs() { return encodeMs; }
+    public void setEncodeMs(long v) { encodeMs = v; }
+    /** Milliseconds writing the output to its file system and publishing it. */
+    public long getStoreMs() { return storeMs; }
+    public void setStoreMs(long v) { storeMs = v; }
+
+    ResultRow timed(ImageTask.Result r, long storeMs) {
+        decodeMs = r.decodeMs();
+        upscaleMs = r.upscaleMs();
+        encodeMs = r.encodeMs();
+        this.storeMs = storeMs;
+        return this;
+    }
 }

@@ -12,7 +12,11 @@ import java.util.Map;
  * @param failures    "input: reason" for every failed row, in input order
  */
 public record RunSummary(String runId, String results, long ok, long failed, long skipped, long inputBytes,
-                         long outputBytes, double seconds, Map<String, long[]> perExecutor, List<String> failures) {
+                         long outputBytes, double seconds, Map<String, long[]> perExecutor, List<String> failures,
+                         long[] stageMillis) {
+    /** The stages of {@link #stageMillis}: summed over the images done in this run. */
+    public static final String[] STAGES = {"decode", "engine", "encode", "store"};
+
     public long images() {
         return ok + failed + skipped;
     }
@@ -28,6 +32,17 @@ public record RunSummary(String runId, String results, long ok, long failed, lon
         err.printf(Locale.ROOT, "gpu-sr-spark: run %s: %d ok, %d failed, %d skipped of %d inputs in %.1f s"
                         + " (%.2f images/s); %.1f MB in, %.1f MB out%n", runId, ok, failed, skipped, images(), seconds,
                 imagesPerSecond(), inputBytes / 1e6, outputBytes / 1e6);
+        long busy = 0;
+        for (long m : stageMillis) busy += m;
+        if (busy > 0) {
+            StringBuilder b = new StringBuilder("gpu-sr-spark:   task time per image done:");
+            for (int i = 0; i < STAGES.length; i++) {
+                b.append(String.format(Locale.ROOT, " %s %.0f ms (%.0f%%)", STAGES[i], (double) stageMillis[i] / Math.max(1, ok),
+                        100.0 * stageMillis[i] / busy));
+                b.append(i + 1 < STAGES.length ? "," : "");
+            }
+            err.println(b);
+        }
         for (Map.Entry<String, long[]> e : perExecutor.entrySet()) {
             long[] c = e.getValue();
             err.printf(Locale.ROOT, "gpu-sr-spark:   executor %s: %d ok, %d failed, %d skipped%n", e.getKey(), c[0],

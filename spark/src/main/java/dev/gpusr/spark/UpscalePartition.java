@@ -88,17 +88,20 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<WorkItem>>
         }
         if (!result.ok()) return row(item, ResultRow.FAILED, result.reason(), 0, t0, executor, engine.device(), attempt);
         OutputStore.Outcome outcome;
+        long storeStart = System.nanoTime();
         try {
             outcome = store.write(target, result.encoded(), tag, () -> FaultInjection.beforePublish(item.input(), tc));
         } catch (IOException e) {
             return row(item, ResultRow.FAILED, "cannot write " + target + ": " + ImageTask.reason(e), 0, t0, executor,
                     engine.device(), attempt);
         }
+        long storeMs = (System.nanoTime() - storeStart) / 1_000_000;
         if (outcome == OutputStore.Outcome.EXISTS) {
             FileStatus now = store.status(target);
             if (now != null) return existingRow(item, now, t0, executor, attempt);
         }
-        return row(item, ResultRow.OK, result.reason(), result.encoded().length, t0, executor, engine.device(), attempt);
+        return row(item, ResultRow.OK, result.reason(), result.encoded().length, t0, executor, engine.device(), attempt)
+                .timed(result, storeMs);
     }
 
     /**

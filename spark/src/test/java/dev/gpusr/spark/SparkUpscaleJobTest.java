@@ -158,6 +158,11 @@ class SparkUpscaleJobTest {
         return m;
     }
 
+    /** A Hadoop path string (as the result table holds it) as a local path. */
+    static Path local(String hadoopPath) {
+        return Path.of(new org.apache.hadoop.fs.Path(hadoopPath).toUri());
+    }
+
     record Run(UpscaleJob.Outcome outcome, String err) {}
 
     static Run job(String... args) {
@@ -205,11 +210,16 @@ class SparkUpscaleJobTest {
         assertTrue(reasons.get("truncated.png").contains("truncated"), reasons.toString());
 
         List<Row> okRows = spark.read().parquet(s.results()).filter("status = 'ok'")
-                .select("device", "executor", "inputBytes", "outputBytes", "millis").collectAsList();
+                .select("device", "executor", "inputBytes", "outputBytes", "millis", "decodeMs", "upscaleMs", "encodeMs",
+                        "storeMs", "output").collectAsList();
+        assertEquals(7, okRows.size());
         for (Row r : okRows) {
             assertEquals("cpu", r.getString(0));
             assertEquals("driver", r.getString(1)); // local mode: the driver is the executor
-            assertTrue(r.getLong(2) > 0 && r.getLong(3) > 0 && r.getLong(4) >= 0, r.toString());
+            assertTrue(r.getLong(2) > 0 && r.getLong(4) >= 0, r.toString());
+            assertEquals(Files.size(local(r.getString(9))), r.getLong(3), r.toString());
+            long stages = r.getLong(5) + r.getLong(6) + r.getLong(7) + r.getLong(8);
+            assertTrue(stages <= r.getLong(4), "stage times within the image's time: " + r);
         }
 
         Run second = job(in.toString(), "-o", out.toString(), "--device", "cpu", "-m", "x2");
@@ -218,7 +228,7 @@ class SparkUpscaleJobTest {
         assertEquals(7, s2.skipped(), second.err());
         assertEquals(4, s2.failed(), second.err());
         assertFalse(s2.results().equals(s.results()), "each run has its own result table");
-        assertTrue(Files.isDirectory(Path.of(java.net.URI.create(s.results()))), "first table kept");
+        assertTrue(Files.isDirectory(local(s.results())), "first table kept");
         assertSameFiles(want, files(out));
         assertEquals(1, EngineCache.openEngines(), "one resident engine for every task and partition of both runs");
     }
