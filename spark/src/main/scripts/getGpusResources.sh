@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Spark GPU discovery script for gpu-sr's Spark job: prints the node's GPUs in the JSON Spark's resource scheduling
 # expects, e.g. {"name": "gpu", "addresses": ["0","1"]}. Point spark.executor.resource.gpu.discoveryScript (and, in
-# local mode, spark.driver.resource.gpu.discoveryScript) at this file on every node. The addresses are the CUDA
-# device indices the executor sees (nvidia-smi honours CUDA_VISIBLE_DEVICES-free numbering; where a container shows
-# only some GPUs, it lists just those, numbered from 0 as CUDA numbers them inside the container).
+# local mode, spark.driver.resource.gpu.discoveryScript) at this file on every node. The addresses become the
+# --device index gpu-sr opens, so they must be CUDA's device numbers as the executor sees them: nvidia-smi's indices
+# on a plain host or in a container that exposes its GPUs whole (Docker --gpus, Kubernetes device plugin). Where
+# CUDA_VISIBLE_DEVICES renumbers the devices for the executor, check that the two agree.
 set -euo pipefail
 if ! command -v nvidia-smi >/dev/null 2>&1; then
   echo "getGpusResources.sh: nvidia-smi not found; this node has no usable NVIDIA driver" >&2

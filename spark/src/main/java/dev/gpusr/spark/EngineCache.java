@@ -18,7 +18,7 @@ import java.util.Map;
  * decode and encode in parallel while the engine serves them one at a time.
  */
 public final class EngineCache {
-    /** An open upscaler, its lock and the device it runs on ("cpu", "cuda:0", "bicubic"). */
+    /** An open upscaler, its lock (null for bicubic: no engine to share) and its device ("cpu", "cuda:0", "bicubic"). */
     public record Resident(Upscaler upscaler, Object lock, String device, SrcnnEngine engine) {}
 
     private static final Map<String, Resident> OPEN = new HashMap<>();
@@ -35,7 +35,7 @@ public final class EngineCache {
     public static synchronized Resident get(String device, JobSettings s) throws IOException {
         if (s.bicubic()) {
             return OPEN.computeIfAbsent("bicubic|" + s.bicubicScale(),
-                    k -> new Resident(new Upscaler(s.bicubicScale()), new Object(), "bicubic", null));
+                    k -> new Resident(new Upscaler(s.bicubicScale()), null, "bicubic", null));
         }
         String key = device + "|" + s.model() + "|" + s.scale() + "|" + s.tile() + "|" + s.cudaOptions();
         Resident r = OPEN.get(key);

@@ -1,5 +1,6 @@
 package dev.gpusr.spark;
 
+import dev.gpusr.cuda.CudaException;
 import dev.gpusr.engine.Upscaler;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageException;
@@ -41,7 +42,8 @@ public final class ImageTask {
 
     /**
      * @param fixedFormat --format, or null for the input's own (png for gif)
-     * @param engineLock  held while the upscaler runs (its engine is shared by the tasks of one executor)
+     * @param engineLock  held while the upscaler runs (its engine is shared by the tasks of one executor); null for
+     *                    plain bicubic, which has no engine and is thread-safe
      */
     public ImageTask(Upscaler upscaler, Object engineLock, ImageFormat fixedFormat, int quality, long maxPixels) {
         this.upscaler = upscaler;
@@ -73,7 +75,7 @@ public final class ImageTask {
     /**
      * Upscales {@code input} (a local file) into the encoding of {@code outputName}; {@code scratch} is a private
      * local folder for the encoder's file. Bad input gives a failed Result, never an exception; an engine fault
-     * (RuntimeException from the engine) propagates, as it is not the image's fault.
+     * (a CudaException) propagates, as it is not the image's fault.
      */
     public Result run(Path input, String outputName, Path scratch) throws IOException {
         ImageFormat fmt = fixedFormat != null ? fixedFormat : formatOf(outputName);
@@ -91,11 +93,14 @@ public final class ImageTask {
                     + " (the network's receptive field); use --method bicubic for tiny images");
         }
         long t1 = System.nanoTime();
+        long[] engineNanos = new long[1];
         Image sr;
-        long t2;
-        synchronized (engineLock) {
-            t2 = System.nanoTime(); // the wait for another task's image is not this image's engine time
-            sr = upscaler.upscale(lr);
+        try {
+            sr = upscale(lr, engineNanos);
+        } catch (CudaException e) {
+            throw e; // the device, not the image: fail the task so Spark retries it
+        } catch (RuntimeException e) {
+            return new Result(null, reason(e)); // as the CLI: this image fails, the batch goes on
         }
         long t3 = System.nanoTime();
         String note = "";
@@ -106,11 +111,31 @@ public final class ImageTask {
         try {
             ImageWriter.write(sr, file, fmt, quality);
             byte[] encoded = Files.readAllBytes(file);
-            return new Result(encoded, note, ms(t1 - t0), ms(t3 - t2), ms(System.nanoTime() - t3));
+            return new Result(encoded, note, ms(t1 - t0), ms(engineNanos[0]), ms(System.nanoTime() - t3));
         } catch (ImageException e) {
             return new Result(null, reason(e));
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * The upscale under the engine's lock; {@code heldNanos[0]} gets the time the engine was held (not the wait for
+     * it). Without an engine (bicubic) there is nothing to share and no lock: tasks run side by side.
+     */
+    private Image upscale(Image lr, long[] heldNanos) {
+        if (engineLock == null) return timed(lr, heldNanos);
+        synchronized (engineLock) {
+            return timed(lr, heldNanos);
+        }
+    }
+
+    private Image timed(Image lr, long[] heldNanos) {
+        long t = System.nanoTime();
+        try {
+            return upscaler.upscale(lr);
+        } finally {
+            heldNanos[0] = System.nanoTime() - t;
         }
     }
 
