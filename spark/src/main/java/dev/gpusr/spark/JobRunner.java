@@ -129,7 +129,9 @@ final class JobRunner {
                 org.apache.spark.sql.functions.sum("storeMs")).first();
         for (int i = 0; i < stages.length; i++) stages[i] = t.isNullAt(i) ? 0 : t.getLong(i);
         List<String> failures = new ArrayList<>();
-        for (Row r : table.filter("status = 'failed'").select("input", "reason").orderBy("input").collectAsList()) {
+        // only the first failures reach the driver; the table holds them all
+        for (Row r : table.filter("status = 'failed'").select("input", "reason").orderBy("input")
+                .limit(RunSummary.FAILURES_SHOWN).collectAsList()) {
             failures.add(r.getString(0) + ": " + r.getString(1));
         }
         return new RunSummary(runId, results, ok, failed, skipped, in, out, seconds, perExecutor, failures, stages);

@@ -9,7 +9,7 @@ import java.util.Map;
  * What a run did, from its result table: counts by status, throughput, and per-executor counts.
  *
  * @param perExecutor executor id -> {ok, failed, skipped}
- * @param failures    "input: reason" for every failed row, in input order
+ * @param failures    "input: reason" for the first {@link #FAILURES_SHOWN} failed rows, in input order
  */
 public record RunSummary(String runId, String results, long ok, long failed, long skipped, long inputBytes,
                          long outputBytes, double seconds, Map<String, long[]> perExecutor, List<String> failures,
@@ -26,7 +26,8 @@ public record RunSummary(String runId, String results, long ok, long failed, lon
         return seconds > 0 ? ok / seconds : 0;
     }
 
-    static final int FAILURES_SHOWN = 50;
+    /** Failures the driver prints (and collects); the result table has every one. */
+    public static final int FAILURES_SHOWN = 50;
 
     public void print(PrintStream err) {
         err.printf(Locale.ROOT, "gpu-sr-spark: run %s: %d ok, %d failed, %d skipped of %d inputs in %.1f s"
@@ -48,11 +49,11 @@ public record RunSummary(String runId, String results, long ok, long failed, lon
             err.printf(Locale.ROOT, "gpu-sr-spark:   executor %s: %d ok, %d failed, %d skipped%n", e.getKey(), c[0],
                     c[1], c[2]);
         }
-        if (!failures.isEmpty()) {
-            err.println("gpu-sr-spark: " + failures.size() + " failed:");
-            for (int i = 0; i < Math.min(FAILURES_SHOWN, failures.size()); i++) err.println("  " + failures.get(i));
-            if (failures.size() > FAILURES_SHOWN) {
-                err.println("  ... and " + (failures.size() - FAILURES_SHOWN) + " more (see the result table)");
+        if (failed > 0) {
+            err.println("gpu-sr-spark: " + failed + " failed:");
+            for (String f : failures) err.println("  " + f);
+            if (failed > failures.size()) {
+                err.println("  ... and " + (failed - failures.size()) + " more (see the result table)");
             }
         }
         err.println("gpu-sr-spark: result table: " + results);
