@@ -71,7 +71,7 @@ public final class OutputStore {
 
     /** Moves a complete temporary file to {@code target} only if nothing is there: atomic where the store allows. */
     private Outcome publish(Path tmp, Path target) throws IOException {
-        if (fs instanceof RawLocalFileSystem raw) {
+        if (fs instanceof RawLocalFileSystem raw && "file".equals(raw.getUri().getScheme())) {
             // POSIX rename replaces an existing file; a hard link to the final name fails instead, atomically.
             java.nio.file.Path t = raw.pathToFile(target).toPath();
             java.nio.file.Path s = raw.pathToFile(tmp).toPath();

@@ -154,7 +154,9 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<WorkItem>>
     private static java.nio.file.Path localCopy(Path input, Configuration c, java.nio.file.Path scratch) throws IOException {
         FileSystem fs = input.getFileSystem(c);
         if (fs instanceof LocalFileSystem local) fs = local.getRaw();
-        if (fs instanceof RawLocalFileSystem raw) return raw.pathToFile(input).toPath();
+        if (fs instanceof RawLocalFileSystem raw && "file".equals(raw.getUri().getScheme())) {
+            return raw.pathToFile(input).toPath();
+        }
         java.nio.file.Path copy = Files.createTempFile(scratch, "in-", "-" + input.getName());
         try (InputStream in = fs.open(input)) {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);

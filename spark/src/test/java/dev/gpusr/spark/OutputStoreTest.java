@@ -65,6 +65,27 @@ class OutputStoreTest {
 
     @Test
     void racingAttemptsPublishExactlyOnce(@TempDir Path dir) throws Exception {
+        racingAttemptsPublishExactlyOnce(dir, OutputStoreTest::store, OutputStoreTest::hadoop);
+    }
+
+    /** The same through rename, as on HDFS (a test file system with HDFS's rule that rename never replaces a file). */
+    @Test
+    void racingAttemptsPublishExactlyOnceByRename(@TempDir Path dir) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set("fs." + HdfsLikeFileSystem.SCHEME + ".impl", HdfsLikeFileSystem.class.getName());
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(HdfsLikeFileSystem.SCHEME + "://" + dir);
+        FileSystem fs = root.getFileSystem(conf);
+        racingAttemptsPublishExactlyOnce(dir, () -> new OutputStore(fs),
+                p -> new org.apache.hadoop.fs.Path(HdfsLikeFileSystem.SCHEME + "://" + p));
+    }
+
+    interface StoreFactory {
+        OutputStore get() throws IOException;
+    }
+
+    static void racingAttemptsPublishExactlyOnce(Path dir, StoreFactory stores,
+                                                 java.util.function.Function<Path, org.apache.hadoop.fs.Path> hadoop)
+            throws Exception {
         Path target = dir.resolve("d.png");
         int n = 8;
         CountDownLatch ready = new CountDownLatch(n);
@@ -74,7 +95,7 @@ class OutputStoreTest {
             for (int i = 0; i < n; i++) {
                 byte[] bytes = {(byte) i};
                 String tag = "attempt" + i;
-                results.add(pool.submit(() -> store().write(hadoop(target), bytes, tag, () -> {
+                results.add(pool.submit(() -> stores.get().write(hadoop.apply(target), bytes, tag, () -> {
                     ready.countDown(); // every attempt has its complete temporary file before any publishes
                     try {
                         ready.await();

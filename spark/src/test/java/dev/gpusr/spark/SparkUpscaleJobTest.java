@@ -66,6 +66,28 @@ class SparkUpscaleJobTest {
                 .getOrCreate();
     }
 
+    @Test
+    @Order(6)
+    void aRemoteStoreTakesTheCopyAndRenamePathWithTheSameResults() throws IOException {
+        // hdfslike:// is local disk with HDFS's rename rule: inputs are copied to scratch, outputs renamed into place
+        spark.sparkContext().hadoopConfiguration().set("fs." + HdfsLikeFileSystem.SCHEME + ".impl",
+                HdfsLikeFileSystem.class.getName());
+        Path out = tmp.resolve("out-hdfslike");
+        Files.createDirectories(out.resolve("sub"));
+        Files.writeString(out.resolve("sub/rgba.png"), "an earlier output, kept");
+        Run r = job(HdfsLikeFileSystem.SCHEME + "://" + in, "-o", HdfsLikeFileSystem.SCHEME + "://" + out,
+                "--device", "cpu", "-m", "x2");
+        RunSummary s = r.outcome().summary();
+        assertNotNull(s, r.err());
+        assertEquals(6, s.ok(), r.err());
+        assertEquals(1, s.skipped(), r.err());
+        assertEquals(4, s.failed(), r.err());
+        assertTrue(s.results().startsWith(HdfsLikeFileSystem.SCHEME + ":"), s.results());
+        Map<String, byte[]> want = files(tmp.resolve("expected"));
+        want.put("sub/rgba.png", "an earlier output, kept".getBytes(StandardCharsets.UTF_8));
+        assertSameFiles(want, files(out));
+    }
+
     @AfterAll
     static void stop() {
         if (spark != null) spark.stop();
