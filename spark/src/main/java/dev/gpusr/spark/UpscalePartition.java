@@ -49,6 +49,8 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<WorkItem>>
         try {
             while (groups.hasNext()) {
                 for (WorkItem item : groups.next()) {
+                    // a killed task (the slower copy of a speculative pair, a cancelled job) stops between images
+                    if (tc != null) tc.killTaskIfInterrupted();
                     rows.add(one(item, device, executor, attempt, tag, scratch, tc));
                 }
             }
