@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gpu-sr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Image super-resolution with SRCNN on NVIDIA GPUs (cuDNN) or the CPU.",
         subcommands = {UpscaleCommand.class, DegradeCommand.class, EvalCommand.class, TrainCommand.class,
-                DemoCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, DevicesCommand.class, BenchCommand.class, MosCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int SOME_FAILED = 1;
