@@ -1,5 +1,6 @@
 package dev.gpusr.cli;
 
+import dev.gpusr.pipeline.OutputGuard;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;

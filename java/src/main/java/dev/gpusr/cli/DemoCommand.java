@@ -1,7 +1,9 @@
 package dev.gpusr.cli;
 
 import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
+import dev.gpusr.engine.TiledPixelUpscaler;
+import dev.gpusr.image.PixelImages;
+import dev.gpusr.image.Pixels;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
@@ -49,11 +51,6 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
         }
-        try {
-            Files.createDirectories(output);
-        } catch (IOException e) {
-            throw new UsageException("cannot create output folder " + output + " (" + UpscaleCommand.reason(e) + ")");
-        }
         Path sample = Files.createTempFile("gpusr-sample-", ".jpg");
         try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE)) {
             if (in == null) throw new IOException("the bundled sample " + SAMPLE + " is missing from the jar");
@@ -66,9 +63,12 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("sample: butterfly " + hr.width() + "x" + hr.height() + " -> LR " + lr.width() + "x"
                         + lr.height() + " (MATLAB bicubic down x" + scale + ")");
                 long t0 = System.nanoTime();
-                Image bicubic = new Upscaler(scale).upscale(lr);
+                // the 8-bit LR the demo writes is what both methods enlarge, through the batch command's own path
+                Pixels lrSamples = PixelImages.toPixels(lr);
+                Image bicubic = PixelImages.toImage(TiledPixelUpscaler.bicubic(scale).upscale(lrSamples));
                 long t1 = System.nanoTime();
-                Image sr = new Upscaler(eng, Upscaler.DEFAULT_TILE).upscale(lr);
+                Image sr = PixelImages.toImage(
+                        new TiledPixelUpscaler(eng, TiledPixelUpscaler.DEFAULT_TILE).upscale(lrSamples));
                 long t2 = System.nanoTime();
                 write(lr, "lr.png");
                 write(bicubic, "bicubic.png");
@@ -91,6 +91,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void write(Image img, String name) throws IOException {
+        try {
+            Files.createDirectories(output); // only once the model and the device are known to be good
+        } catch (IOException e) {
+            throw new UsageException("cannot create output folder " + output + " (" + UpscaleCommand.reason(e) + ")");
+        }
         ImageWriter.write(img, output.resolve(name), ImageFormat.PNG, 100);
     }
 

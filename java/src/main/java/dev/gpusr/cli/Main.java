@@ -9,7 +9,8 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the gpu-sr command line. Exit codes: 0 all good, 1 some inputs failed, 2 usage, 3 engine unavailable. */
+/** Entry point of the gpu-sr command line. Exit codes: 0 all good, 1 some inputs failed, 2 usage, 3 engine unavailable, 4 device
+ * lost, 130 interrupted. */
 @Command(name = "gpu-sr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Image super-resolution with SRCNN on NVIDIA GPUs (cuDNN) or the CPU.",
         subcommands = {UpscaleCommand.class, DegradeCommand.class, EvalCommand.class, TrainCommand.class,
@@ -19,6 +20,10 @@ public final class Main implements Runnable {
     public static final int SOME_FAILED = 1;
     public static final int USAGE = 2;
     public static final int ENGINE_UNAVAILABLE = 3;
+    /** The device was lost mid-batch (e.g. the CUDA context); outputs written before are complete. */
+    public static final int DEVICE_LOST = 4;
+    /** Interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
+    public static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,20 +1,27 @@
 package dev.gpusr.cli;
 
-import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
-import dev.gpusr.image.Image;
-import dev.gpusr.image.ImageException;
+import dev.gpusr.api.Options;
+import dev.gpusr.api.SrUpscaler;
+import dev.gpusr.cuda.CudaOptions;
+import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.image.ImageFormat;
-import dev.gpusr.image.ImageReader;
-import dev.gpusr.image.ImageWriter;
-import dev.gpusr.model.BundledModels;
-import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.image.WriteOptions;
+import dev.gpusr.pipeline.BatchJob;
+import dev.gpusr.pipeline.BatchListener;
+import dev.gpusr.pipeline.BatchResult;
+import dev.gpusr.pipeline.ImageResult;
+import dev.gpusr.pipeline.Jobs;
+import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,11 +30,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "upscale", mixinStandardHelpOptions = true,
         description = {"Enlarge images by K with SRCNN (or plain bicubic).",
                 "Files or folders in; with several inputs or a folder, -o is a folder and names are kept.",
-                "Outputs are written to a temporary name and renamed; inputs are never overwritten."})
+                "Decoding, the engine and encoding run at once (-j); outputs are written to a temporary name and",
+                "renamed; inputs are never overwritten. Exit codes: 0 all written, 1 some failed, 2 usage,",
+                "3 engine unavailable, 4 device lost, 130 interrupted."})
 final class UpscaleCommand implements Callable<Integer> {
     enum Method { srcnn, bicubic }
 
-    @Option(names = {"-s", "--scale"}, paramLabel = "K", description = "Enlargement factor (2, 3, 4). Default: the model's, else 3.")
+    @Option(names = {"-s", "--scale"}, paramLabel = "K", description = ScaleOption.HELP + " Default: the model's, else 3.")
     Integer scale;
 
     @Option(names = {"-m", "--model"}, paramLabel = "x2|x3|x4|FILE",
@@ -39,6 +48,11 @@ final class UpscaleCommand implements Callable<Integer> {
 
     @Mixin
     EngineOptions engine;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "load:proc:save",
+            description = {"Threads decoding : engine workers per device : threads encoding.",
+                    "Default from the cores: max(1, cores/4) : 1 : max(2, cores - load)."})
+    String jobs;
 
     @Option(names = {"-f", "--format"}, paramLabel = "png|jpg|bmp|tiff",
             description = "Output format. Default: the input's (png for gif).")
@@ -54,7 +68,7 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Refuse inputs with more pixels than this, from the header. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
 
-    @Option(names = "--tile", defaultValue = "" + Upscaler.DEFAULT_TILE, paramLabel = "PIXELS", hidden = true)
+    @Option(names = "--tile", defaultValue = "" + TiledPixelUpscaler.DEFAULT_TILE, paramLabel = "PIXELS", hidden = true)
     int tile;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or folders.")
@@ -63,27 +77,41 @@ final class UpscaleCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file or folder.")
     Path output;
 
+    @Option(names = {"-r", "--recursive"},
+            description = "Also the images in the subfolders of folder inputs; their folders are kept under -o.")
+    boolean recursive;
+
+    @Option(names = "--skip-existing", description = {"Skip inputs whose output is already there and complete (an "
+            + "image of the expected size),", "e.g. to resume an interrupted batch; counted in the summary."})
+    boolean skipExisting;
+
+    @Option(names = "--suffix", paramLabel = "TEXT",
+            description = "Added to each output name before its extension, e.g. _x2 (outputs into a folder).")
+    String suffix;
+
+    @Option(names = "--progress", paramLabel = "bar|json", defaultValue = "bar", description = {"bar: a progress bar "
+            + "and one line per failure on stderr; json: one JSON object per line", "on stderr (start, one per image, "
+            + "notices, summary; see README). Default: ${DEFAULT-VALUE}."})
+    String progress;
+
+    /** An input that could not be used, before the batch. */
+    private record InputFailure(Path input, String reason) {}
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintStream err = System.err;
-        if (quality < 1 || quality > 100) throw new UsageException("--quality must be 1..100, got " + quality);
-        if (scale != null && (scale < 1 || scale > 8)) throw new UsageException("--scale must be 1..8, got " + scale);
-        if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
-        if (method == Method.bicubic && model != null) {
-            throw new UsageException("--model is for --method srcnn; bicubic takes only --scale");
+        if (!progress.equals("bar") && !progress.equals("json")) {
+            throw new UsageException("--progress takes bar or json, got '" + progress + "'");
         }
-        ImageFormat fixedFormat = null;
-        if (format != null) {
-            try {
-                fixedFormat = ImageFormat.parse(format);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-        }
-        Inputs in = Inputs.collect(inputs, err);
-        boolean singleFile = inputs.size() == 1 && in.files.size() == 1 && !Files.isDirectory(inputs.get(0))
+        JsonProgress json = progress.equals("json") ? new JsonProgress(err) : null;
+        PrintStream notices = json != null ? json.noticeStream() : err;
+        String sfx = OutputNaming.checkSuffix(suffix);
+        Options options = options(notices);
+        ImageFormat fixedFormat = options.format();
+        List<InputFailure> failed = new ArrayList<>();
+        List<InputTree.Entry> entries = collect(failed, notices, json == null ? err : null);
+        boolean singleFile = inputs.size() == 1 && entries.size() == 1 && !Files.isDirectory(inputs.get(0))
                 && !Files.isDirectory(output) && hasExtension(output);
-        Path folder = singleFile ? output.toAbsolutePath().getParent() : output;
         if (singleFile) {
             ImageFormat named = ImageFormat.ofPath(output);
             if (named == null) {
@@ -93,41 +121,222 @@ final class UpscaleCommand implements Callable<Integer> {
             if (fixedFormat != null && fixedFormat != named) {
                 throw new UsageException("--format " + format + " disagrees with -o " + output.getFileName());
             }
+        } else if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new UsageException("-o " + output + " is a file; with several inputs or a folder, -o names the output"
+                    + " folder");
         }
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            err.println("gpu-sr: cannot create output folder " + folder + ": " + UpscaleCommand.reason(e));
-            return Main.SOME_FAILED;
-        }
-        if (!Files.isWritable(folder)) {
-            err.println("gpu-sr: output folder " + folder + " is not writable");
-            return Main.SOME_FAILED;
-        }
-        if (in.files.isEmpty()) {
-            err.println("gpu-sr: no images to upscale");
-            return Main.SOME_FAILED;
-        }
-
-        SrcnnEngine eng = null;
-        Upscaler upscaler;
-        if (method == Method.bicubic) {
-            upscaler = new Upscaler(scale == null ? 3 : scale);
-        } else {
-            SrcnnWeights w;
+        List<BatchJob> work = new ArrayList<>();
+        for (InputTree.Entry e : entries) {
+            Path target;
             try {
-                w = BundledModels.load(model, scale == null ? 0 : scale);
-            } catch (IOException e) {
-                throw new UsageException(e.getMessage());
+                target = singleFile ? output : OutputNaming.outputFor(e.relative(), output, fixedFormat, sfx);
+            } catch (IllegalArgumentException outside) {
+                failed.add(new InputFailure(e.file(), outside.getMessage()));
+                continue;
             }
-            eng = engine.open(w);
-            upscaler = new Upscaler(eng, tile);
-            err.println("gpu-sr: " + w.config() + " on " + eng.name());
+            work.add(new BatchJob(e.file(), target, SrUpscaler.formatFor(singleFile ? target : e.file(), fixedFormat)));
         }
+        SrUpscaler up;
         try {
-            return run(in, upscaler, fixedFormat, singleFile, err);
+            up = SrUpscaler.open(options);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try (up) {
+            // Folders only now that options, model and device are known to be good.
+            Path folder = singleFile ? output.toAbsolutePath().getParent() : output;
+            java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+            folders.add(folder);
+            for (BatchJob j : work) folders.add(j.output().toAbsolutePath().getParent());
+            for (Path f : folders) {
+                try {
+                    Files.createDirectories(f);
+                } catch (IOException e) {
+                    notices.println("gpu-sr: cannot create output folder " + f + ": " + reason(e));
+                    return Main.SOME_FAILED;
+                }
+                AtomicFiles.removeStale(f); // temporary files of killed runs (never a live run's)
+            }
+            if (!Files.isWritable(folder)) {
+                notices.println("gpu-sr: output folder " + folder + " is not writable");
+                return Main.SOME_FAILED;
+            }
+            List<BatchJob> skipped = new ArrayList<>();
+            if (skipExisting) {
+                List<BatchJob> todo = new ArrayList<>();
+                for (BatchJob j : work) (OutputNaming.isComplete(j.input(), j.output(), up.scale()) ? skipped : todo).add(j);
+                work = todo;
+            }
+            if (work.isEmpty() && skipped.isEmpty()) {
+                if (json != null) {
+                    json.start(failed.size(), up.scale(), output.toString());
+                    for (InputFailure f : failed) json.image(f.input().toString(), null, "failed", f.reason(), 0, null, null, null, null);
+                    json.summary(failed.size(), 0, failed.size(), 0, 0, 0, Main.SOME_FAILED);
+                } else {
+                    err.println("gpu-sr: no images to upscale");
+                }
+                return Main.SOME_FAILED;
+            }
+            if (options.method() == Options.Method.SRCNN) notices.println("gpu-sr: " + up.describe());
+            if (json != null) {
+                json.start(work.size() + skipped.size() + failed.size(), up.scale(), output.toString());
+                for (InputFailure f : failed) json.image(f.input().toString(), null, "failed", f.reason(), 0, null, null, null, null);
+                for (BatchJob j : skipped) {
+                    json.image(j.input().toString(), j.output().toString(), "skipped", "complete output exists", 0, null,
+                            null, null, null);
+                }
+            }
+            return run(up, work, failed, skipped.size(), json, err);
+        }
+    }
+
+    /** The image files of the INPUT arguments, each with its path under its folder argument (or its name). */
+    private List<InputTree.Entry> collect(List<InputFailure> failed, PrintStream notices, PrintStream human) {
+        List<InputTree.Entry> entries = new ArrayList<>();
+        for (Path a : inputs) {
+            String reason = null;
+            if (Files.isDirectory(a)) {
+                try {
+                    List<InputTree.Entry> found = InputTree.walk(a, recursive, n -> notices.println("gpu-sr: " + n));
+                    if (found.isEmpty()) reason = "folder has no images (png, jpg, jpeg, bmp, tif, tiff, gif)"
+                            + (recursive ? "" : " (-r also looks in subfolders)");
+                    entries.addAll(found);
+                } catch (IOException e) {
+                    reason = "cannot list folder: " + reason(e);
+                }
+            } else if (Files.isRegularFile(a)) {
+                entries.add(new InputTree.Entry(a, a.getFileName()));
+            } else {
+                reason = Files.exists(a) ? "not a regular file or folder" : "no such file or folder";
+            }
+            if (reason != null) {
+                failed.add(new InputFailure(a, reason));
+                if (human != null) human.println("gpu-sr: " + a + ": " + reason);
+            }
+        }
+        return entries;
+    }
+
+    private Options options(PrintStream err) {
+        if (quality < 1 || quality > 100) throw new UsageException("--quality must be 1..100, got " + quality);
+        try {
+            Options.Builder b = Options.builder()
+                    .method(method == Method.bicubic ? Options.Method.BICUBIC : Options.Method.SRCNN).model(model)
+                    .device(engine.device).cuda(CudaOptions.defaults()
+                            .withMath(CudaOptions.MathMode.parse(engine.math)).withDeterministic(engine.deterministic))
+                    .tile(tile).maxPixels(maxPixels).writeOptions(new WriteOptions(quality)).overwrite(overwrite)
+                    .jobs(jobs == null ? Jobs.defaults() : Jobs.parse(jobs, Jobs.defaults())).notices(err);
+            if (scale != null) b.scale(scale);
+            if (format != null) b.format(ImageFormat.parse(format));
+            if (method == Method.bicubic && model != null) {
+                throw new IllegalArgumentException("--model is for --method srcnn; bicubic takes only --scale");
+            }
+            ScaleOption.check(scale);
+            if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be positive, got " + maxPixels);
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The batch with a progress bar (or JSON lines); Ctrl-C stops it cleanly (summary printed, exit 130). */
+    private int run(SrUpscaler up, List<BatchJob> work, List<InputFailure> failed, int skipped, JsonProgress json,
+            PrintStream err) {
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            up.cancel();
+            try {
+                reported.await(60, TimeUnit.SECONDS); // let the summary print before the JVM halts
+            } catch (InterruptedException ignored) {
+                // halting anyway
+            }
+        }, "gpu-sr interrupt");
+        boolean hooked = addHook(hook);
+        try {
+            BatchListener listener = json != null ? jsonListener(json)
+                    : new BatchProgress(err, work.size() > 1 ? new Progress(err, work.size(), "images") : null);
+            BatchResult r = up.run(work, listener);
+            return report(r, failed, skipped, up.scale(), json, err);
         } finally {
-            if (eng != null) eng.close();
+            reported.countDown();
+            if (hooked) removeHook(hook);
+        }
+    }
+
+    private static BatchListener jsonListener(JsonProgress json) {
+        return new BatchListener() {
+            @Override
+            public void imageFinished(ImageResult r) {
+                json.image(r.input().toString(), r.output() == null ? null : r.output().toString(),
+                        r.ok() ? "ok" : "failed", r.ok() ? null : r.reason(), r.millis(), size(r.inputWidth()),
+                        size(r.inputHeight()), size(r.outputWidth()), size(r.outputHeight()));
+            }
+
+            @Override
+            public void notice(String line) {
+                json.notice(line);
+            }
+        };
+    }
+
+    private static Integer size(int v) {
+        return v > 0 ? v : null;
+    }
+
+    private int report(BatchResult r, List<InputFailure> failed, int skipped, int k, JsonProgress json, PrintStream err) {
+        List<String> failures = new ArrayList<>();
+        for (InputFailure f : failed) failures.add(f.input() + ": " + f.reason());
+        for (ImageResult f : r.failures()) failures.add(f.describe());
+        List<String> lines = new ArrayList<>();
+        int exit;
+        if (r.error() != null) {
+            lines.add("gpu-sr: error: the run stopped: " + r.error());
+            exit = Main.SOME_FAILED;
+        } else if (r.deviceLost() != null) {
+            lines.add("gpu-sr: the device was lost (" + r.deviceLost() + "); " + r.notRun()
+                    + " images were not processed; the " + r.succeeded() + " written are complete");
+            exit = Main.DEVICE_LOST;
+        } else if (r.cancelled()) {
+            lines.add("gpu-sr: interrupted; " + r.notRun() + " images were not processed; the " + r.succeeded()
+                    + " written are complete");
+            exit = Main.INTERRUPTED;
+        } else {
+            exit = failures.isEmpty() ? Main.OK : Main.SOME_FAILED;
+        }
+        if (json != null) {
+            for (String l : lines) json.notice(l);
+            json.summary(r.total() + skipped + failed.size(), r.succeeded(), failures.size(), skipped, r.notRun(),
+                    r.seconds(), exit);
+            return exit;
+        }
+        err.printf(Locale.ROOT, "gpu-sr: upscaled %d of %d images x%d in %.1f s%s%n", r.succeeded(), r.total(), k,
+                r.seconds(), skipped > 0 ? "; " + skipped + " skipped (complete outputs exist)" : "");
+        err.println("gpu-sr: " + r.summaryLine());
+        if (!failures.isEmpty()) {
+            err.println("gpu-sr: " + failures.size() + " failed:");
+            for (String f : failures) err.println("  " + f);
+        }
+        for (String l : lines) err.println(l);
+        if (r.error() != null && System.getenv("GPUSR_DEBUG") != null) r.error().printStackTrace(err);
+        return exit;
+    }
+
+    private static boolean addHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // already shutting down
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook is running
         }
     }
 
@@ -138,64 +347,10 @@ final class UpscaleCommand implements Callable<Integer> {
         return dot > 0 && n.length() - dot - 1 >= 2 && n.length() - dot - 1 <= 5 && n.substring(dot + 1).chars().allMatch(Character::isLetter);
     }
 
-    private int run(Inputs in, Upscaler upscaler, ImageFormat fixedFormat, boolean singleFile, PrintStream err) {
-        Progress progress = in.files.size() > 1 ? new Progress(err, in.files.size(), "images") : null;
-        OutputGuard guard = new OutputGuard(in.files, overwrite);
-        int ok = 0;
-        long start = System.nanoTime();
-        for (Path file : in.files) {
-            try {
-                Path target = singleFile ? output : output.resolve(outputName(file, fixedFormat));
-                ImageFormat fmt = fixedFormat != null ? fixedFormat : formatFor(singleFile ? target : file);
-                guard.claim(target, file);
-                Image lr = ImageReader.read(file, maxPixels);
-                int min = upscaler.minInputSide();
-                if (lr.width() < min || lr.height() < min) {
-                    throw new ImageException("image is " + lr.width() + "x" + lr.height() + "; SRCNN x"
-                            + upscaler.scale() + " needs at least " + min + "x" + min
-                            + " (the network's receptive field); use --method bicubic for tiny images");
-                }
-                Image sr = upscaler.upscale(lr);
-                if (sr.alpha() != null && (fmt == ImageFormat.JPG || fmt == ImageFormat.BMP)) {
-                    if (progress != null) progress.interrupt();
-                    err.println("gpu-sr: note: " + file + " has transparency, which " + fmt.name() + " cannot hold; it is dropped");
-                }
-                ImageWriter.write(sr, target, fmt, quality);
-                ok++;
-            } catch (IOException | RuntimeException e) {
-                if (progress != null) progress.interrupt();
-                in.fail(err, file, reason(e));
-            }
-            if (progress != null) progress.advance(file.getFileName().toString());
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        err.printf("gpu-sr: upscaled %d of %d images x%d in %.1f s%n", ok, in.files.size(), upscaler.scale(), secs);
-        if (!in.failures.isEmpty()) {
-            err.println("gpu-sr: " + in.failures.size() + " failed:");
-            for (String f : in.failures) err.println("  " + f);
-            return Main.SOME_FAILED;
-        }
-        return Main.OK;
-    }
-
     static String reason(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    private static ImageFormat formatFor(Path p) {
-        ImageFormat f = ImageFormat.ofPath(p);
-        return f == null ? ImageFormat.PNG : f;
-    }
-
-    private static String outputName(Path input, ImageFormat fixed) {
-        String name = input.getFileName().toString();
-        ImageFormat own = ImageFormat.ofPath(input);
-        if (fixed == null && own != null) return name;
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        return base + "." + (fixed != null ? fixed : ImageFormat.PNG).extension;
     }
 }
