@@ -1,10 +1,9 @@
 package dev.gpusr.spark;
 
-import dev.gpusr.engine.Engines;
-import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
-import dev.gpusr.model.BundledModels;
-import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.api.Options;
+import dev.gpusr.api.SrUpscaler;
+import dev.gpusr.image.WriteOptions;
+import dev.gpusr.pipeline.Jobs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The engines of one executor JVM: one per (device, model, scale, tile), opened by the first task that needs it and
- * reused by every later task and partition, closed by a shutdown hook when the executor exits. Tasks share an engine
- * under its lock ({@link Resident#lock}), so several tasks on one GPU (spark.task.resource.gpu.amount below 1)
- * decode and encode in parallel while the engine serves them one at a time.
+ * The engines of one executor JVM: one {@link SrUpscaler} (one engine) per device and settings, opened by the first
+ * task that has work and reused by every later task and partition, closed by a shutdown hook when the executor
+ * exits. Tasks sharing it take turns (one batch at a time); each batch runs decoding, the engine and encoding at once
+ * on the executor's cores.
  */
 public final class EngineCache {
-    /** An open upscaler, its lock (null for bicubic: no engine to share) and its device ("cpu", "cuda:0", "bicubic"). */
-    public record Resident(Upscaler upscaler, Object lock, String device, SrcnnEngine engine) {}
+    /** An open upscaler and the engine it runs on, as its description names it ("cpu (2 threads)", "cuda:0 ..."). */
+    public record Resident(SrUpscaler upscaler, String device) {}
 
     private static final Map<String, Resident> OPEN = new HashMap<>();
     private static final List<Resident> CLOSE_ORDER = new ArrayList<>();
@@ -28,45 +27,50 @@ public final class EngineCache {
     private EngineCache() {}
 
     /**
-     * The resident upscaler for these settings on {@code device} (cpu, auto or a GPU index, as Engines.open takes
-     * it), opening it on first use. Engine start failures propagate (EngineUnavailableException): they fail the task,
-     * not an image.
+     * The resident upscaler for these settings on {@code device} (cpu, auto or a GPU index), opening it on first
+     * use. A model that cannot be loaded or an engine that cannot start fails the task, not an image.
      */
     public static synchronized Resident get(String device, JobSettings s) throws IOException {
-        if (s.bicubic()) {
-            return OPEN.computeIfAbsent("bicubic|" + s.bicubicScale(),
-                    k -> new Resident(new Upscaler(s.bicubicScale()), null, "bicubic", null));
-        }
-        String key = device + "|" + s.model() + "|" + s.scale() + "|" + s.tile() + "|" + s.cudaOptions();
+        String key = (s.bicubic() ? "bicubic|" + s.bicubicScale() : device + "|" + s.model() + "|" + s.scale() + "|"
+                + s.cudaOptions()) + "|" + s.tile() + "|" + s.format() + "|" + s.quality() + "|" + s.maxPixels();
         Resident r = OPEN.get(key);
         if (r != null) return r;
-        SrcnnWeights w = BundledModels.load(s.model(), s.scale() == null ? 0 : s.scale());
-        SrcnnEngine eng = Engines.open(device, w, System.err, s.cudaOptions());
-        r = new Resident(new Upscaler(eng, s.tile()), new Object(), eng.id(), eng);
+        Options.Builder b = Options.builder().device(device).tile(s.tile()).maxPixels(s.maxPixels())
+                .writeOptions(new WriteOptions(s.quality())).jobs(Jobs.defaults()).notices(System.err);
+        if (s.bicubic()) {
+            b.method(Options.Method.BICUBIC).scale(s.bicubicScale());
+        } else {
+            b.method(Options.Method.SRCNN).model(s.model()).cuda(s.cudaOptions());
+            if (s.scale() != null) b.scale(s.scale());
+        }
+        if (s.format() != null) b.format(s.fixedFormat());
+        SrUpscaler up = SrUpscaler.open(b.build());
+        String described = up.describe();
+        int on = described.lastIndexOf(" on ");
+        r = new Resident(up, s.bicubic() ? "bicubic" : on < 0 ? described : described.substring(on + 4));
         OPEN.put(key, r);
         CLOSE_ORDER.add(r);
         if (!hookAdded) {
             Runtime.getRuntime().addShutdownHook(new Thread(EngineCache::closeAll, "gpu-sr engine cache close"));
             hookAdded = true;
         }
-        System.err.println("gpu-sr-spark: " + w.config() + " on " + eng.name() + " (resident in this executor)");
+        System.err.println("gpu-sr-spark: " + described + " (resident in this executor)");
         return r;
     }
 
-    /** How many engines this JVM has opened and still holds (tests check reuse across partitions). */
-    public static synchronized int openEngines() {
+    /** How many upscalers this JVM has opened and still holds (tests check reuse across partitions and runs). */
+    public static synchronized int open() {
         return CLOSE_ORDER.size();
     }
 
-    /** Closes every engine (each under its lock, so no task is mid-call); the shutdown hook calls this. */
+    /** Closes every upscaler; the shutdown hook calls this. */
     public static synchronized void closeAll() {
         for (Resident r : CLOSE_ORDER) {
-            synchronized (r.lock()) {
-                try {
-                    r.engine().close();
-                } catch (Exception e) {
-                    System.err.println("gpu-sr-spark: closing " + r.device() + ": " + e.getMessage());
-                }
+            try {
+                r.upscaler().cancel();
+                r.upscaler().close();
+            } catch (RuntimeException e) {
+                System.err.println("gpu-sr-spark: closing " + r.device() + ": " + e.getMessage());
             }
         }
         CLOSE_ORDER.clear();

@@ -1,146 +1,118 @@
 package dev.gpusr.spark;
 
-import dev.gpusr.cuda.CudaException;
-import dev.gpusr.engine.Upscaler;
-import dev.gpusr.image.Image;
-import dev.gpusr.image.ImageException;
+import dev.gpusr.api.SrUpscaler;
+import dev.gpusr.engine.EngineLostException;
 import dev.gpusr.image.ImageFormat;
-import dev.gpusr.image.ImageReader;
-import dev.gpusr.image.ImageWriter;
+import dev.gpusr.pipeline.BatchJob;
+import dev.gpusr.pipeline.BatchListener;
+import dev.gpusr.pipeline.BatchResult;
+import dev.gpusr.pipeline.ImageResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The work on one image, and the only place in this module that calls gpu-sr's image code: decode a file, upscale
- * it, encode it to bytes, with the same decisions as {@code gpu-sr upscale} (output name and format, JPEG quality,
- * pixel limit, minimum input side) so the bytes are identical to the CLI's.
- *
- * <p>Thread-safe: the engine behind the {@link Upscaler} is used under {@code engineLock} (engines are one per
- * thread), decoding and encoding run outside it so they overlap with other tasks' engine work.
+ * The work on images, and the only place in this module that calls gpu-sr: a group of local files goes through
+ * gpu-sr's own batch pipeline ({@link SrUpscaler#run}: decoding, the engine and encoding at once, with the CLI's
+ * decisions on names, formats, quality, limits and refusals), each output into a private scratch folder, so the bytes
+ * are those of {@code gpu-sr upscale}. Each finished image is handed to a {@link Sink} (which publishes it) and its
+ * scratch file removed.
  */
 public final class ImageTask {
-    /**
-     * One image's outcome: encoded bytes (null on failure), a one-line note or reason, and where the time went in
-     * milliseconds: decoding, the engine (held under its lock), encoding.
-     */
-    public record Result(byte[] encoded, String reason, long decodeMs, long upscaleMs, long encodeMs) {
-        Result(byte[] encoded, String reason) {
-            this(encoded, reason, 0, 0, 0);
-        }
+    /** One image: its local file, its original name (for the output's name and format) and the caller's key. */
+    public record Job(int key, Path local, String name) {}
 
-        public boolean ok() {
-            return encoded != null;
-        }
+    /** Receives each image as it finishes, on the pipeline's (serialised) listener calls. */
+    public interface Sink {
+        /**
+         * @param encoded the output file in the scratch folder, or null when the image failed
+         * @param reason  why it failed, or a note on a success ("" when none)
+         * @param millis  from the start of its decoding to the end of its encoding
+         */
+        void done(Job job, Path encoded, String reason, long millis) throws IOException;
     }
 
-    private final Upscaler upscaler;
-    private final Object engineLock;
+    private final SrUpscaler upscaler;
     private final ImageFormat fixedFormat;
-    private final int quality;
-    private final long maxPixels;
 
-    /**
-     * @param fixedFormat --format, or null for the input's own (png for gif)
-     * @param engineLock  held while the upscaler runs (its engine is shared by the tasks of one executor); null for
-     *                    plain bicubic, which has no engine and is thread-safe
-     */
-    public ImageTask(Upscaler upscaler, Object engineLock, ImageFormat fixedFormat, int quality, long maxPixels) {
+    /** @param fixedFormat --format, or null for the input's own (png for gif) */
+    public ImageTask(SrUpscaler upscaler, ImageFormat fixedFormat) {
         this.upscaler = upscaler;
-        this.engineLock = engineLock;
         this.fixedFormat = fixedFormat;
-        this.quality = quality;
-        this.maxPixels = maxPixels;
     }
 
-    /**
-     * The output file name for an input name, as {@code gpu-sr upscale} names outputs in a folder: the input's name
-     * when its extension is a format gpu-sr writes and no --format is given, else its base name with the format's
-     * (png by default) extension.
-     */
+    /** The output file name for an input name, as gpu-sr upscale names outputs in a folder. */
     public static String outputName(String inputName, ImageFormat fixed) {
-        ImageFormat own = ImageFormat.ofPath(Path.of(inputName));
-        if (fixed == null && own != null) return inputName;
-        int dot = inputName.lastIndexOf('.');
-        String base = dot > 0 ? inputName.substring(0, dot) : inputName;
-        return base + "." + (fixed != null ? fixed : ImageFormat.PNG).extension;
-    }
-
-    /** The format written for an output name (its extension's, else PNG), as the CLI decides it. */
-    public static ImageFormat formatOf(String outputName) {
-        ImageFormat f = ImageFormat.ofPath(Path.of(outputName));
-        return f == null ? ImageFormat.PNG : f;
+        return SrUpscaler.outputFor(Path.of(inputName), Path.of("."), fixed).getFileName().toString();
     }
 
     /**
-     * Upscales {@code input} (a local file) into the encoding of {@code outputName}; {@code scratch} is a private
-     * local folder for the encoder's file. Bad input gives a failed Result, never an exception; an engine fault
-     * (a CudaException) propagates, as it is not the image's fault.
+     * Upscales {@code jobs} through the pipeline, calling {@code sink} for each. Returns the batch's result (stage
+     * times); a bad image is a failed {@code done}, never an exception. A lost device ({@link EngineLostException})
+     * or an error that ended the run (one thrown by the sink included) is thrown, so the task fails and Spark
+     * retries it.
      */
-    public Result run(Path input, String outputName, Path scratch) throws IOException {
-        ImageFormat fmt = fixedFormat != null ? fixedFormat : formatOf(outputName);
-        long t0 = System.nanoTime();
-        Image lr;
-        try {
-            lr = ImageReader.read(input, maxPixels);
-        } catch (ImageException e) {
-            return new Result(null, reason(e));
+    public BatchResult run(List<Job> jobs, Path scratch, Sink sink) {
+        Map<Path, Job> byInput = new HashMap<>();
+        List<BatchJob> batch = new ArrayList<>();
+        for (Job j : jobs) {
+            // one folder per image: outputs of equal names from different input folders cannot meet
+            Path out = scratch.resolve("o" + j.key()).resolve(outputName(j.name(), fixedFormat));
+            byInput.put(j.local(), j);
+            batch.add(new BatchJob(j.local(), out, SrUpscaler.formatFor(Path.of(j.name()), fixedFormat)));
         }
-        int min = upscaler.minInputSide();
-        if (lr.width() < min || lr.height() < min) {
-            return new Result(null, "image is " + lr.width() + "x" + lr.height() + "; SRCNN x" + upscaler.scale()
-                    + " needs at least " + min + "x" + min
-                    + " (the network's receptive field); use --method bicubic for tiny images");
+        Map<Path, String> notes = new HashMap<>();
+        BatchListener listener = new BatchListener() {
+            @Override
+            public void imageFinished(ImageResult r) {
+                Job j = byInput.get(r.input());
+                try {
+                    if (r.ok()) {
+                        sink.done(j, r.output(), notes.getOrDefault(r.input(), ""), r.millis());
+                    } else {
+                        sink.done(j, null, r.reason(), r.millis());
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    if (r.output() != null) deleteQuietly(r.output());
+                }
+            }
+
+            @Override
+            public void notice(String line) {
+                // "<input> has transparency, which JPG cannot hold; it is dropped": kept as the image's note
+                for (Path p : byInput.keySet()) {
+                    String prefix = p + " ";
+                    if (line.startsWith(prefix)) notes.put(p, line.substring(prefix.length()));
+                }
+            }
+        };
+        for (BatchJob b : batch) {
+            try {
+                Files.createDirectories(b.output().getParent());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
-        long t1 = System.nanoTime();
-        long[] engineNanos = new long[1];
-        Image sr;
-        try {
-            sr = upscale(lr, engineNanos);
-        } catch (CudaException e) {
-            throw e; // the device, not the image: fail the task so Spark retries it
-        } catch (RuntimeException e) {
-            return new Result(null, reason(e)); // as the CLI: this image fails, the batch goes on
-        }
-        long t3 = System.nanoTime();
-        String note = "";
-        if (sr.alpha() != null && (fmt == ImageFormat.JPG || fmt == ImageFormat.BMP)) {
-            note = "has transparency, which " + fmt.name() + " cannot hold; it is dropped";
-        }
-        Path file = scratch.resolve(outputName);
-        try {
-            ImageWriter.write(sr, file, fmt, quality);
-            byte[] encoded = Files.readAllBytes(file);
-            return new Result(encoded, note, ms(t1 - t0), ms(engineNanos[0]), ms(System.nanoTime() - t3));
-        } catch (ImageException e) {
-            return new Result(null, reason(e));
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        BatchResult result = upscaler.run(batch, listener);
+        if (result.error() instanceof RuntimeException e) throw e;
+        if (result.error() instanceof Error e) throw e;
+        if (result.error() != null) throw new IllegalStateException("the batch stopped: " + result.error(), result.error());
+        if (result.deviceLost() != null) throw new EngineLostException(result.deviceLost(), null);
+        return result;
     }
 
-    /**
-     * The upscale under the engine's lock; {@code heldNanos[0]} gets the time the engine was held (not the wait for
-     * it). Without an engine (bicubic) there is nothing to share and no lock: tasks run side by side.
-     */
-    private Image upscale(Image lr, long[] heldNanos) {
-        if (engineLock == null) return timed(lr, heldNanos);
-        synchronized (engineLock) {
-            return timed(lr, heldNanos);
-        }
-    }
-
-    private Image timed(Image lr, long[] heldNanos) {
-        long t = System.nanoTime();
+    private static void deleteQuietly(Path p) {
         try {
-            return upscaler.upscale(lr);
-        } finally {
-            heldNanos[0] = System.nanoTime() - t;
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // scratch space; the task removes its folder at the end
         }
-    }
-
-    private static long ms(long nanos) {
-        return nanos / 1_000_000;
     }
 
     static String reason(Throwable e) {

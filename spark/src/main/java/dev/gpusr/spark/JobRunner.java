@@ -18,6 +18,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The driver side of a run: checks the output location, plans the inputs, runs the tasks, writes the result table to
@@ -41,8 +42,10 @@ final class JobRunner {
                 plan.images, plan.bytes / 1e6, plan.groups.size(), out);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        LongAccumulator[] stages = new LongAccumulator[RunSummary.STAGES.length];
+        for (int i = 0; i < stages.length; i++) stages[i] = jsc.sc().longAccumulator("gpu-sr " + RunSummary.STAGES[i] + " ms");
         JavaRDD<ResultRow> rows = jsc.parallelize(plan.groups, plan.groups.size())
-                .mapPartitions(new UpscalePartition(s, new HadoopConf(conf)));
+                .mapPartitions(new UpscalePartition(s, new HadoopConf(conf), stages));
         String results = new Path(new Path(out, RUNS_FOLDER), s.runId()).toString();
         long t0 = System.nanoTime();
         jsc.setJobDescription("gpu-sr upscale " + s.runId());
@@ -50,7 +53,9 @@ final class JobRunner {
         spark.createDataset(rows.rdd(), Encoders.bean(ResultRow.class)).repartition(1)
                 .write().mode(SaveMode.ErrorIfExists).parquet(results);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return summarize(spark, s.runId(), results, seconds);
+        long[] stageMillis = new long[stages.length];
+        for (int i = 0; i < stages.length; i++) stageMillis[i] = stages[i].value();
+        return summarize(spark, s.runId(), results, seconds, stageMillis);
     }
 
     /**
@@ -101,7 +106,7 @@ final class JobRunner {
         }
     }
 
-    static RunSummary summarize(SparkSession spark, String runId, String results, double seconds) {
+    static RunSummary summarize(SparkSession spark, String runId, String results, double seconds, long[] stages) {
         Dataset<ResultRow> table = spark.read().parquet(results).as(Encoders.bean(ResultRow.class));
         long ok = 0, failed = 0, skipped = 0, in = 0, out = 0;
         Map<String, long[]> perExecutor = new TreeMap<>();
@@ -123,11 +128,6 @@ final class JobRunner {
                 skipped += c;
             }
         }
-        long[] stages = new long[RunSummary.STAGES.length];
-        Row t = table.filter("status = 'ok'").agg(org.apache.spark.sql.functions.sum("decodeMs"),
-                org.apache.spark.sql.functions.sum("upscaleMs"), org.apache.spark.sql.functions.sum("encodeMs"),
-                org.apache.spark.sql.functions.sum("storeMs")).first();
-        for (int i = 0; i < stages.length; i++) stages[i] = t.isNullAt(i) ? 0 : t.getLong(i);
         List<String> failures = new ArrayList<>();
         // only the first failures reach the driver; the table holds them all
         for (Row r : table.filter("status = 'failed'").select("input", "reason").orderBy("input")

@@ -18,9 +18,6 @@ public final class ResultRow implements Serializable {
     private String executor;
     private String device;
     private int attempt;
-    private long decodeMs;
-    private long upscaleMs;
-    private long encodeMs;
     private long storeMs;
 
     public ResultRow() {}
@@ -53,35 +50,24 @@ public final class ResultRow implements Serializable {
     public void setInputBytes(long v) { inputBytes = v; }
     public long getOutputBytes() { return outputBytes; }
     public void setOutputBytes(long v) { outputBytes = v; }
-    /** Wall time spent on this image in the task, in milliseconds. */
+    /** Milliseconds from the start of its decoding to the end of its encoding, plus storing it. */
     public long getMillis() { return millis; }
     public void setMillis(long v) { millis = v; }
     public String getExecutor() { return executor; }
     public void setExecutor(String v) { executor = v; }
-    /** The engine that ran it: cpu, cuda:N or bicubic ("" when no engine was needed). */
+    /** The engine that ran it, as it names itself ("cpu (2 threads)", "cuda:0 NVIDIA H100 ..."), or bicubic; ""
+     *  when no engine was needed. */
     public String getDevice() { return device; }
     public void setDevice(String v) { device = v; }
     /** The task attempt that produced this row (0 = first). */
     public int getAttempt() { return attempt; }
     public void setAttempt(int v) { attempt = v; }
-    /** Milliseconds decoding the input (reading included). */
-    public long getDecodeMs() { return decodeMs; }
-    public void setDecodeMs(long v) { decodeMs = v; }
-    /** Milliseconds holding the engine (bicubic + network), not counting the wait for it. */
-    public long getUpscaleMs() { return upscaleMs; }
-    public void setUpscaleMs(long v) { upscaleMs = v; }
-    /** Milliseconds encoding the output. */
-    public long getEncodeMs() { return encodeMs; }
-    public void setEncodeMs(long v) { encodeMs = v; }
     /** Milliseconds writing the output to its file system and publishing it. */
     public long getStoreMs() { return storeMs; }
     public void setStoreMs(long v) { storeMs = v; }
 
-    ResultRow timed(ImageTask.Result r, long storeMs) {
-        decodeMs = r.decodeMs();
-        upscaleMs = r.upscaleMs();
-        encodeMs = r.encodeMs();
-        this.storeMs = storeMs;
+    ResultRow stored(long millis) {
+        storeMs = millis;
         return this;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 public record RunSummary(String runId, String results, long ok, long failed, long skipped, long inputBytes,
                          long outputBytes, double seconds, Map<String, long[]> perExecutor, List<String> failures,
                          long[] stageMillis) {
-    /** The stages of {@link #stageMillis}: summed over the images done in this run. */
+    /** The stages of {@link #stageMillis}: busy time summed over the tasks (the pipeline's threads overlap). */
     public static final String[] STAGES = {"decode", "engine", "encode", "store"};
 
     public long images() {
@@ -35,8 +35,8 @@ public record RunSummary(String runId, String results, long ok, long failed, lon
                 imagesPerSecond(), inputBytes / 1e6, outputBytes / 1e6);
         long busy = 0;
         for (long m : stageMillis) busy += m;
-        if (busy > 0) {
-            StringBuilder b = new StringBuilder("gpu-sr-spark:   task time per image done:");
+        if (busy > 0 && ok > 0) {
+            StringBuilder b = new StringBuilder("gpu-sr-spark:   busy time per image done:");
             for (int i = 0; i < STAGES.length; i++) {
                 b.append(String.format(Locale.ROOT, " %s %.0f ms (%.0f%%)", STAGES[i], (double) stageMillis[i] / Math.max(1, ok),
                         100.0 * stageMillis[i] / busy));

@@ -1,6 +1,7 @@
 package dev.gpusr.spark;
 
 import dev.gpusr.engine.Engines;
+import dev.gpusr.pipeline.BatchResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,107 +24,161 @@ import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The task: upscales the images of one partition (a size-balanced group of {@link WorkItem}s) and returns one
- * {@link ResultRow} per input. Existing outputs are skipped before any work; the engine is taken from the executor's
+ * {@link ResultRow} per input. Existing outputs are skipped before any work; the rest go through gpu-sr's pipeline
+ * ({@link ImageTask}) in chunks (remote inputs are copied to the task's scratch folder a chunk at a time), and each
+ * finished image is published through {@link OutputStore}. The engine is taken from the executor's
  * {@link EngineCache} only when something is to be done, so a re-run of a finished job opens no engine at all.
  */
 final class UpscalePartition implements FlatMapFunction<Iterator<List<WorkItem>>, ResultRow> {
+    /** Images per pipeline batch: bounds the scratch space for copied inputs. */
+    static final int CHUNK = 32;
+
     private final JobSettings settings;
     private final HadoopConf conf;
+    /** Busy milliseconds summed over tasks: decode, engine, encode (the pipeline's stages), store. */
+    private final LongAccumulator[] stageMillis;
 
-    UpscalePartition(JobSettings settings, HadoopConf conf) {
+    UpscalePartition(JobSettings settings, HadoopConf conf, LongAccumulator[] stageMillis) {
         this.settings = settings;
         this.conf = conf;
+        this.stageMillis = stageMillis;
     }
+
+    /** What one task knows about itself. */
+    private record Task(TaskContext tc, String executor, int attempt, String tag, String device) {}
 
     @Override
     public Iterator<ResultRow> call(Iterator<List<WorkItem>> groups) throws Exception {
         TaskContext tc = TaskContext.get();
-        String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId();
-        int attempt = tc == null ? 0 : tc.attemptNumber();
-        String tag = settings.runId() + "-" + (tc == null ? "0-0" : tc.stageId() + "-" + tc.partitionId() + "-" + tc.taskAttemptId());
-        String device = engineDevice(settings.device(), tc);
+        Task task = new Task(tc, SparkEnv.get() == null ? "?" : SparkEnv.get().executorId(),
+                tc == null ? 0 : tc.attemptNumber(),
+                settings.runId() + "-" + (tc == null ? "0-0" : tc.stageId() + "-" + tc.partitionId() + "-" + tc.taskAttemptId()),
+                engineDevice(settings.device(), tc));
         List<ResultRow> rows = new ArrayList<>();
         java.nio.file.Path scratch = scratchFolder();
         try {
+            List<WorkItem> chunk = new ArrayList<>();
             while (groups.hasNext()) {
                 for (WorkItem item : groups.next()) {
-                    // a killed task (the slower copy of a speculative pair, a cancelled job) stops between images
-                    if (tc != null) tc.killTaskIfInterrupted();
-                    rows.add(one(item, device, executor, attempt, tag, scratch, tc));
+                    chunk.add(item);
+                    if (chunk.size() == CHUNK) {
+                        chunk(chunk, task, scratch, rows);
+                        chunk.clear();
+                    }
                 }
             }
+            if (!chunk.isEmpty()) chunk(chunk, task, scratch, rows);
         } finally {
             deleteTree(scratch);
         }
         return rows.iterator();
     }
 
-    private ResultRow one(WorkItem item, String device, String executor, int attempt, String tag,
-                          java.nio.file.Path scratch, TaskContext tc) throws IOException {
-        long t0 = System.nanoTime();
-        if (item.refused() != null) {
-            return row(item, ResultRow.FAILED, item.refused(), 0, t0, executor, "", attempt);
-        }
-        Path target = new Path(item.output());
+    private void chunk(List<WorkItem> items, Task task, java.nio.file.Path scratch, List<ResultRow> rows)
+            throws IOException {
+        // a killed task (the slower copy of a speculative pair, a cancelled job) stops between chunks
+        if (task.tc() != null) task.tc().killTaskIfInterrupted();
         Configuration c = conf.get();
-        OutputStore store = new OutputStore(target.getFileSystem(c));
-        FileStatus existing = store.status(target);
-        if (existing != null) return existingRow(item, existing, t0, executor, attempt);
-
-        EngineCache.Resident engine = EngineCache.get(device, settings);
-        ImageTask task = new ImageTask(engine.upscaler(), engine.lock(), settings.fixedFormat(), settings.quality(),
-                settings.maxPixels());
-        java.nio.file.Path local;
-        try {
-            local = localCopy(new Path(item.input()), c, scratch);
-        } catch (IOException e) {
-            return row(item, ResultRow.FAILED, "cannot read the file: " + ImageTask.reason(e), 0, t0, executor,
-                    engine.device(), attempt);
+        Map<Integer, WorkItem> todo = new LinkedHashMap<>();
+        Map<Integer, Long> started = new LinkedHashMap<>();
+        List<ImageTask.Job> jobs = new ArrayList<>();
+        for (WorkItem item : items) {
+            long t0 = System.nanoTime();
+            if (item.refused() != null) {
+                rows.add(row(item, ResultRow.FAILED, item.refused(), 0, ms(t0), task, ""));
+                continue;
+            }
+            Path target = new Path(item.output());
+            FileStatus existing = new OutputStore(target.getFileSystem(c)).status(target);
+            if (existing != null) {
+                rows.add(existingRow(item, existing, ms(t0), task));
+                continue;
+            }
+            java.nio.file.Path local;
+            try {
+                local = localCopy(new Path(item.input()), c, scratch);
+            } catch (IOException e) {
+                rows.add(row(item, ResultRow.FAILED, "cannot read the file: " + ImageTask.reason(e), 0, ms(t0), task, ""));
+                continue;
+            }
+            int key = jobs.size();
+            todo.put(key, item);
+            started.put(key, t0);
+            jobs.add(new ImageTask.Job(key, local, new Path(item.output()).getName()));
         }
-        ImageTask.Result result;
+        if (jobs.isEmpty()) return;
+        EngineCache.Resident engine = EngineCache.get(task.device(), settings);
+        ImageTask images = new ImageTask(engine.upscaler(), settings.fixedFormat());
+        long[] storeNanos = new long[1];
         try {
-            result = task.run(local, target.getName(), scratch);
+            BatchResult r = images.run(jobs, scratch, (job, encoded, reason, millis) -> {
+                WorkItem item = todo.get(job.key());
+                if (encoded == null) {
+                    rows.add(row(item, ResultRow.FAILED, reason, 0, millis, task, engine.device()));
+                    return;
+                }
+                long s0 = System.nanoTime();
+                rows.add(publish(item, Files.readAllBytes(encoded), reason, millis, task, engine.device()));
+                storeNanos[0] += System.nanoTime() - s0;
+            });
+            add(0, r.decode().busySeconds() * 1000);
+            add(1, r.device().busySeconds() * 1000);
+            add(2, r.encode().busySeconds() * 1000);
+            add(3, storeNanos[0] / 1e6);
         } finally {
-            if (local.startsWith(scratch)) Files.deleteIfExists(local);
+            for (ImageTask.Job j : jobs) if (j.local().startsWith(scratch)) Files.deleteIfExists(j.local());
         }
-        if (!result.ok()) return row(item, ResultRow.FAILED, result.reason(), 0, t0, executor, engine.device(), attempt);
+    }
+
+    private void add(int stage, double millis) {
+        if (stageMillis != null) stageMillis[stage].add(Math.round(millis));
+    }
+
+    /** Publishes one encoded output (never over an existing file) and says how it went. */
+    private ResultRow publish(WorkItem item, byte[] bytes, String note, long millis, Task task, String device)
+            throws IOException {
+        Path target = new Path(item.output());
+        OutputStore store = new OutputStore(target.getFileSystem(conf.get()));
+        long t0 = System.nanoTime();
         OutputStore.Outcome outcome;
-        long storeStart = System.nanoTime();
         try {
-            outcome = store.write(target, result.encoded(), tag, () -> FaultInjection.beforePublish(item.input(), tc));
+            outcome = store.write(target, bytes, task.tag(),
+                    () -> FaultInjection.beforePublish(item.input(), task.tc()));
         } catch (IOException e) {
-            return row(item, ResultRow.FAILED, "cannot write " + target + ": " + ImageTask.reason(e), 0, t0, executor,
-                    engine.device(), attempt);
+            return row(item, ResultRow.FAILED, "cannot write " + target + ": " + ImageTask.reason(e), 0, millis, task,
+                    device);
         }
-        long storeMs = (System.nanoTime() - storeStart) / 1_000_000;
+        long storeMs = (System.nanoTime() - t0) / 1_000_000;
         if (outcome == OutputStore.Outcome.EXISTS) {
             FileStatus now = store.status(target);
-            if (now != null) return existingRow(item, now, t0, executor, attempt);
+            if (now != null) return existingRow(item, now, millis + storeMs, task);
         }
-        return row(item, ResultRow.OK, result.reason(), result.encoded().length, t0, executor, engine.device(), attempt)
-                .timed(result, storeMs);
+        return row(item, ResultRow.OK, note, bytes.length, millis + storeMs, task, device).stored(storeMs);
     }
 
     /**
      * An output that is already there: from an earlier run (skipped), or written during this run by another attempt
      * of the same task (a failed try or a speculative copy), which counts as done.
      */
-    private ResultRow existingRow(WorkItem item, FileStatus existing, long t0, String executor, int attempt) {
+    private ResultRow existingRow(WorkItem item, FileStatus existing, long millis, Task task) {
         if (existing.getModificationTime() >= settings.runStartMillis()) {
-            return row(item, ResultRow.OK, "written by another attempt of this task", existing.getLen(), t0, executor,
-                    "", attempt);
+            return row(item, ResultRow.OK, "written by another attempt of this task", existing.getLen(), millis, task, "");
         }
-        return row(item, ResultRow.SKIPPED, "output exists", existing.getLen(), t0, executor, "", attempt);
+        return row(item, ResultRow.SKIPPED, "output exists", existing.getLen(), millis, task, "");
     }
 
-    private static ResultRow row(WorkItem item, String status, String reason, long outBytes, long t0, String executor,
-                                 String device, int attempt) {
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+    private static ResultRow row(WorkItem item, String status, String reason, long outBytes, long millis, Task task,
+                                 String device) {
         return new ResultRow(item.input(), item.output(), status, reason == null ? "" : reason, item.bytes(), outBytes,
-                ms, executor, device, attempt);
+                millis, task.executor(), device, task.attempt());
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /**
@@ -159,6 +215,7 @@ final class UpscalePartition implements FlatMapFunction<Iterator<List<WorkItem>>
         if (fs instanceof RawLocalFileSystem raw && "file".equals(raw.getUri().getScheme())) {
             return raw.pathToFile(input).toPath();
         }
+        // the name's end is kept: the pipeline's messages name the file, and its extension is the image's
         java.nio.file.Path copy = Files.createTempFile(scratch, "in-", "-" + input.getName());
         try (InputStream in = fs.open(input)) {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
