@@ -30,9 +30,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "upscale", mixinStandardHelpOptions = true,
         description = {"Enlarge images by K with SRCNN (or plain bicubic).",
                 "Files or folders in; with several inputs or a folder, -o is a folder and names are kept.",
-                "Decoding, the engine and encoding run at once (-j); outputs are written to a temporary name and",
-                "renamed; inputs are never overwritten. Exit codes: 0 all written, 1 some failed, 2 usage,",
-                "3 engine unavailable, 4 device lost, 130 interrupted."})
+                "Decoding, the engine and encoding run at once (-j).",
+                "Outputs are written to a temporary name and renamed; inputs are never overwritten.",
+                "Exit codes: 0 all written, 1 some failed, 2 usage, 3 engine unavailable, 4 device lost,",
+                "130 interrupted."})
 final class UpscaleCommand implements Callable<Integer> {
     enum Method { srcnn, bicubic }
 
@@ -95,7 +96,7 @@ final class UpscaleCommand implements Callable<Integer> {
     String progress;
 
     /** An input that could not be used, before the batch. */
-    private record InputFailure(Path input, String reason) {}
+    record InputFailure(Path input, String reason) {}
 
     @Override
     public Integer call() throws IOException {
@@ -285,7 +286,8 @@ final class UpscaleCommand implements Callable<Integer> {
         return v > 0 ? v : null;
     }
 
-    private int report(BatchResult r, List<InputFailure> failed, int skipped, int k, JsonProgress json, PrintStream err) {
+    static int report(BatchResult r, List<InputFailure> failed, int skipped, int k, JsonProgress json,
+            PrintStream err) {
         List<String> failures = new ArrayList<>();
         for (InputFailure f : failed) failures.add(f.input() + ": " + f.reason());
         for (ImageResult f : r.failures()) failures.add(f.describe());
