@@ -148,6 +148,30 @@ def run_peer(python, inputs, out_dir, device, extra, log):
     return row
 
 
+PSNR_SCRIPT = '''
+import sys
+import numpy as np
+from PIL import Image
+a = np.asarray(Image.open(sys.argv[1])).astype(np.float64)
+b = np.asarray(Image.open(sys.argv[2])).astype(np.float64)
+if a.shape != b.shape:
+    print("shapes differ: %s vs %s" % (a.shape, b.shape)); sys.exit(1)
+d = np.abs(a - b); mse = (d ** 2).mean()
+print("%.2f %d %.4f" % (99.0 if mse == 0 else 10 * np.log10(255.0 ** 2 / mse), d.max(), (d == 0).mean()))
+'''
+
+
+def same_work(python, ours, theirs):
+    """PSNR of the peer's output against gpu-sr's for one image: the two sides must do the same job."""
+    r = subprocess.run([python, "-c", PSNR_SCRIPT, ours, theirs], capture_output=True, text=True)
+    try:
+        psnr, maxdiff, same = r.stdout.split()
+        return {"image": os.path.basename(ours), "psnr_db": float(psnr), "max_abs_diff": int(maxdiff),
+                "identical_share": float(same), "ok": float(psnr) > 40}
+    except ValueError:
+        return {"image": os.path.basename(ours), "problem": (r.stdout + r.stderr).strip()[-300:], "ok": False}
+
+
 def identical(a, b):
     names = sorted(os.listdir(a))
     if names != sorted(os.listdir(b)):
@@ -197,7 +221,7 @@ def main():
     out = new_folder(a.results, name)
     log = os.path.join(out, "log.txt")
     work = tempfile.mkdtemp(prefix="gpusr-batch-")
-    rows = []
+    rows, info = [], {}
     try:
         with open("/proc/loadavg") as f:
             load_before = f.read().strip()
@@ -210,10 +234,10 @@ def main():
             subprocess.run(cmd, check=True)
         n = len([f for f in os.listdir(inputs) if f.lower().endswith((".png", ".jpg", ".jpeg"))])
         jobs = has_jobs_option(bin_)
-        info = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        info.update({"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 "mode": a.mode, "images": n, "input": "1280x720 PNG photos (make_inputs.py)", "scale": 2,
                 "gpu_sr": bin_, "gpu_sr_has_jobs_option": jobs, "device": a.device, "cores": os.cpu_count(),
-                "load_before": load_before}
+                "load_before": load_before})
         dev = ["--device", a.device] if a.device != "auto" else []
         if a.mode == "peer":
             peer_extra = a.peer_args.split()
@@ -223,12 +247,19 @@ def main():
                 row["run"] = r
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-                shutil.rmtree(od, ignore_errors=True)
+                ours = od
                 od = os.path.join(work, "peer-%d" % r)
                 row = run_peer(a.python, inputs, od, a.device, peer_extra, log)
                 row["run"] = r
                 rows.append(row)
                 print(json.dumps(row), flush=True)
+                if r == 1:
+                    first = sorted(f for f in os.listdir(ours) if f.endswith(".png"))[:1]
+                    if first:
+                        info["same_work"] = same_work(a.python, os.path.join(ours, first[0]),
+                                                      os.path.join(od, first[0]))
+                        print("same work: " + json.dumps(info["same_work"]), flush=True)
+                shutil.rmtree(ours, ignore_errors=True)
                 shutil.rmtree(od, ignore_errors=True)
         else:
             variants = [("gpu-sr bicubic, default -j", [])]
@@ -282,7 +313,7 @@ def main():
             lines.append("%-36s %4d %6.2f / %6.2f / %6.2f %10.1f %14s" % (
                 side, s["runs"], s["min"], s["median"], s["max"], s.get("mpix_per_s_out_median", float("nan")),
                 "{:,}".format(int(s["bytes_per_image_median"])) if "bytes_per_image_median" in s else "-"))
-        for k in ("outputs_compared", "speedup_default_vs_1_1_1", "note"):
+        for k in ("same_work", "outputs_compared", "speedup_default_vs_1_1_1", "note"):
             if k in info:
                 lines.append("%s: %s" % (k, info[k]))
         lines.append("load: before %s, after %s; results in %s" % (info["load_before"], info["load_after"], out))
@@ -293,7 +324,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     bad = [r for r in rows if "problem" in r]
-    return 1 if bad else 0
+    return 1 if bad or not info.get("same_work", {"ok": True})["ok"] or info.get("outputs_identical") is False else 0
 
 
 if __name__ == "__main__":
