@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -101,17 +102,19 @@ def parse_gpu_sr(stderr):
     return out
 
 
-def run_gpu_sr(bin_, inputs, out_dir, n, args, label, log):
+def run_gpu_sr(bin_, inputs, out_dir, n, args, label, log, env_extra=None):
     cmd = [bin_, "upscale", "--scale", "2"] + args + [inputs, "-o", out_dir]
+    env = dict(os.environ, **(env_extra or {}))
     t = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t
     with open(log, "a") as f:
         f.write("$ %s\n%s%s(rc %d, %.2f s)\n" % (" ".join(cmd), r.stdout, r.stderr, r.returncode, wall))
     parsed = parse_gpu_sr(r.stderr)
     size, count = folder_bytes(out_dir)
     secs = parsed.get("seconds", wall)
-    row = {"side": label, "command": " ".join(cmd[1:]), "rc": r.returncode, "images": count,
+    row = {"side": label, "command": " ".join(["%s=%s" % kv for kv in (env_extra or {}).items()] + cmd[1:]),
+           "rc": r.returncode, "images": count,
            "wall_s": round(wall, 3), "seconds": round(secs, 3),
            "images_per_s": parsed.get("images_per_s", round(count / secs, 3) if secs > 0 else None),
            "bytes_per_image": round(size / count) if count else None}
@@ -199,7 +202,25 @@ def summarize(rows, key="images_per_s"):
     return out
 
 
+class Rows(list):
+    """The result rows, each also appended to rows.jsonl at once (a run cut short keeps what it measured)."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def append(self, row):
+        super().append(row)
+        with open(self.path, "a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+def stop(signum, frame):
+    raise KeyboardInterrupt("signal %d" % signum)  # subprocess.run kills the running child on the way out
+
+
 def main():
+    signal.signal(signal.SIGTERM, stop)
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--mode", choices=["peer", "cpu2"], default="peer")
     p.add_argument("--n", type=int)
@@ -213,6 +234,9 @@ def main():
     p.add_argument("--name", help="results folder name (default: <card or cpuN>-<date>-batch[-cpu2])")
     p.add_argument("--peer-args", default="", help="extra arguments for batch_torch.py")
     p.add_argument("--srcnn-n", type=int, default=4, help="cpu2 mode: images for the CPU SRCNN files/s")
+    p.add_argument("--variant", action="append", default=[], metavar="LABEL:VAR=VALUE",
+                   help="peer mode: one more gpu-sr side run with an environment variable set "
+                        "(e.g. 'gpu-sr device pixels:GPUSR_CUDA_PIXELS=device')")
     a = p.parse_args()
     n = a.n or (24 if a.mode == "cpu2" else 64)
     bin_ = find_gpu_sr(a.gpu_sr)
@@ -221,7 +245,8 @@ def main():
     out = new_folder(a.results, name)
     log = os.path.join(out, "log.txt")
     work = tempfile.mkdtemp(prefix="gpusr-batch-")
-    rows, info = [], {}
+    info = {}
+    rows = Rows(os.path.join(out, "rows.jsonl"))
     try:
         with open("/proc/loadavg") as f:
             load_before = f.read().strip()
@@ -248,6 +273,15 @@ def main():
                 rows.append(row)
                 print(json.dumps(row), flush=True)
                 ours = od
+                for v in a.variant:
+                    label, _, assignment = v.partition(":")
+                    var, _, value = assignment.partition("=")
+                    vd = os.path.join(work, "variant-%d" % r)
+                    row = run_gpu_sr(bin_, inputs, vd, n, dev, label, log, {var: value})
+                    row["run"] = r
+                    rows.append(row)
+                    print(json.dumps(row), flush=True)
+                    shutil.rmtree(vd, ignore_errors=True)
                 od = os.path.join(work, "peer-%d" % r)
                 row = run_peer(a.python, inputs, od, a.device, peer_extra, log)
                 row["run"] = r
@@ -301,9 +335,6 @@ def main():
         with open("/proc/loadavg") as f:
             info["load_after"] = f.read().strip()
         info["summary_images_per_s"] = summarize(rows)
-        with open(os.path.join(out, "rows.jsonl"), "w") as f:
-            for r in rows:
-                f.write(json.dumps(r) + "\n")
         with open(os.path.join(out, "summary.json"), "w") as f:
             json.dump(info, f, indent=1)
             f.write("\n")
