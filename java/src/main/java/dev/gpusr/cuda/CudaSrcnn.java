@@ -30,6 +30,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.jcudnn.cudnnTensorFormat;
 import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaEvent_t;
+import jcuda.runtime.cudaMemcpyKind;
 import jcuda.runtime.cudaStream_t;
 
 /**
@@ -659,6 +660,62 @@ public final class CudaSrcnn implements SrcnnEngine {
         if (closed) throw new IllegalStateException("the CUDA engine " + id() + " is closed");
         int status = JCuda.cudaSetDevice(device);
         if (status != 0) throw CudaCheck.runtimeFailure(status, "cudaSetDevice(" + device + ")");
+    }
+
+    // ------------------------------------------------------------------ the device-resident pixel path (CudaPixelPath)
+
+    /** Makes this GPU current on the calling thread; refuses after close or without a resident model. */
+    void beginDeviceWork() {
+        begin();
+    }
+
+    /** The resident model's configuration (no copy from the device). */
+    SrcnnConfig residentConfig() {
+        begin();
+        return config;
+    }
+
+    cudaStream_t stream() {
+        return stream;
+    }
+
+    CUstream cuStream() {
+        return cuStream;
+    }
+
+    CudaKernels kernels() {
+        return kernels;
+    }
+
+    /**
+     * The forward pass of one h x w crop of a single-channel device plane, all on the device: the crop (top-left at
+     * {@code src}, rows {@code srcPitch} bytes apart) is copied into the input activation with one cudaMemcpy2DAsync,
+     * the layers run as {@link #forward} runs them, and output rows [top, top + outH) x columns [left, left + outW)
+     * are copied to {@code dst} (rows {@code dstPitch} bytes apart). Queued on the engine's stream; nothing crosses
+     * PCIe. For single-channel (Y) models.
+     */
+    void forwardCrop(Pointer src, long srcPitch, int h, int w, int top, int left, int outH, int outW, Pointer dst,
+            long dstPitch) {
+        begin();
+        if (config.channels() != 1) {
+            throw new IllegalStateException("forwardCrop is for single-channel models, this one has " + config.channels());
+        }
+        if (h < 1 || w < 1 || top < 0 || left < 0 || outH < 1 || outW < 1 || top + outH > h || left + outW > w) {
+            throw new IllegalArgumentException("crop " + h + "x" + w + " cannot give rows " + top + "+" + outH
+                    + ", columns " + left + "+" + outW);
+        }
+        long widest = Math.max(config.n1(), config.n2());
+        if (widest * h * w > CUDNN_MAX_ELEMENTS) {
+            throw new IllegalArgumentException("a " + h + "x" + w + " crop has " + widest * h * w
+                    + " values in its widest layer, over cuDNN's 2^31 limit for one tensor: use smaller tiles");
+        }
+        ShapePlan plan = prepare(1, h, w, false);
+        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(activation[0].pointer(), 4L * w, src, srcPitch, 4L * w, h,
+                cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream), "cudaMemcpy2DAsync (tile in, " + h + "x" + w + ")");
+        for (int l = 0; l < LAYERS; l++) forwardLayer(plan, l);
+        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(dst, dstPitch, activation[LAYERS].at(4L * ((long) top * w + left)),
+                4L * w, 4L * outW, outH, cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream),
+                "cudaMemcpy2DAsync (tile out, " + outH + "x" + outW + ")");
     }
 
     // ------------------------------------------------------------------ extras for the CLI, benchmarks and tests
