@@ -109,6 +109,9 @@ public final class CudaSrcnn implements SrcnnEngine {
 
     private record ShapeKey(int n, int h, int w) {}
 
+    /** Inference shapes whose forward algorithms were chosen by a timed search (the most recent ones). */
+    private final List<ShapeKey> timedForwardShapes = new ArrayList<>();
+
     /** Opens GPU {@code device} with the default options (true fp32, fastest algorithms, CUDA graphs). */
     public CudaSrcnn(int device, SrcnnWeights weights) {
         this(device, weights, CudaOptions.defaults());
@@ -314,8 +317,14 @@ public final class CudaSrcnn implements SrcnnEngine {
         long outW = (long) lowRes.w * scale;
         long outSize = (long) lowRes.n * lowRes.c * outH * outW;
         if (outSize > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("x" + scale + " of " + lowRes.shapeString() + " has " + outSize
-                    + " values, too many for one tensor: upsample fewer images at a time");
+            // a Java array (and so this call's result) holds at most 2^31 - 9 values; say what does fit
+            long perPixel = (long) lowRes.n * lowRes.c * scale * scale;
+            long fits = (Integer.MAX_VALUE - 8) / perPixel;
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "x%d of %s would be %,d values, more than one tensor holds (2^31): at x%d with %d plane(s) an "
+                            + "input may have at most %,d pixels (--max-pixels %d)%s", scale, lowRes.shapeString(),
+                    outSize, scale, lowRes.n * lowRes.c, fits, fits,
+                    lowRes.n > 1 ? "; or upsample fewer images at a time" : ""));
         }
         upsampleIn.ensure(4L * lowRes.size(), stream);
         upsampleOut.ensure(4L * outSize, stream);
@@ -584,7 +593,7 @@ public final class CudaSrcnn implements SrcnnEngine {
             plan = new ShapePlan(config, n, h, w, options.math(), filters);
             plans.put(key, plan);
         }
-        if (!plan.forwardChosen()) chooseForward(plan);
+        if (!plan.forwardChosen()) chooseForward(plan, !training && withinTimedShape(n, h, w));
         if (training && !plan.backwardChosen()) chooseBackward(plan);
         workspace.ensure(plan.workspaceBytes(), stream);
         return plan;
@@ -594,8 +603,25 @@ public final class CudaSrcnn implements SrcnnEngine {
         return i == 0 ? config.channels() : config.outChannels(i - 1);
     }
 
-    private void chooseForward(ShapePlan plan) {
-        ConvAlgorithms.Constraints c = new ConvAlgorithms.Constraints(options, ConvAlgorithms.workspaceLimit(options));
+    /**
+     * Whether an inference shape fits inside one whose forward algorithms were already timed: an edge tile of a tiled
+     * image. Such shapes take cuDNN's heuristic ranking instead of another timed search (which costs far more than
+     * the tile's own forward pass, once per odd shape).
+     */
+    private boolean withinTimedShape(int n, int h, int w) {
+        for (ShapeKey k : timedForwardShapes) {
+            if (k.n() == n && h <= k.h() && w <= k.w()) return true;
+        }
+        return false;
+    }
+
+    private void chooseForward(ShapePlan plan, boolean heuristic) {
+        ConvAlgorithms.Constraints c = new ConvAlgorithms.Constraints(options, ConvAlgorithms.workspaceLimit(options),
+                heuristic);
+        if (!heuristic && !options.deterministic()) {
+            timedForwardShapes.add(new ShapeKey(plan.n, plan.h, plan.w));
+            if (timedForwardShapes.size() > MAX_CACHED_PLANS) timedForwardShapes.remove(0);
+        }
         for (int l = 0; l < LAYERS; l++) {
             ConvAlgorithms.Choice choice = ConvAlgorithms.forward(cudnn, c, plan.layerName(l), plan.activation[l],
                     activation[l].pointer(), filters[l], weightAt[l], plan.forwardConv[l], plan.activation[l + 1],
