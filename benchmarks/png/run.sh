@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The PNG encoder measurement: gpu-sr's PngEncoder (levels 1-9) and the JDK's ImageIO writer vs Pillow (levels
 # 1-9) on the same 2560x1440 images (real photographs shrunk to 720p and enlarged x2 bicubic: make_images.py), one
-# thread each, same machine, in one run; plus zlib vs libdeflate on the filtered stream (is a native codec worth
+# thread each, same machine, in one run, wall and thread-CPU time (CPU time is what a loaded machine can still
+# measure); plus zlib vs libdeflate on the filtered stream (is a native codec worth
 # it?). Writes OUTDIR/{java,pillow,deflate}.jsonl, machine.txt (CPU, load before and after) and copies of these
 # scripts. Needs: mvn compile done (java/target/classes), python3 with Pillow (PYTHON=...), optionally cc + zlib +
 # libdeflate headers (apt-get install libdeflate-dev zlib1g-dev). Usage: benchmarks/png/run.sh OUTDIR [REPS]
@@ -46,7 +47,7 @@ while i < len(d):
     i += 12 + n
 open(dst, "wb").write(zlib.decompress(idat))
 PY
-  "$img/deflate_bench" "$img/filtered.bin" 1 | tee "$out/deflate.jsonl"
+  "$img/deflate_bench" "$img/filtered.bin" 3 | tee "$out/deflate.jsonl"
 else
   echo "no C compiler or libdeflate: deflate.jsonl not made" | tee "$out/deflate.txt"
 fi
