@@ -91,7 +91,7 @@ stamp "done"
   [ -f "$out/batch/summary.txt" ] && cat "$out/batch/summary.txt" || tail -15 "$log/batch.log" 2>/dev/null
   echo "(rows: $out/batch/rows.jsonl; copy the folder to benchmarks/results/<card>-<date>-batch to publish it)"
   echo "==== bench (rc $bench_rc)"
-  [ -f "$out/bench/compare.txt" ] && cat "$out/bench/compare.txt" || tail -40 "$log/bench.log"
+  [ -f "$out/bench/compare.txt" ] && cat "$out/bench/compare.txt" || tail -40 "$log/bench.log" 2>/dev/null
 } > "$out/summary.txt" 2>&1
 tar -C "$out" -czf "$out/../gpu-check-all.tgz" . 2>/dev/null && mv "$out/../gpu-check-all.tgz" "$out/all.tgz"
 cat "$out/summary.txt"

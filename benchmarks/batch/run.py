@@ -344,6 +344,9 @@ def main():
             lines.append("%-36s %4d %6.2f / %6.2f / %6.2f %10.1f %14s" % (
                 side, s["runs"], s["min"], s["median"], s["max"], s.get("mpix_per_s_out_median", float("nan")),
                 "{:,}".format(int(s["bytes_per_image_median"])) if "bytes_per_image_median" in s else "-"))
+        for r in rows:
+            if "problem" in r:
+                lines.append("%s run %s: %s" % (r.get("side"), r.get("run"), r["problem"]))
         for k in ("same_work", "outputs_compared", "speedup_default_vs_1_1_1", "note"):
             if k in info:
                 lines.append("%s: %s" % (k, info[k]))
