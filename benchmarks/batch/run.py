@@ -86,15 +86,18 @@ def parse_gpu_sr(stderr):
     m = re.search(r"upscaled (\d+) of (\d+) images x(\d+) in ([\d.]+) s", stderr)
     if m:
         out["ok"], out["total"], out["seconds"] = int(m.group(1)), int(m.group(2)), float(m.group(4))
-    m = re.search(r"([\d.]+) images/s", stderr)
+    # only the summary line: the progress bar before it prints running rates too
+    summary = [l for l in stderr.splitlines() if re.search(r"images in [\d.]+ s:", l)]
+    line = summary[-1] if summary else ""
+    m = re.search(r"([\d.]+) images/s", line)
     if m:
         out["images_per_s"] = float(m.group(1))
-    m = re.search(r"([\d.]+) Mpix/s", stderr)
+    m = re.search(r"([\d.]+) Mpix/s", line)
     if m:
         out["mpix_per_s_out"] = float(m.group(1))
     stages = {}
     for name in ("decode", "device", "encode"):
-        m = re.search(name + r" ([\d.]+)%", stderr)
+        m = re.search(name + r" ([\d.]+)%", line)
         if m:
             stages[name] = {"share": float(m.group(1)) / 100}
     if stages:
