@@ -1,5 +1,6 @@
 package dev.gpusr.bench;
 
+import java.util.Locale;
 /** The one-time comparison of an operation's result with the CPU reference before it is timed. */
 public record Check(Outcome outcome, String detail) {
     /** REFERENCE: the row times the CPU reference itself, which the other rows are checked against. */
@@ -41,7 +42,7 @@ public record Check(Outcome outcome, String detail) {
             }
         }
         double rel = worst / (scale > 0 ? scale : 1);
-        String text = String.format("max err %.1e", rel);
+        String text = String.format(Locale.ROOT, "max err %.1e", rel);
         if (rel <= tolerance) return passed(text);
         return failed(what + ": " + text + " > " + tolerance + " at " + worstAt + " (got " + actual[worstAt]
                 + ", expected " + expected[worstAt] + ")");

@@ -2,11 +2,13 @@ package dev.gpusr.cli;
 
 import dev.gpusr.bench.BenchPlan;
 import dev.gpusr.bench.BenchRunner;
+import dev.gpusr.cuda.CudaDevices;
 import dev.gpusr.cuda.GpuAvailability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +23,10 @@ import picocli.CommandLine.Spec;
                 + "x2/x3/x4, each cuDNN convolution layer, full inference (fp32, TF32, fp16) and a full training "
                 + "step for SRCNN 9-1-5 and 9-5-5, and the CUDA engine end to end.",
             "GPU times are medians of CUDA-event timings after warm-up; each op is checked against the CPU first.",
-            "Without a usable GPU the CPU part runs and one line says why the GPU part was skipped.",
-            "Exit status: 0 ok, 1 a row failed or a result did not match the CPU, 2 bad options."})
+            "Without a usable GPU the CPU part runs and one line says why the GPU part was skipped; with an explicit",
+            "--device N that GPU must be usable.",
+            "Exit status: 0 ok, 1 a row failed or a result did not match the CPU, 2 bad options, 3 the GPU named by "
+                + "--device is not usable."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,10 +59,22 @@ public final class BenchCommand implements Callable<Integer> {
                 sections.add(t);
             }
         }
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<String> unavailable = GpuAvailability.unavailableReason();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--device")) {
+            String why = unavailable.orElse(null);
+            if (why == null) {
+                int n = CudaDevices.list().devices().size();
+                if (device >= n) why = "this machine has " + n + " GPU" + (n == 1 ? " (index 0)" : "s (0 to " + (n - 1) + ")");
+            }
+            if (why != null) {
+                err.println("gpu-sr: GPU " + device + " requested, but " + why);
+                return Main.ENGINE_UNAVAILABLE;
+            }
+        }
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         String commandLine = "gpu-sr bench" + (args.isEmpty() ? "" : " " + String.join(" ", args));
         BenchRunner.Options options = new BenchRunner.Options(device, quick, json, sections, commandLine);
-        PrintWriter err = spec.commandLine().getErr();
-        return BenchRunner.run(options, GpuAvailability.unavailableReason(), spec.commandLine().getOut(), err);
+        return BenchRunner.run(options, unavailable, spec.commandLine().getOut(), err);
     }
 }

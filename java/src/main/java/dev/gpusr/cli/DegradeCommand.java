@@ -1,5 +1,6 @@
 package dev.gpusr.cli;
 
+import dev.gpusr.pipeline.OutputGuard;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Parameters;
                 "Crops to a multiple of K, then shrinks by K with antialiasing; with --up, enlarges back by K (the",
                 "bicubic baseline). Outputs keep the names, as PNG."})
 final class DegradeCommand implements Callable<Integer> {
-    @Option(names = {"-s", "--scale"}, required = true, paramLabel = "K", description = "Factor (2, 3, 4).")
+    @Option(names = {"-s", "--scale"}, required = true, paramLabel = "K", description = ScaleOption.HELP)
     int scale;
 
     @Option(names = "--up", description = "Enlarge back by K after shrinking.")
@@ -40,7 +42,7 @@ final class DegradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (scale < 1 || scale > 8) throw new UsageException("--scale must be 1..8, got " + scale);
+        ScaleOption.check(scale);
         if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
         PrintStream err = System.err;
         Inputs in = Inputs.collect(inputs, err);
@@ -65,7 +67,7 @@ final class DegradeCommand implements Callable<Integer> {
                 in.fail(err, file, UpscaleCommand.reason(e));
             }
         }
-        err.printf("gpu-sr: degraded %d of %d images (x%d%s)%n", ok, in.files.size(), scale, up ? ", back up" : "");
+        err.printf(Locale.ROOT, "gpu-sr: degraded %d of %d images (x%d%s)%n", ok, in.files.size(), scale, up ? ", back up" : "");
         return in.failures.isEmpty() ? Main.OK : Main.SOME_FAILED;
     }
 

@@ -1,11 +1,14 @@
 package dev.gpusr.cli;
 
 import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
+import dev.gpusr.engine.TiledPixelUpscaler;
+import dev.gpusr.image.PixelImages;
+import dev.gpusr.image.Pixels;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
 import dev.gpusr.image.ImageWriter;
+import dev.gpusr.metrics.Metrics;
 import dev.gpusr.metrics.SrEvaluation;
 import dev.gpusr.model.BundledModels;
 import dev.gpusr.model.SrcnnWeights;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +42,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (java.util.Arrays.stream(BundledModels.SCALES).noneMatch(s -> s == scale)) {
+            throw new UsageException("--scale must be 2, 3 or 4 (the bundled models), got " + scale);
+        }
         SrcnnWeights w;
         try {
             w = BundledModels.load("x" + scale, scale);
@@ -61,20 +68,24 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("sample: butterfly " + hr.width() + "x" + hr.height() + " -> LR " + lr.width() + "x"
                         + lr.height() + " (MATLAB bicubic down x" + scale + ")");
                 long t0 = System.nanoTime();
-                Image bicubic = new Upscaler(scale).upscale(lr);
+                // the 8-bit LR the demo writes is what both methods enlarge, through the batch command's own path
+                Pixels lrSamples = PixelImages.toPixels(lr);
+                Image bicubic = PixelImages.toImage(TiledPixelUpscaler.bicubic(scale).upscale(lrSamples));
                 long t1 = System.nanoTime();
-                Image sr = new Upscaler(eng, Upscaler.DEFAULT_TILE).upscale(lr);
+                Image sr = PixelImages.toImage(
+                        new TiledPixelUpscaler(eng, TiledPixelUpscaler.DEFAULT_TILE).upscale(lrSamples));
                 long t2 = System.nanoTime();
                 write(lr, "lr.png");
                 write(bicubic, "bicubic.png");
                 write(sr, "srcnn.png");
                 write(cropped, "original.png");
                 write(sideBySide(nearest(lr, scale), bicubic, sr, cropped), "comparison.png");
-                System.out.printf("bicubic %.0f ms, SRCNN %.0f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+                System.out.printf(Locale.ROOT, "bicubic %.0f ms, SRCNN %.0f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
                 SrEvaluation.Result r = SrEvaluation.evaluate(eng, hr, scale);
-                System.out.printf("PSNR (Y, shave %d): bicubic %.2f dB, SRCNN %.2f dB (%+.2f dB)%n", scale, r.bicubic().psnr(),
-                        r.srcnn().psnr(), r.srcnn().psnr() - r.bicubic().psnr());
-                System.out.printf("SSIM (Y, shave %d): bicubic %.4f,   SRCNN %.4f%n", scale, r.bicubic().ssim(), r.srcnn().ssim());
+                System.out.printf(Locale.ROOT, "PSNR (Y, shave %d): bicubic %s dB, SRCNN %s dB (%s dB)%n", scale,
+                        Metrics.psnrText(r.bicubic().psnr(), 2), Metrics.psnrText(r.srcnn().psnr(), 2),
+                        Metrics.psnrGainText(r.bicubic().psnr(), r.srcnn().psnr(), 2));
+                System.out.printf(Locale.ROOT, "SSIM (Y, shave %d): bicubic %.4f,   SRCNN %.4f%n", scale, r.bicubic().ssim(), r.srcnn().ssim());
                 System.out.println("wrote " + output + "/{lr,bicubic,srcnn,original,comparison}.png; comparison = LR (pixel"
                         + " repeat) | bicubic | SRCNN | original");
             }

@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 
 /** --device and the CUDA engine's options, shared by every command that runs the network. */
 public final class EngineOptions {
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|N",
-            description = "auto (GPU 0 when usable, else the CPU), cpu, or a GPU index. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|N[,M...]|all",
+            description = "auto (GPU 0 when usable, else the CPU), cpu, a GPU index; for upscale also a list (0,1)"
+                    + " or all: one worker per card. Default: ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--math", defaultValue = "fma", paramLabel = "fma|tf32",

@@ -3,6 +3,7 @@ package dev.gpusr.cli;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageReader;
+import dev.gpusr.metrics.Metrics;
 import dev.gpusr.metrics.SrEvaluation;
 import dev.gpusr.metrics.SrProtocol;
 import dev.gpusr.model.BundledModels;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 "round to 8 bits, shave K pixels, PSNR and SSIM. Identical images have infinite PSNR: null in JSON,",
                 "left out of the mean PSNR."})
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = {"-s", "--scale"}, paramLabel = "K", description = "Factor (2, 3, 4). Default: the model's.")
+    @Option(names = {"-s", "--scale"}, paramLabel = "K", description = ScaleOption.HELP + " Default: the model's.")
     Integer scale;
 
     @Option(names = {"-m", "--model"}, paramLabel = "x2|x3|x4|FILE", description = "Default: the bundled model for K.")
@@ -50,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream err = System.err;
         if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
-        if (scale != null && (scale < 1 || scale > 8)) throw new UsageException("--scale must be 1..8, got " + scale);
+        ScaleOption.check(scale);
         SrcnnWeights w;
         try {
             w = BundledModels.load(model, scale == null ? 0 : scale);
@@ -69,8 +71,8 @@ final class EvalCommand implements Callable<Integer> {
         try (SrcnnEngine eng = engine.open(w)) {
             device = eng.id();
             if (!json) {
-                System.out.printf("SRCNN %s x%d on %s%n", w.config().filterName(), k, eng.name());
-                System.out.printf("%-32s %11s %8s %8s %8s %8s%n", "image", "size", "bic PSNR", "bic SSIM", "SR PSNR", "SR SSIM");
+                System.out.printf(Locale.ROOT, "SRCNN %s x%d on %s%n", w.config().filterName(), k, eng.name());
+                System.out.printf(Locale.ROOT, "%-32s %11s %8s %8s %8s %8s%n", "image", "size", "bic PSNR", "bic SSIM", "SR PSNR", "SR SSIM");
             }
             Progress progress = in.files.size() > 1 && json ? new Progress(err, in.files.size(), "images") : null;
             for (Path file : in.files) {
@@ -96,8 +98,9 @@ final class EvalCommand implements Callable<Integer> {
                     entry.put("srcnn", scores(r.srcnn()));
                     images.add(entry);
                     if (!json) {
-                        System.out.printf("%-32s %11s %8.3f %8.4f %8.3f %8.4f%n", clip(name), hr.width() + "x" + hr.height(),
-                                r.bicubic().psnr(), r.bicubic().ssim(), r.srcnn().psnr(), r.srcnn().ssim());
+                        System.out.printf(Locale.ROOT, "%-32s %11s %8s %8.4f %8s %8.4f%n", clip(name),
+                                hr.width() + "x" + hr.height(), Metrics.psnrText(r.bicubic().psnr(), 3),
+                                r.bicubic().ssim(), Metrics.psnrText(r.srcnn().psnr(), 3), r.srcnn().ssim());
                     }
                 } catch (IOException | RuntimeException e) {
                     if (progress != null) progress.interrupt();
@@ -122,8 +125,9 @@ final class EvalCommand implements Callable<Integer> {
             if (!in.failures.isEmpty()) out.put("failed", in.failures);
             System.out.println(Json.write(out));
         } else if (n > 0) {
-            System.out.printf("%-32s %11s %8.3f %8.4f %8.3f %8.4f%n", "mean (" + n + " images)", "",
-                    meanPsnr(sums[0], finitePsnr[0]), sums[1] / n, meanPsnr(sums[2], finitePsnr[1]), sums[3] / n);
+            System.out.printf(Locale.ROOT, "%-32s %11s %8s %8.4f %8s %8.4f%n", "mean (" + n + " images)", "",
+                    Metrics.psnrText(meanPsnr(sums[0], finitePsnr[0]), 3), sums[1] / n,
+                    Metrics.psnrText(meanPsnr(sums[2], finitePsnr[1]), 3), sums[3] / n);
         }
         if (n == 0) err.println("gpu-sr: no image could be evaluated");
         return in.failures.isEmpty() && n > 0 ? Main.OK : Main.SOME_FAILED;

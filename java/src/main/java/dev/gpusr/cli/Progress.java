@@ -1,6 +1,7 @@
 package dev.gpusr.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * A progress bar on stderr for batches: items done, items/s and ETA. Redrawn in place on a terminal; elsewhere (logs,
@@ -34,7 +35,7 @@ final class Progress {
         int width = 24;
         int filled = (int) Math.round(width * (double) done / total);
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
-        String line = String.format("[%s] %d/%d %s  %.2f %s/s  ETA %s  %s", bar, done, total, unit, rate, unit,
+        String line = String.format(Locale.ROOT, "[%s] %d/%d %s  %.2f %s/s  ETA %s  %s", bar, done, total, unit, rate, unit,
                 clock(eta), shorten(current));
         if (terminal) {
             err.print("\r" + line + " ".repeat(8) + (done == total ? "\n" : ""));
@@ -55,7 +56,7 @@ final class Progress {
 
     static String clock(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     private static String shorten(String name) {

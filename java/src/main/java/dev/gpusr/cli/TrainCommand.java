@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scale", required = true, paramLabel = "K", description = "Upscaling factor (2, 3, 4, ...).")
+    @Option(names = "--scale", required = true, paramLabel = "K", description = "Upscaling factor, " + ScaleOption.RANGE + ".")
     int scale;
 
     @Option(names = "--train", required = true, paramLabel = "DIR",
@@ -266,8 +266,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + "skipped" : ""));
             if (validation != null) {
                 ValidationSet.Scores bicubic = validation.bicubicScores();
-                out.println(String.format(Locale.ROOT, "  validation %d picture%s from %s, bicubic PSNR %.3f dB SSIM %.4f",
-                        validation.size(), validation.size() == 1 ? "" : "s", valDir, bicubic.bicubicPsnr(),
+                out.println(String.format(Locale.ROOT, "  validation %d picture%s from %s, bicubic PSNR %s dB SSIM %.4f",
+                        validation.size(), validation.size() == 1 ? "" : "s", valDir,
+                        dev.gpusr.metrics.Metrics.psnrText(bicubic.bicubicPsnr(), 3),
                         bicubic.bicubicSsim()));
             }
             out.println("  engine " + engine.name());
@@ -287,7 +288,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private void checkUsage() {
-        if (scale < 1 || scale > 8) throw usage("--scale must be 1..8, got " + scale);
+        if (scale < 1 || scale > dev.gpusr.model.SrcnnConfig.MAX_SCALE) {
+            throw usage("--scale must be " + ScaleOption.RANGE + ", got " + scale);
+        }
         if (steps != null && epochs != null) throw usage("give --steps or --epochs, not both");
         if (steps == null && epochs == null && resume == null) throw usage("give --steps N or --epochs N");
         if (steps != null && steps < 1) throw usage("--steps must be >= 1, got " + steps);
@@ -530,7 +533,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .append(" after ").append(r.stepsRun()).append(" steps").append(rate);
         if (!Double.isNaN(r.lastLoss())) b.append(String.format(Locale.ROOT, ", last loss %.4e", r.lastLoss()));
         if (s.hasBest()) {
-            b.append(String.format(Locale.ROOT, ", best validation PSNR %.3f dB at step %d", s.bestPsnr(), s.bestStep()));
+            b.append(String.format(Locale.ROOT, ", best validation PSNR %s dB at step %d",
+                    dev.gpusr.metrics.Metrics.psnrText(s.bestPsnr(), 3), s.bestStep()));
         }
         out.println(b);
         if (!r.interrupted()) out.println("  model " + output + ", checkpoint " + checkpointFile);

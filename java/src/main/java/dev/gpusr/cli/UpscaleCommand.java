@@ -1,20 +1,24 @@
 package dev.gpusr.cli;
 
-import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
-import dev.gpusr.image.Image;
-import dev.gpusr.image.ImageException;
+import dev.gpusr.api.Options;
+import dev.gpusr.api.SrUpscaler;
+import dev.gpusr.cuda.CudaOptions;
+import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.image.ImageFormat;
-import dev.gpusr.image.ImageReader;
-import dev.gpusr.image.ImageWriter;
-import dev.gpusr.model.BundledModels;
-import dev.gpusr.model.SrcnnWeights;
+import dev.gpusr.image.WriteOptions;
+import dev.gpusr.pipeline.BatchJob;
+import dev.gpusr.pipeline.BatchResult;
+import dev.gpusr.pipeline.ImageResult;
+import dev.gpusr.pipeline.Jobs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +27,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "upscale", mixinStandardHelpOptions = true,
         description = {"Enlarge images by K with SRCNN (or plain bicubic).",
                 "Files or folders in; with several inputs or a folder, -o is a folder and names are kept.",
-                "Outputs are written to a temporary name and renamed; inputs are never overwritten."})
+                "Decoding, the engine and encoding run at once (-j); outputs are written to a temporary name and",
+                "renamed; inputs are never overwritten. Exit codes: 0 all written, 1 some failed, 2 usage,",
+                "3 engine unavailable, 4 device lost, 130 interrupted."})
 final class UpscaleCommand implements Callable<Integer> {
     enum Method { srcnn, bicubic }
 
@@ -40,6 +46,11 @@ final class UpscaleCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "load:proc:save",
+            description = {"Threads decoding : engine workers per device : threads encoding.",
+                    "Default from the cores: max(1, cores/4) : 1 : max(2, cores - load)."})
+    String jobs;
+
     @Option(names = {"-f", "--format"}, paramLabel = "png|jpg|bmp|tiff",
             description = "Output format. Default: the input's (png for gif).")
     String format;
@@ -54,7 +65,7 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Refuse inputs with more pixels than this, from the header. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
 
-    @Option(names = "--tile", defaultValue = "" + Upscaler.DEFAULT_TILE, paramLabel = "PIXELS", hidden = true)
+    @Option(names = "--tile", defaultValue = "" + TiledPixelUpscaler.DEFAULT_TILE, paramLabel = "PIXELS", hidden = true)
     int tile;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or folders.")
@@ -64,22 +75,10 @@ final class UpscaleCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintStream err = System.err;
-        if (quality < 1 || quality > 100) throw new UsageException("--quality must be 1..100, got " + quality);
-        if (scale != null && (scale < 1 || scale > 8)) throw new UsageException("--scale must be 1..8, got " + scale);
-        if (maxPixels < 1) throw new UsageException("--max-pixels must be positive, got " + maxPixels);
-        if (method == Method.bicubic && model != null) {
-            throw new UsageException("--model is for --method srcnn; bicubic takes only --scale");
-        }
-        ImageFormat fixedFormat = null;
-        if (format != null) {
-            try {
-                fixedFormat = ImageFormat.parse(format);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-        }
+        Options options = options(err);
+        ImageFormat fixedFormat = options.format();
         Inputs in = Inputs.collect(inputs, err);
         boolean singleFile = inputs.size() == 1 && in.files.size() == 1 && !Files.isDirectory(inputs.get(0))
                 && !Files.isDirectory(output) && hasExtension(output);
@@ -97,7 +96,7 @@ final class UpscaleCommand implements Callable<Integer> {
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
-            err.println("gpu-sr: cannot create output folder " + folder + ": " + UpscaleCommand.reason(e));
+            err.println("gpu-sr: cannot create output folder " + folder + ": " + reason(e));
             return Main.SOME_FAILED;
         }
         if (!Files.isWritable(folder)) {
@@ -108,26 +107,110 @@ final class UpscaleCommand implements Callable<Integer> {
             err.println("gpu-sr: no images to upscale");
             return Main.SOME_FAILED;
         }
-
-        SrcnnEngine eng = null;
-        Upscaler upscaler;
-        if (method == Method.bicubic) {
-            upscaler = new Upscaler(scale == null ? 3 : scale);
-        } else {
-            SrcnnWeights w;
-            try {
-                w = BundledModels.load(model, scale == null ? 0 : scale);
-            } catch (IOException e) {
-                throw new UsageException(e.getMessage());
-            }
-            eng = engine.open(w);
-            upscaler = new Upscaler(eng, tile);
-            err.println("gpu-sr: " + w.config() + " on " + eng.name());
+        List<BatchJob> work = new ArrayList<>();
+        for (Path f : in.files) {
+            Path target = singleFile ? output : SrUpscaler.outputFor(f, output, fixedFormat);
+            work.add(new BatchJob(f, target, SrUpscaler.formatFor(singleFile ? target : f, fixedFormat)));
         }
+        SrUpscaler up;
         try {
-            return run(in, upscaler, fixedFormat, singleFile, err);
+            up = SrUpscaler.open(options);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try (up) {
+            if (options.method() == Options.Method.SRCNN) err.println("gpu-sr: " + up.describe());
+            return run(up, work, in, err);
+        }
+    }
+
+    private Options options(PrintStream err) {
+        if (quality < 1 || quality > 100) throw new UsageException("--quality must be 1..100, got " + quality);
+        try {
+            Options.Builder b = Options.builder()
+                    .method(method == Method.bicubic ? Options.Method.BICUBIC : Options.Method.SRCNN).model(model)
+                    .device(engine.device).cuda(CudaOptions.defaults()
+                            .withMath(CudaOptions.MathMode.parse(engine.math)).withDeterministic(engine.deterministic))
+                    .tile(tile).maxPixels(maxPixels).writeOptions(new WriteOptions(quality)).overwrite(overwrite)
+                    .jobs(jobs == null ? Jobs.defaults() : Jobs.parse(jobs, Jobs.defaults())).notices(err);
+            if (scale != null) b.scale(scale);
+            if (format != null) b.format(ImageFormat.parse(format));
+            if (method == Method.bicubic && model != null) {
+                throw new IllegalArgumentException("--model is for --method srcnn; bicubic takes only --scale");
+            }
+            if (scale != null && (scale < 1 || scale > 8)) throw new IllegalArgumentException("--scale must be 1..8, got " + scale);
+            if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be positive, got " + maxPixels);
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The batch with a progress bar; Ctrl-C stops it cleanly (summary printed, exit 130). */
+    private int run(SrUpscaler up, List<BatchJob> work, Inputs in, PrintStream err) {
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            up.cancel();
+            try {
+                reported.await(60, TimeUnit.SECONDS); // let the summary print before the JVM halts
+            } catch (InterruptedException ignored) {
+                // halting anyway
+            }
+        }, "gpu-sr interrupt");
+        boolean hooked = addHook(hook);
+        try {
+            BatchProgress listener = new BatchProgress(err, work.size() > 1 ? new Progress(err, work.size(), "images") : null);
+            BatchResult r = up.run(work, listener);
+            return report(r, in, up.scale(), err);
         } finally {
-            if (eng != null) eng.close();
+            reported.countDown();
+            if (hooked) removeHook(hook);
+        }
+    }
+
+    private int report(BatchResult r, Inputs in, int k, PrintStream err) {
+        err.printf("gpu-sr: upscaled %d of %d images x%d in %.1f s%n", r.succeeded(), r.total(), k, r.seconds());
+        err.println("gpu-sr: " + r.summaryLine());
+        List<String> failures = new ArrayList<>(in.failures);
+        for (ImageResult f : r.failures()) failures.add(f.describe());
+        if (!failures.isEmpty()) {
+            err.println("gpu-sr: " + failures.size() + " failed:");
+            for (String f : failures) err.println("  " + f);
+        }
+        if (r.error() != null) {
+            err.println("gpu-sr: error: the run stopped: " + r.error());
+            if (System.getenv("GPUSR_DEBUG") != null) r.error().printStackTrace(err);
+            return Main.SOME_FAILED;
+        }
+        if (r.deviceLost() != null) {
+            err.println("gpu-sr: the device was lost (" + r.deviceLost() + "); " + r.notRun()
+                    + " images were not processed; the " + r.succeeded() + " written are complete");
+            return Main.DEVICE_LOST;
+        }
+        if (r.cancelled()) {
+            err.println("gpu-sr: interrupted; " + r.notRun() + " images were not processed; the " + r.succeeded()
+                    + " written are complete");
+            return Main.INTERRUPTED;
+        }
+        return failures.isEmpty() ? Main.OK : Main.SOME_FAILED;
+    }
+
+    private static boolean addHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // already shutting down
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook is running
         }
     }
 
@@ -138,64 +221,10 @@ final class UpscaleCommand implements Callable<Integer> {
         return dot > 0 && n.length() - dot - 1 >= 2 && n.length() - dot - 1 <= 5 && n.substring(dot + 1).chars().allMatch(Character::isLetter);
     }
 
-    private int run(Inputs in, Upscaler upscaler, ImageFormat fixedFormat, boolean singleFile, PrintStream err) {
-        Progress progress = in.files.size() > 1 ? new Progress(err, in.files.size(), "images") : null;
-        OutputGuard guard = new OutputGuard(in.files, overwrite);
-        int ok = 0;
-        long start = System.nanoTime();
-        for (Path file : in.files) {
-            try {
-                Path target = singleFile ? output : output.resolve(outputName(file, fixedFormat));
-                ImageFormat fmt = fixedFormat != null ? fixedFormat : formatFor(singleFile ? target : file);
-                guard.claim(target, file);
-                Image lr = ImageReader.read(file, maxPixels);
-                int min = upscaler.minInputSide();
-                if (lr.width() < min || lr.height() < min) {
-                    throw new ImageException("image is " + lr.width() + "x" + lr.height() + "; SRCNN x"
-                            + upscaler.scale() + " needs at least " + min + "x" + min
-                            + " (the network's receptive field); use --method bicubic for tiny images");
-                }
-                Image sr = upscaler.upscale(lr);
-                if (sr.alpha() != null && (fmt == ImageFormat.JPG || fmt == ImageFormat.BMP)) {
-                    if (progress != null) progress.interrupt();
-                    err.println("gpu-sr: note: " + file + " has transparency, which " + fmt.name() + " cannot hold; it is dropped");
-                }
-                ImageWriter.write(sr, target, fmt, quality);
-                ok++;
-            } catch (IOException | RuntimeException e) {
-                if (progress != null) progress.interrupt();
-                in.fail(err, file, reason(e));
-            }
-            if (progress != null) progress.advance(file.getFileName().toString());
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        err.printf("gpu-sr: upscaled %d of %d images x%d in %.1f s%n", ok, in.files.size(), upscaler.scale(), secs);
-        if (!in.failures.isEmpty()) {
-            err.println("gpu-sr: " + in.failures.size() + " failed:");
-            for (String f : in.failures) err.println("  " + f);
-            return Main.SOME_FAILED;
-        }
-        return Main.OK;
-    }
-
     static String reason(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    private static ImageFormat formatFor(Path p) {
-        ImageFormat f = ImageFormat.ofPath(p);
-        return f == null ? ImageFormat.PNG : f;
-    }
-
-    private static String outputName(Path input, ImageFormat fixed) {
-        String name = input.getFileName().toString();
-        ImageFormat own = ImageFormat.ofPath(input);
-        if (fixed == null && own != null) return name;
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        return base + "." + (fixed != null ? fixed : ImageFormat.PNG).extension;
     }
 }

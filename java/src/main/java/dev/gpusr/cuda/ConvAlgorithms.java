@@ -2,6 +2,7 @@ package dev.gpusr.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntToLongFunction;
 import jcuda.Pointer;
 import jcuda.jcudnn.JCudnn;
@@ -46,7 +47,7 @@ public final class ConvAlgorithms {
         public String toString() {
             return algoName().replace("CUDNN_CONVOLUTION_", "") + " (" + cudnnMathType.stringFor(mathType)
                     + ", workspace " + CudaCheck.formatBytes(workspaceBytes)
-                    + (findTimeMs >= 0 ? String.format(", %.3f ms", findTimeMs) : "")
+                    + (findTimeMs >= 0 ? String.format(Locale.ROOT, ", %.3f ms", findTimeMs) : "")
                     + (deterministic ? "" : ", non-deterministic") + ")";
         }
     }

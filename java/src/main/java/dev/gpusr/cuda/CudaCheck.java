@@ -1,5 +1,6 @@
 package dev.gpusr.cuda;
 
+import java.util.Locale;
 import jcuda.Pointer;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
@@ -199,8 +200,8 @@ final class CudaCheck {
 
     static String formatBytes(long bytes) {
         if (bytes < 1024) return bytes + " B";
-        if (bytes < 1L << 20) return String.format("%.1f KiB", bytes / 1024.0);
-        if (bytes < 1L << 30) return String.format("%.1f MiB", bytes / (double) (1L << 20));
-        return String.format("%.2f GiB", bytes / (double) (1L << 30));
+        if (bytes < 1L << 20) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        if (bytes < 1L << 30) return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 }

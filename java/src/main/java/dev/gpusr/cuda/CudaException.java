@@ -16,4 +16,13 @@ public class CudaException extends RuntimeException {
     public static CudaException of(String call, String status, String hint) {
         return new CudaException(call + " failed: " + status + (hint == null || hint.isEmpty() ? "" : " (" + hint + ")"));
     }
+
+    /**
+     * True when the failure left the CUDA context unusable (a sticky error: illegal address, launch failure, a
+     * failed cuDNN kernel): nothing more can run in this process on that device.
+     */
+    public boolean contextLost() {
+        String m = getMessage();
+        return m != null && m.contains(CudaCheck.RESTART_HINT);
+    }
 }

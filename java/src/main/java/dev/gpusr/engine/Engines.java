@@ -1,13 +1,18 @@
 package dev.gpusr.engine;
 
 import dev.gpusr.cpu.CpuSrcnn;
+import dev.gpusr.cuda.CudaDevices;
 import dev.gpusr.cuda.CudaException;
 import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.cuda.CudaSrcnn;
 import dev.gpusr.cuda.GpuAvailability;
 import dev.gpusr.model.SrcnnWeights;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Chooses an engine for --device: "auto" (GPU 0 when usable, else the CPU with a one-line notice), "cpu", or a GPU
@@ -62,6 +67,104 @@ public final class Engines {
         } catch (CudaException | LinkageError e) {
             throw new EngineUnavailableException("GPU " + index + " requested, but the CUDA engine could not start: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The devices a --device value names, one entry per card: "auto", "cpu" or "N" alone, a list "0,1", or "all"
+     * (every CUDA device; an EngineUnavailableException when there is none). Duplicates are refused.
+     */
+    public static List<String> parseDevices(String devices) {
+        String d = devices == null ? "auto" : devices.trim().toLowerCase(java.util.Locale.ROOT);
+        if (d.equals("all")) {
+            CudaDevices.Listing listing = CudaDevices.list();
+            if (listing.devices().isEmpty()) {
+                throw new EngineUnavailableException("--device all: no usable CUDA device ("
+                        + listing.unavailableReason().orElse("none found") + ")", null);
+            }
+            List<String> all = new ArrayList<>();
+            for (CudaDevices.Device dev : listing.devices()) all.add(Integer.toString(dev.index()));
+            return all;
+        }
+        if (!d.contains(",")) return List.of(d);
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : d.split(",")) {
+            String p = part.trim();
+            try {
+                if (Integer.parseInt(p) < 0) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--device lists GPU indices like 0,1; got '" + part.trim() + "' in '"
+                        + devices + "'");
+            }
+            if (!out.add(Integer.toString(Integer.parseInt(p)))) {
+                throw new IllegalArgumentException("--device names GPU " + p + " twice");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Opens {@code perDevice} engines on every device of a --device value (see {@link #parseDevices}); on failure
+     * the ones already open are closed.
+     */
+    public static List<SrcnnEngine> openAll(String devices, int perDevice, SrcnnWeights weights, PrintStream notices,
+            CudaOptions options) {
+        if (perDevice < 1) throw new IllegalArgumentException("workers per device must be >= 1, got " + perDevice);
+        List<SrcnnEngine> engines = new ArrayList<>();
+        try {
+            for (String d : parseDevices(devices)) {
+                for (int i = 0; i < perDevice; i++) {
+                    // "auto" decides once: its later workers go where the first went
+                    String where = d.equals("auto") && !engines.isEmpty() ? sameDevice(engines.get(0)) : d;
+                    engines.add(open(where, weights, notices, options));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (SrcnnEngine e2 : engines) e2.close();
+            throw e;
+        }
+        return engines;
+    }
+
+    private static String sameDevice(SrcnnEngine first) {
+        String id = first.id();
+        return id.startsWith("cuda:") ? id.substring(5) : "cpu";
+    }
+
+    /**
+     * The pixel call an engine worker uses: today {@link TiledPixelUpscaler} for every engine (the engine's forward
+     * per tile). A device-resident path for an engine plugs in here.
+     */
+    public static PixelPath pixelPath(SrcnnEngine engine, int tile) {
+        PixelPath path = new TiledPixelUpscaler(engine, tile);
+        return engine instanceof CudaSrcnn ? new ContextLossMapping(path) : path;
+    }
+
+    /** A CUDA failure that lost the context becomes an {@link EngineLostException}: the batch stops that worker. */
+    private record ContextLossMapping(PixelPath inner) implements PixelPath {
+        @Override
+        public int scale() {
+            return inner.scale();
+        }
+
+        @Override
+        public int minInputSide() {
+            return inner.minInputSide();
+        }
+
+        @Override
+        public long workingBytes(int width, int height, int channels, int bitDepth) {
+            return inner.workingBytes(width, height, channels, bitDepth);
+        }
+
+        @Override
+        public dev.gpusr.image.Pixels upscale(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
+            try {
+                return inner.upscale(lowRes, outputBitDepth);
+            } catch (CudaException e) {
+                if (e.contextLost()) throw new EngineLostException(oneLine(e.getMessage()), e);
+                throw e;
+            }
         }
     }
 

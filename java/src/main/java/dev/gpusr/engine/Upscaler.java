@@ -10,10 +10,14 @@ import dev.gpusr.resample.BicubicResampler;
  * Enlarges whole images: bicubic by k, then SRCNN restores the channels the model was trained on. A Y model restores
  * Y of MATLAB's YCbCr and leaves Cb, Cr bicubic (as the paper does); grayscale images are processed as Y; alpha is
  * enlarged bicubically. With no engine it is plain bicubic.
+ *
+ * <p>This is the float-image path (whole images as float planes, for MOS studies of unquantised inputs); batches and
+ * files go through {@link TiledPixelUpscaler}, which works on 8/16-bit samples tile by tile and gives exactly this
+ * path's result rounded to the samples' bit depth (tested).
  */
 public final class Upscaler {
     /** Tile core side for whole-image inference; bounded so a 100 MP image never needs all activations at once. */
-    public static final int DEFAULT_TILE = 1024;
+    public static final int DEFAULT_TILE = TiledPixelUpscaler.DEFAULT_TILE;
 
     private final SrcnnEngine engine;
     private final SrcnnConfig config;

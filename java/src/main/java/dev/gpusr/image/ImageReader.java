@@ -96,6 +96,48 @@ public final class ImageReader {
 
     /** Decodes an image; refuses (ImageException) when width*height exceeds maxPixels, from the header alone. */
     public static Image read(Path file, long maxPixels) throws ImageException {
+        return toImage(decode(file, maxPixels, null));
+    }
+
+    /**
+     * Decodes an image to its raw samples (no float planes), with the same sample semantics as {@link #read}: 8- and
+     * 16-bit samples as stored; 1 to 15-bit samples become the 8- or 16-bit level {@code read}'s v / max quantises
+     * to (for 1, 2 and 4 bits exactly v * 255 / max); a palette becomes gray or RGB (plus alpha) as in {@code read}.
+     */
+    public static Pixels readPixels(Path file, long maxPixels) throws ImageException {
+        return RasterSamples.toPixels(decode(file, maxPixels, null));
+    }
+
+    /** Decides, from the header alone, whether (or when) an image may be decoded. */
+    @FunctionalInterface
+    public interface HeaderGate {
+        /** Returns to go on (it may wait first, e.g. for memory); throws to refuse. */
+        void admit(Dimensions dimensions) throws IOException;
+    }
+
+    /**
+     * {@link #readPixels(Path, long)} that calls {@code gate} with the header's dimensions before decoding (after the
+     * --max-pixels check): a batch waits there for memory. An IOException from the gate passes through unchanged.
+     */
+    public static Pixels readPixels(Path file, long maxPixels, HeaderGate gate) throws IOException {
+        try {
+            return RasterSamples.toPixels(decode(file, maxPixels, gate));
+        } catch (GateException e) {
+            throw e.refusal;
+        }
+    }
+
+    /** Carries the gate's own exception through the ImageException-only decode path. */
+    private static final class GateException extends ImageException {
+        final IOException refusal;
+
+        GateException(IOException refusal) {
+            super(refusal.getMessage(), refusal);
+            this.refusal = refusal;
+        }
+    }
+
+    private static BufferedImage decode(Path file, long maxPixels, HeaderGate gate) throws ImageException {
         if (maxPixels <= 0) throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         try (Opened opened = open(file)) {
             long pixels = (long) opened.width * opened.height;
@@ -107,7 +149,14 @@ public final class ImageReader {
                 throw new ImageException("image is " + opened.width + "x" + opened.height + " = " + amount(pixels)
                         + ", more than the 2^31 pixels a single image can hold");
             }
-            return toImage(opened.decode());
+            if (gate != null) {
+                try {
+                    gate.admit(new Dimensions(opened.width, opened.height, opened.format.displayName));
+                } catch (IOException e) {
+                    throw new GateException(e);
+                }
+            }
+            return opened.decode();
         }
     }
 
@@ -120,6 +169,11 @@ public final class ImageReader {
         return dot >= 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
+    /** A decoded image's raw samples, with the same semantics as {@link #readPixels}. */
+    public static Pixels toPixels(BufferedImage image) throws ImageException {
+        return RasterSamples.toPixels(image);
+    }
+
     /**
      * Converts a decoded image to planes in [0, 1], reading samples from its Raster. Gray (with or without alpha)
      * stays one plane; 16-bit samples give bitDepth 16.
@@ -127,6 +181,23 @@ public final class ImageReader {
     public static Image toImage(BufferedImage image) throws ImageException {
         ColorModel cm = image.getColorModel();
         if (cm instanceof IndexColorModel icm) return fromPalette(image.getRaster(), icm);
+        int maxBits = checkComponents(image);
+        int colours = cm.getNumColorComponents();
+        int[] bits = cm.getComponentSize();
+        Raster raster = image.getRaster();
+        int w = image.getWidth(), h = image.getHeight();
+        float[][] planes = new float[colours][];
+        for (int c = 0; c < colours; c++) planes[c] = band(raster, c, bits[c], w, h);
+        float[] alpha = cm.hasAlpha() ? band(raster, colours, bits[colours], w, h) : null;
+        return new Image(w, h, planes, alpha, maxBits > 8 ? 16 : 8);
+    }
+
+    /**
+     * Refuses what gpu-sr does not read (not gray or RGB, not 1-16-bit integers), un-premultiplies alpha; returns the
+     * widest component's bits.
+     */
+    static int checkComponents(BufferedImage image) throws ImageException {
+        ColorModel cm = image.getColorModel();
         if (!(cm instanceof ComponentColorModel) && !(cm instanceof DirectColorModel)) {
             throw new ImageException("unsupported colour model " + cm.getClass().getSimpleName());
         }
@@ -149,13 +220,7 @@ public final class ImageReader {
                     + "); gpu-sr reads 1 to 16-bit integer samples");
         }
         if (cm.isAlphaPremultiplied()) image.coerceData(false);
-
-        Raster raster = image.getRaster();
-        int w = image.getWidth(), h = image.getHeight();
-        float[][] planes = new float[colours][];
-        for (int c = 0; c < colours; c++) planes[c] = band(raster, c, bits[c], w, h);
-        float[] alpha = cm.hasAlpha() ? band(raster, colours, bits[colours], w, h) : null;
-        return new Image(w, h, planes, alpha, maxBits > 8 ? 16 : 8);
+        return maxBits;
     }
 
     private static float[] band(Raster raster, int band, int bits, int w, int h) {
@@ -172,23 +237,10 @@ public final class ImageReader {
     }
 
     private static Image fromPalette(Raster raster, IndexColorModel icm) {
-        // Indices past the palette (corrupt files) read as opaque black rather than failing mid-image.
-        int entries = Math.max(icm.getMapSize(), 1 << Math.min(icm.getPixelSize(), 16));
-        int size = icm.getMapSize();
-        int[] r = new int[entries], g = new int[entries], b = new int[entries], a = new int[entries];
-        boolean grayPalette = true;
-        for (int i = 0; i < entries; i++) {
-            if (i < size) {
-                r[i] = icm.getRed(i);
-                g[i] = icm.getGreen(i);
-                b[i] = icm.getBlue(i);
-                a[i] = icm.getAlpha(i);
-                grayPalette &= r[i] == g[i] && g[i] == b[i];
-            } else {
-                a[i] = 255;
-            }
-        }
-        boolean hasAlpha = icm.getTransparency() != Transparency.OPAQUE;
+        RasterSamples.Palette p = RasterSamples.Palette.of(icm);
+        int[] r = p.r(), g = p.g(), b = p.b(), a = p.a();
+        boolean grayPalette = p.gray();
+        boolean hasAlpha = p.hasAlpha();
         int w = raster.getWidth(), h = raster.getHeight();
         int colours = grayPalette ? 1 : 3;
         float[][] planes = new float[colours][w * h];

@@ -35,10 +35,29 @@ public final class ImageWriter {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + jpegQuality);
         }
         if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
-        boolean losslessDeepFormat = format == ImageFormat.PNG || format == ImageFormat.TIFF;
+        boolean losslessDeepFormat = holdsDeepSamples(format);
         BufferedImage buffered = toBufferedImage(image, losslessDeepFormat && image.bitDepth() == 16,
                 losslessDeepFormat);
+        encode(buffered, file, format, format == ImageFormat.JPG ? jpegQuality : WriteOptions.DEFAULT_JPEG_QUALITY, true);
+    }
 
+    /**
+     * Writes raw samples as they are where the format holds them; otherwise alpha is dropped (JPEG, BMP) and 16-bit
+     * samples are reduced to 8 bits by the one quantisation of v / 65535 (what writing the float image did).
+     */
+    public static void write(Pixels pixels, Path file, ImageFormat format, WriteOptions options) throws ImageException {
+        if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
+        encode(PixelImages.toBufferedImage(pixels, holdsDeepSamples(format)), file, format, options.jpegQuality(),
+                options.replaceExisting());
+    }
+
+    /** PNG and TIFF hold 16-bit samples and alpha; JPEG and BMP hold neither. */
+    public static boolean holdsDeepSamples(ImageFormat format) {
+        return format == ImageFormat.PNG || format == ImageFormat.TIFF;
+    }
+
+    private static void encode(BufferedImage buffered, Path file, ImageFormat format, int jpegQuality,
+            boolean replaceExisting) throws ImageException {
         String imageIoName = switch (format) {
             case PNG -> "png";
             case JPG -> "jpeg";
@@ -57,7 +76,7 @@ public final class ImageWriter {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionType(TIFF_COMPRESSION);
             }
-            AtomicFiles.write(file, out -> {
+            AtomicFiles.write(file, replaceExisting ? AtomicFiles.Mode.REPLACE : AtomicFiles.Mode.NO_REPLACE, out -> {
                 // A memory cache, not ImageIO's default temporary file, so nothing is written outside the target folder.
                 ImageOutputStream stream = new MemoryCacheImageOutputStream(out);
                 writer.setOutput(stream);
@@ -66,6 +85,8 @@ public final class ImageWriter {
             });
         } catch (NoSuchFileException e) {
             throw new ImageException("cannot write: folder " + parentOf(file) + " does not exist", e);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new ImageException("output " + file + " appeared meanwhile (another run?); left as it is (use --overwrite)", e);
         } catch (AccessDeniedException e) {
             throw new ImageException("cannot write: permission denied in folder " + parentOf(file), e);
         } catch (IOException | RuntimeException e) {
@@ -106,9 +127,7 @@ public final class ImageWriter {
 
     /** Clamp to [0, 1], then round half up to an integer level (as MATLAB's im2uint8 / im2uint16). */
     static int quantize(float v, int max) {
-        if (!(v > 0f)) return 0; // also NaN
-        if (v >= 1f) return max;
-        return (int) Math.floor(v * (double) max + 0.5);
+        return Samples.quantize(v, max);
     }
 
     private static String parentOf(Path file) {

@@ -8,6 +8,23 @@ import java.util.stream.IntStream;
  * {@code shave} pixels are dropped from every border of both images first. All sums are in double.
  */
 public final class Metrics {
+    /**
+     * A PSNR for a table, the same in every command: {@code "inf"} for identical images (infinite PSNR), {@code "n/a"}
+     * for NaN (nothing to average), else the value with {@code decimals} decimals in Locale.ROOT.
+     */
+    public static String psnrText(double db, int decimals) {
+        if (Double.isNaN(db)) return "n/a";
+        if (Double.isInfinite(db)) return db > 0 ? "inf" : "-inf";
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", db);
+    }
+
+    /** A PSNR difference with its sign ("+0.52"), or {@link #psnrText} when either side is not finite. */
+    public static String psnrGainText(double from, double to, int decimals) {
+        double d = to - from;
+        if (!Double.isFinite(from) || !Double.isFinite(to)) return psnrText(Double.isNaN(d) ? Double.NaN : d, decimals);
+        return String.format(java.util.Locale.ROOT, "%+." + decimals + "f", d);
+    }
+
     private Metrics() {}
 
     private static final double PEAK = 255.0;

@@ -2,7 +2,7 @@ package dev.gpusr.metrics;
 
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.engine.TiledForward;
-import dev.gpusr.engine.Upscaler;
+import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.image.Image;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.Tensor;
@@ -30,7 +30,7 @@ public final class SrEvaluation {
         }
         Plane bicubic = SrProtocol.degrade(y, k);
         Tensor out = TiledForward.forward(engine, new Tensor(1, 1, bicubic.height(), bicubic.width(), bicubic.data()),
-                Upscaler.DEFAULT_TILE, config.halo());
+                TiledPixelUpscaler.DEFAULT_TILE, config.halo());
         Plane sr = new Plane(out.data, bicubic.width(), bicubic.height());
         return new Result(SrProtocol.score(y, bicubic, k), SrProtocol.score(y, sr, k));
     }

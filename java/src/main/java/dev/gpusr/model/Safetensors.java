@@ -163,7 +163,13 @@ public final class Safetensors {
                     throw new IOException("tensor '" + name + "' has a bad shape " + shapeList);
                 }
                 shape[k] = d;
-                count = Math.multiplyExact(count, d);
+                try {
+                    count = Math.multiplyExact(count, d);
+                    Math.multiplyExact(count, (long) size);
+                } catch (ArithmeticException overflow) {
+                    throw new IOException("tensor '" + name + "' has an impossible shape " + shapeList
+                            + " (its size overflows)");
+                }
             }
             if (!(offs.get(0) instanceof Long begin) || !(offs.get(1) instanceof Long end) || begin < 0 || end < begin) {
                 throw new IOException("tensor '" + name + "' has bad data_offsets " + offs);

@@ -37,6 +37,9 @@ public record SrcnnConfig(int channels, int n1, int n2, int f1, int f2, int f3, 
     public static final String PADDING = "zeros";
     public static final String ARCH = "srcnn";
 
+    /** The largest enlargement factor a model may have (the smallest is 1). */
+    public static final int MAX_SCALE = 8;
+
     public SrcnnConfig {
         if (channels < 1) throw new IllegalArgumentException("channels must be >= 1, got " + channels);
         if (n1 < 1 || n2 < 1) throw new IllegalArgumentException("n1 and n2 must be >= 1, got " + n1 + ", " + n2);
@@ -46,7 +49,16 @@ public record SrcnnConfig(int channels, int n1, int n2, int f1, int f2, int f3, 
                         + "-" + f2 + "-" + f3);
             }
         }
-        if (scale < 1 || scale > 8) throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+        if (scale < 1 || scale > MAX_SCALE) {
+            throw new IllegalArgumentException("scale must be 1.." + MAX_SCALE + ", got " + scale);
+        }
+        // In double: the exact count of absurd shapes would overflow a long too.
+        double params = (double) n1 * channels * f1 * f1 + n1 + (double) n2 * n1 * f2 * f2 + n2
+                + (double) channels * n2 * f3 * f3 + channels;
+        if (params > Integer.MAX_VALUE - 8L) {
+            throw new IllegalArgumentException(n1 + "/" + n2 + " filters of " + f1 + "-" + f2 + "-" + f3
+                    + " are more parameters than one array holds");
+        }
         if (color == ColorSpace.Y && channels != 1) {
             throw new IllegalArgumentException("a Y model has 1 channel, got " + channels);
         }

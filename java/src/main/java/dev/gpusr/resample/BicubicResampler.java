@@ -115,6 +115,128 @@ public final class BicubicResampler {
         return new Contributions(inLength, out, taps, index, weight);
     }
 
+    /** Tables kept for recent (length, factor) pairs: a bounded LRU, so a folder of varied sizes never grows it. */
+    private static final int TABLE_CACHE_ENTRIES = 32;
+
+    private static final java.util.Map<Long, Contributions> TABLES = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Contributions> eldest) {
+            return size() > TABLE_CACHE_ENTRIES;
+        }
+    };
+
+    /** {@link #contributions(int, double)} for enlarging by the integer k, from a small LRU of recent tables. */
+    public static Contributions enlargement(int inLength, int k) {
+        if (k < 1) throw new IllegalArgumentException("upscale factor must be >= 1, got " + k);
+        long key = (long) inLength << 8 | k;
+        synchronized (TABLES) {
+            Contributions c = TABLES.get(key);
+            if (c != null) return c;
+        }
+        Contributions c = contributions(inLength, k);
+        synchronized (TABLES) {
+            TABLES.put(key, c);
+        }
+        return c;
+    }
+
+    /** How many tables the LRU holds now (for tests). */
+    static int cachedTables() {
+        synchronized (TABLES) {
+            return TABLES.size();
+        }
+    }
+
+    /** The lowest and highest input index (inclusive) that outputs {@code from} to {@code to - 1} read. */
+    public static int[] inputSpan(Contributions t, int from, int to) {
+        int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
+        int[] index = t.index();
+        for (int i = from * t.taps(); i < to * t.taps(); i++) {
+            lo = Math.min(lo, index[i]);
+            hi = Math.max(hi, index[i]);
+        }
+        return new int[] {lo, hi};
+    }
+
+    /**
+     * A rectangle of the output {@link #resize} would give, computed from a window of the input: output rows
+     * [oy0, oy1) and columns [ox0, ox1) of the full image's tables, from the input rows [wy0, wy0 + wh) and columns
+     * [wx0, wx0 + ww) held row-major in {@code window} (at {@code windowOffset}); the window must cover
+     * {@link #inputSpan} of both ranges. Each output value is computed with exactly the arithmetic of the whole-image
+     * resize (same taps, same order, same float intermediate), so tiles put together equal the whole result bit for
+     * bit. Writes (oy1 - oy0) x (ox1 - ox0) values row-major into dst at dstOffset.
+     */
+    public static void resizeRegion(float[] window, int windowOffset, int wy0, int wx0, int wh, int ww,
+            Contributions rows, Contributions columns, int oy0, int oy1, int ox0, int ox1, float[] dst,
+            int dstOffset) {
+        int[] ys = inputSpan(rows, oy0, oy1);
+        int[] xs = inputSpan(columns, ox0, ox1);
+        if (ys[0] < wy0 || ys[1] >= wy0 + wh || xs[0] < wx0 || xs[1] >= wx0 + ww) {
+            throw new IllegalArgumentException("window rows " + wy0 + ".." + (wy0 + wh - 1) + ", columns " + wx0 + ".."
+                    + (wx0 + ww - 1) + " do not cover the inputs " + ys[0] + ".." + ys[1] + " x " + xs[0] + ".."
+                    + xs[1] + " the region needs");
+        }
+        int rowTaps = rows.taps(), colTaps = columns.taps();
+        int[] rowIndex = rows.index(), colIndex = columns.index();
+        float[] rowWeight = rows.weight(), colWeight = columns.weight();
+        int regionWidth = ox1 - ox0;
+        int x0 = xs[0], span = xs[1] - xs[0] + 1;
+        double[] sum = new double[span];
+        float[] row = new float[span];
+        int[] fast = null;
+        double[] fastWeight = null;
+        if (colTaps == 4) {
+            fast = new int[regionWidth];
+            fastWeight = new double[regionWidth * 4];
+            for (int x = 0; x < regionWidth; x++) {
+                int cell = (ox0 + x) * 4;
+                int b = colIndex[cell];
+                boolean consecutive = colIndex[cell + 1] == b + 1 && colIndex[cell + 2] == b + 2
+                        && colIndex[cell + 3] == b + 3;
+                fast[x] = consecutive ? b - x0 : -1;
+                for (int t = 0; t < 4; t++) fastWeight[x * 4 + t] = colWeight[cell + t];
+            }
+        }
+        for (int y = oy0; y < oy1; y++) {
+            Arrays.fill(sum, 0.0);
+            for (int t = 0; t < rowTaps; t++) {
+                double w = rowWeight[y * rowTaps + t];
+                int from = windowOffset + (rowIndex[y * rowTaps + t] - wy0) * ww + (x0 - wx0);
+                for (int x = 0; x < span; x++) sum[x] += w * window[from + x];
+            }
+            for (int x = 0; x < span; x++) row[x] = (float) sum[x];
+            int out = dstOffset + (y - oy0) * regionWidth;
+            if (fast != null) {
+                // interior columns of a 4-tap table read 4 consecutive inputs: the same products, summed in the
+                // same order, without the index table
+                for (int x = 0; x < regionWidth; x++) {
+                    int b = fast[x];
+                    if (b < 0) {
+                        double s = 0;
+                        int cell = (ox0 + x) * 4;
+                        for (int t = 0; t < 4; t++, cell++) s += (double) colWeight[cell] * row[colIndex[cell] - x0];
+                        dst[out + x] = (float) s;
+                    } else {
+                        int c = x * 4;
+                        double s = 0;
+                        s += fastWeight[c] * row[b];
+                        s += fastWeight[c + 1] * row[b + 1];
+                        s += fastWeight[c + 2] * row[b + 2];
+                        s += fastWeight[c + 3] * row[b + 3];
+                        dst[out + x] = (float) s;
+                    }
+                }
+                continue;
+            }
+            for (int x = ox0; x < ox1; x++) {
+                double s = 0;
+                int cell = x * colTaps;
+                for (int t = 0; t < colTaps; t++, cell++) s += (double) colWeight[cell] * row[colIndex[cell] - x0];
+                dst[out + x - ox0] = (float) s;
+            }
+        }
+    }
+
     /** Keys' cubic convolution kernel with a = -0.5, written as MATLAB's imresize writes it. */
     static double cubic(double x) {
         double a = Math.abs(x);

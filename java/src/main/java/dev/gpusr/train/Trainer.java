@@ -1,6 +1,7 @@
 package dev.gpusr.train;
 
 import dev.gpusr.engine.SrcnnEngine;
+import dev.gpusr.metrics.Metrics;
 import dev.gpusr.model.Safetensors;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
@@ -176,9 +177,10 @@ public final class Trainer {
                     bestStep = step;
                 }
                 progress.println(String.format(Locale.ROOT,
-                        "step %d (epoch %d): val PSNR %.3f dB SSIM %.4f (bicubic %.3f dB %.4f); best %.3f dB at step %d",
-                        step, epoch + 1, lastScores.psnr(), lastScores.ssim(), lastScores.bicubicPsnr(),
-                        lastScores.bicubicSsim(), bestPsnr, bestStep));
+                        "step %d (epoch %d): val PSNR %s dB SSIM %.4f (bicubic %s dB %.4f); best %s dB at step %d",
+                        step, epoch + 1, Metrics.psnrText(lastScores.psnr(), 3), lastScores.ssim(),
+                        Metrics.psnrText(lastScores.bicubicPsnr(), 3), lastScores.bicubicSsim(),
+                        Metrics.psnrText(bestPsnr, 3), bestStep));
                 progress.exclude(System.nanoTime() - t0);
             }
             boolean checkpoint = last || (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0);

@@ -2,7 +2,7 @@ package dev.gpusr.train;
 
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.engine.TiledForward;
-import dev.gpusr.engine.Upscaler;
+import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.image.Image;
 import dev.gpusr.metrics.Plane;
 import dev.gpusr.metrics.SrEvaluation;
@@ -149,7 +149,7 @@ public final class ValidationSet {
                 s = SrEvaluation.evaluate(engine, item.image(), scale).srcnn();
             } else {
                 Tensor input = degradedRgb(item.image(), scale);
-                Tensor out = TiledForward.forward(engine, input, Upscaler.DEFAULT_TILE, config.halo());
+                Tensor out = TiledForward.forward(engine, input, TiledPixelUpscaler.DEFAULT_TILE, config.halo());
                 s = SrProtocol.score(hrLuma(item.image(), scale), new Plane(lumaOf(out), out.w, out.h), scale);
             }
             psnr += s.psnr();

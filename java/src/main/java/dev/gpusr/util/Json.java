@@ -137,11 +137,13 @@ public final class Json {
                 case 't' -> b.append('\t');
                 case 'u' -> {
                     if (i + 4 > s.length()) throw error("short \\u escape");
-                    try {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
+                    int code = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int d = hexDigit(s.charAt(i + k));
+                        if (d < 0) throw error("bad \\u escape");
+                        code = code * 16 + d;
                     }
+                    b.append((char) code);
                     i += 4;
                 }
                 default -> throw error("bad escape \\" + e);
@@ -149,37 +151,56 @@ public final class Json {
         }
     }
 
+    /** RFC 8259 number: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?; integral ones that fit are Long. */
     private Object number() {
         int start = i;
+        if (peek() == '-') i++;
+        if (peek() == '0') {
+            i++;
+            if (isDigit(peek())) throw error("leading zero in number");
+        } else if (isDigit(peek())) {
+            while (isDigit(peek())) i++;
+        } else {
+            throw error("expected a digit");
+        }
         boolean integral = true;
-        if (s.charAt(i) == '-') i++;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                i++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                i++;
-            } else {
-                break;
-            }
+        if (peek() == '.') {
+            integral = false;
+            i++;
+            if (!isDigit(peek())) throw error("expected a digit after '.'");
+            while (isDigit(peek())) i++;
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            integral = false;
+            i++;
+            if (peek() == '+' || peek() == '-') i++;
+            if (!isDigit(peek())) throw error("expected a digit in the exponent");
+            while (isDigit(peek())) i++;
         }
         String t = s.substring(start, i);
-        try {
-            if (integral) {
+        if (integral) {
+            try {
                 return Long.parseLong(t);
+            } catch (NumberFormatException tooLarge) {
+                return Double.parseDouble(t);
             }
-            return Double.parseDouble(t);
-        } catch (NumberFormatException ex) {
-            if (integral) {
-                try {
-                    return Double.parseDouble(t);
-                } catch (NumberFormatException ignored) {
-                    // fall through
-                }
-            }
-            throw error("bad number '" + t + "'");
         }
+        return Double.parseDouble(t);
+    }
+
+    private char peek() {
+        return i < s.length() ? s.charAt(i) : '\0';
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Writes a value built of maps, lists, strings, numbers, booleans and null. Non-finite numbers become null. */
@@ -237,7 +258,7 @@ public final class Json {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20) b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     else b.append(c);
                 }
             }

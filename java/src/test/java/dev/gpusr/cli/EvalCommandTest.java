@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gpusr.image.Image;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageWriter;
-import dev.gpusr.metrics.Plane;
-import dev.gpusr.metrics.SrProtocol;
 import dev.gpusr.testing.Golden;
 import dev.gpusr.util.Json;
 import java.nio.file.Files;
@@ -16,8 +14,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** eval --json prints exactly one JSON object whose numbers follow the protocol. */
+/**
+ * eval --json prints exactly one JSON object whose numbers follow the protocol: checked against the protocol as
+ * computed independently (numpy port of MATLAB imresize and rgb2ycbcr, PyTorch SRCNN; golden/eval_reference.json,
+ * made by java/src/test/golden/make_golden.py).
+ */
 class EvalCommandTest {
     @TempDir
     Path dir;
@@ -62,13 +66,37 @@ class EvalCommandTest {
         assertEquals(50L, img.get("width"));
         assertEquals(41L, img.get("height"));
 
-        Plane y = SrProtocol.modcrop(SrProtocol.lumaLevels(hr), 3);
-        SrProtocol.Scores expect = SrProtocol.score(y, SrProtocol.degrade(y, 3), 3);
         Map<?, ?> bic = (Map<?, ?>) img.get("bicubic");
-        assertEquals(expect.psnr(), ((Number) bic.get("psnr")).doubleValue(), 1e-4);
-        assertEquals(expect.ssim(), ((Number) bic.get("ssim")).doubleValue(), 1e-6);
+        assertTrue(((Number) bic.get("psnr")).doubleValue() > 20, "bicubic PSNR " + bic);
         Map<?, ?> mean = (Map<?, ?>) json.get("mean");
         assertEquals(((Number) bic.get("psnr")).doubleValue(), ((Number) ((Map<?, ?>) mean.get("bicubic")).get("psnr")).doubleValue(), 1e-9);
         assertTrue(((Map<?, ?>) img.get("srcnn")).get("psnr") instanceof Number);
+    }
+
+    /**
+     * Against the independent computation. Both sides round float results to 8-bit levels; a value within float
+     * rounding of a .5 boundary could land on the other level (about 0.01 dB of PSNR); none does on this image, so
+     * the tolerances are those of the printed digits.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4})
+    void scoresMatchTheIndependentlyComputedProtocol(int scale) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ref = (Map<String, Object>) Json.parse(Files.readString(Golden.path("eval_reference.json")));
+        Map<?, ?> want = (Map<?, ?>) ((Map<?, ?>) ref.get("scales")).get(Integer.toString(scale));
+        // the near-identity model is a x3 model; at 2 and 4 the bundled models give the bicubic rows
+        String model = scale == 3 ? Golden.path((String) ref.get("model")).toString() : "x" + scale;
+        CliTestSupport.Run r = CliTestSupport.run("eval", "--json", "--device", "cpu", "--scale",
+                Integer.toString(scale), "--model", model, Golden.path("eval_input.png").toString());
+        assertEquals(Main.OK, r.exit(), r.err());
+        Map<?, ?> img = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.out().trim())).get("images")).get(0);
+        for (String method : scale == 3 ? List.of("bicubic", "srcnn") : List.of("bicubic")) {
+            Map<?, ?> got = (Map<?, ?>) img.get(method);
+            Map<?, ?> exp = (Map<?, ?>) want.get(method);
+            assertEquals(((Number) exp.get("psnr")).doubleValue(), ((Number) got.get("psnr")).doubleValue(), 1e-3,
+                    method + " PSNR at x" + scale);
+            assertEquals(((Number) exp.get("ssim")).doubleValue(), ((Number) got.get("ssim")).doubleValue(), 5e-6,
+                    method + " SSIM at x" + scale);
+        }
     }
 }

@@ -115,6 +115,16 @@ class CudaSupportTest {
         assertTrue(CudaCheck.driverFailure(700, "cuLaunchKernel").getMessage().contains("restart the process"));
     }
 
+    /** Sticky failures are what a batch treats as a lost device (it stops instead of failing every later image). */
+    @Test
+    void stickyFailuresReportALostContext() {
+        assertTrue(CudaCheck.runtimeFailure(700, "cudaMemcpy").contextLost());
+        assertTrue(CudaCheck.driverFailure(719, "cuLaunchKernel").contextLost());
+        assertTrue(CudaCheck.cudnnFailure(5000, "cudnnConvolutionForward").contextLost());
+        assertFalse(CudaCheck.runtimeFailure(2, "cudaMalloc").contextLost());
+        assertFalse(CudaCheck.cudnnFailure(3002, "cudnnConvolutionForward").contextLost());
+    }
+
     @Test
     void aMissingCudnnIsExplainedWithTheInstallHint() {
         Optional<String> failure = CudnnLibrary.loadFailure();

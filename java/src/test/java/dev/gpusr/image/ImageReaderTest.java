@@ -49,9 +49,26 @@ class ImageReaderTest {
             throws IOException {
         Path f = dir.resolve("t" + depth + "_" + colorType + ".png");
         Files.write(f, PngBytes.encode(W, H, depth, colorType, samples, plte, trns));
-        Image img = ImageReader.read(f, ImageReader.DEFAULT_MAX_PIXELS);
+        Image img = readBoth(f);
         assertEquals(W, img.width());
         assertEquals(H, img.height());
+        return img;
+    }
+
+    /**
+     * Reads through both paths: the float planes, and the raw samples, which must be exactly the float planes
+     * quantised to the image's bit depth (1, 2, 4-bit gray to 8 bits, palettes expanded the same way).
+     */
+    static Image readBoth(Path f) throws IOException {
+        Image img = ImageReader.read(f);
+        Pixels px = ImageReader.readPixels(f, ImageReader.DEFAULT_MAX_PIXELS);
+        Pixels expected = PixelImages.toPixels(img);
+        assertEquals(expected.toString(), px.toString(), f.toString());
+        assertArrayEquals(expected.samples(), px.samples(), f + ": readPixels differs from read + quantise");
+        // and back: the float planes the pixel path works from are the reader's floats exactly
+        Image back = PixelImages.toImage(px);
+        for (int c = 0; c < img.planes().length; c++) assertArrayEquals(img.planes()[c], back.planes()[c], f.toString());
+        if (img.alpha() != null) assertArrayEquals(img.alpha(), back.alpha(), f.toString());
         return img;
     }
 
@@ -181,7 +198,7 @@ class ImageReaderTest {
         int[] s = pattern(W * H * 3, 256, 1);
         Files.write(f, PngBytes.encode(W, H, 8, PngBytes.RGB, s, null, null));
         assertEquals(new ImageReader.Dimensions(W, H, "PNG"), ImageReader.probe(f));
-        assertArrayEquals(channel(s, 3, 1, 255), ImageReader.read(f).planes()[1]);
+        assertArrayEquals(channel(s, 3, 1, 255), readBoth(f).planes()[1]);
     }
 
     @Test
@@ -242,7 +259,7 @@ class ImageReaderTest {
         BufferedImage gray = gradient(BufferedImage.TYPE_BYTE_GRAY, 24, 16);
         Path g = dir.resolve("gray.jpeg");
         writeJpeg(gray, g, 0.98f);
-        Image gi = ImageReader.read(g);
+        Image gi = readBoth(g);
         assertTrue(gi.isGray());
         assertJpegMatches(gray, g, gi);
         assertEquals("JPEG", ImageReader.probe(g).format());
@@ -251,7 +268,7 @@ class ImageReaderTest {
         for (int y = 0; y < 16; y++) for (int x = 0; x < 24; x++) rgb.setRGB(x, y, (60 + 4 * x) << 16 | (90 + 3 * y) << 8 | 120);
         Path c = dir.resolve("colour.jpg");
         writeJpeg(rgb, c, 0.98f);
-        Image ci = ImageReader.read(c);
+        Image ci = readBoth(c);
         Raster decoded = ImageIO.read(c.toFile()).getRaster();
         for (int b = 0; b < 3; b++) assertEquals(decoded.getSample(5, 7, b) / 255f, ci.planes()[b][7 * 24 + 5]);
         assertEquals((60 + 4 * 5) / 255.0, ci.planes()[0][7 * 24 + 5], 4 / 255.0);
@@ -267,7 +284,7 @@ class ImageReaderTest {
         bgr.getRaster().setPixels(0, 0, W, H, s);
         Path f = dir.resolve("rgb.bmp");
         assertTrue(ImageIO.write(bgr, "bmp", f.toFile()));
-        Image img = ImageReader.read(f);
+        Image img = readBoth(f);
         for (int c = 0; c < 3; c++) assertArrayEquals(channel(s, 3, c, 255), img.planes()[c]);
         assertNull(img.alpha());
         assertEquals("BMP", ImageReader.probe(f).format());
@@ -286,7 +303,7 @@ class ImageReaderTest {
         indexed.getRaster().setPixels(0, 0, W, H, idx);
         Path p = dir.resolve("palette.bmp");
         assertTrue(ImageIO.write(indexed, "bmp", p.toFile()));
-        Image pi = ImageReader.read(p);
+        Image pi = readBoth(p);
         assertEquals(3, pi.planes().length);
         for (int i = 0; i < W * H; i++) {
             assertEquals((r[idx[i]] & 0xFF) / 255f, pi.planes()[0][i]);
@@ -315,7 +332,7 @@ class ImageReaderTest {
             w.dispose();
         }
         assertEquals(2, countGifFrames(f), "the fixture really has two frames");
-        Image img = ImageReader.read(f);
+        Image img = readBoth(f);
         assertEquals("GIF", ImageReader.probe(f).format());
         assertNotNull(img.alpha());
         for (int i = 0; i < W * H; i++) {
@@ -346,7 +363,7 @@ class ImageReaderTest {
         bi.getRaster().setPixels(0, 0, W, H, idx);
         Path f = dir.resolve("gray.gif");
         assertTrue(ImageIO.write(bi, "gif", f.toFile()));
-        Image img = ImageReader.read(f);
+        Image img = readBoth(f);
         assertTrue(img.isGray());
         for (int i = 0; i < W * H; i++) assertEquals((levels[idx[i]] & 0xFF) / 255f, img.planes()[0][i]);
     }
@@ -364,7 +381,7 @@ class ImageReaderTest {
                 raster.setPixels(0, 0, W, H, s);
                 Path f = dir.resolve("t" + max + "_" + bands + ".tif");
                 assertTrue(ImageIO.write(new BufferedImage(cm, raster, false, null), "tiff", f.toFile()));
-                Image img = ImageReader.read(f);
+                Image img = readBoth(f);
                 assertEquals(bands, img.planes().length);
                 for (int c = 0; c < bands; c++) assertArrayEquals(channel(s, bands, c, max), img.planes()[c]);
                 assertEquals(max == 255 ? 8 : 16, img.bitDepth());

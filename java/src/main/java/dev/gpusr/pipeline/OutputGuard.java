@@ -1,4 +1,4 @@
-package dev.gpusr.cli;
+package dev.gpusr.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,20 +10,20 @@ import java.util.Map;
 
 /**
  * Decides whether a batch may write an output: never over any input of the run (whatever --overwrite says), never
- * twice in one run, and over an existing file only with --overwrite.
+ * twice in one run, and over an existing file only with --overwrite. Thread-safe.
  */
-final class OutputGuard {
+public final class OutputGuard {
     private final List<Path> inputs = new ArrayList<>();
     private final Map<Path, Path> written = new HashMap<>();
     private final boolean overwrite;
 
-    OutputGuard(List<Path> inputFiles, boolean overwrite) {
+    public OutputGuard(List<Path> inputFiles, boolean overwrite) {
         this.overwrite = overwrite;
         for (Path p : inputFiles) inputs.add(canonical(p));
     }
 
     /** Throws with a one-line reason when {@code target} (the output of {@code input}) must not be written. */
-    void claim(Path target, Path input) throws IOException {
+    public synchronized void claim(Path target, Path input) throws IOException {
         Path t = canonical(target);
         for (Path in : inputs) {
             if (t.equals(in) || (Files.exists(t) && Files.isSameFile(t, in))) {

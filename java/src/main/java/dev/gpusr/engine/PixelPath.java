@@ -1,0 +1,39 @@
+package dev.gpusr.engine;
+
+import dev.gpusr.image.Pixels;
+
+/**
+ * The pixel-level engine call: a decoded image's raw samples in, the k-times-larger image's samples out, of the same
+ * kind (channels, bit depth, ICC profile). {@link TiledPixelUpscaler} is the implementation every engine gets by
+ * default (tile by tile through {@link SrcnnEngine#forward}); a device-resident variant (CUDA: one upload, everything
+ * on the card, one download) implements this same interface.
+ *
+ * <p>Not thread-safe: one per engine worker.
+ */
+public interface PixelPath {
+    /** The enlargement factor k: outputs are (k w) x (k h). */
+    int scale();
+
+    /** The smallest input side accepted (SRCNN: the enlarged image must cover the receptive field); 1 for bicubic. */
+    int minInputSide();
+
+    /**
+     * Heap bytes an upscale of such an input needs beyond the input's own samples: the output samples plus the
+     * working set (tiles). Used to refuse, before any work, what cannot fit.
+     */
+    long workingBytes(int width, int height, int channels, int bitDepth);
+
+    /**
+     * Enlarges the image by {@link #scale()}. Throws IllegalArgumentException for an input it cannot take (too small,
+     * output past {@link Pixels#MAX_BYTES}), {@link EngineLostException} when the device is gone for good.
+     */
+    default Pixels upscale(Pixels lowRes) {
+        return upscale(lowRes, lowRes.bitDepth());
+    }
+
+    /**
+     * As {@link #upscale(Pixels)}, rounding straight to {@code outputBitDepth} (8 or 16): a 16-bit image bound for an
+     * 8-bit format (JPEG, BMP) is rounded once, as writing the float result did, not twice.
+     */
+    Pixels upscale(Pixels lowRes, int outputBitDepth);
+}
