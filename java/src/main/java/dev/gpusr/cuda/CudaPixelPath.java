@@ -1,5 +1,6 @@
 package dev.gpusr.cuda;
 
+import dev.gpusr.engine.PixelPath;
 import dev.gpusr.image.Pixels;
 import dev.gpusr.model.SrcnnConfig;
 import java.nio.ByteBuffer;
@@ -20,10 +21,11 @@ import jcuda.runtime.cudaMemcpyKind;
  * separated on the host (the pack/unpack kernels take 1 or 3 channels), enlarged bicubically on the card with the
  * colour planes and interleaved again on the host.
  *
- * <p>The same methods as the engine package's pixel interface (scale, minInputSide, workingBytes, upscale); for Y
- * models (the bundled ones). Not thread-safe: one per engine, on the engine's stream.
+ * <p>For Y models (the bundled ones); {@code Engines.pixelPath} picks it for such a CUDA engine when asked. Not
+ * thread-safe: one per engine, on the engine's stream. Its device and pinned memory is freed by {@link #close()} or,
+ * at the latest, when the engine closes.
  */
-public final class CudaPixelPath implements AutoCloseable {
+public final class CudaPixelPath implements PixelPath, AutoCloseable {
     /** The environment variable that selects this path: {@code GPUSR_CUDA_PIXELS=device}. */
     public static final String SWITCH = "GPUSR_CUDA_PIXELS";
 
@@ -59,19 +61,23 @@ public final class CudaPixelPath implements AutoCloseable {
         }
         if (tile < 1) throw new IllegalArgumentException("tile must be positive, got " + tile);
         this.tile = tile;
+        engine.attach(this);
     }
 
+    @Override
     public int scale() {
         return config.scale();
     }
 
     /** The enlarged image must cover the receptive field (2 halo + 1), as Upscaler.minInputSide. */
+    @Override
     public int minInputSide() {
         int field = 2 * config.halo() + 1;
         return (field + scale() - 1) / scale();
     }
 
     /** Heap and direct (pinned staging) bytes beyond the input: the output samples, and both staging blocks. */
+    @Override
     public long workingBytes(int width, int height, int channels, int bitDepth) {
         long k = scale();
         long out = Pixels.byteCount(k * width, k * height, channels, bitDepth);
@@ -79,11 +85,8 @@ public final class CudaPixelPath implements AutoCloseable {
         return 2 * out + in;
     }
 
-    public Pixels upscale(Pixels lowRes) {
-        return upscale(lowRes, lowRes.bitDepth());
-    }
-
     /** Enlarges by {@link #scale()}, rounding straight to {@code outputBitDepth} (8 or 16). */
+    @Override
     public Pixels upscale(Pixels lr, int outputBitDepth) {
         if (closed) throw new IllegalStateException("this device pixel path is closed");
         if (outputBitDepth != 8 && outputBitDepth != 16) {
@@ -252,8 +255,7 @@ public final class CudaPixelPath implements AutoCloseable {
         closed = true;
         List<String> failures = new ArrayList<>();
         try {
-            engine.beginDeviceWork();
-            CudaCheck.runtime(JCuda.cudaStreamSynchronize(engine.stream()), "cudaStreamSynchronize");
+            engine.drainForRelease();
         } catch (RuntimeException e) {
             failures.add(String.valueOf(e.getMessage()));
         }

@@ -690,6 +690,19 @@ public final class CudaSrcnn implements SrcnnEngine {
 
     // ------------------------------------------------------------------ the device-resident pixel path (CudaPixelPath)
 
+    /** Closed (first) when this engine closes: device memory others allocated for work on this engine's stream. */
+    private final List<AutoCloseable> attached = new ArrayList<>();
+
+    void attach(AutoCloseable resource) {
+        attached.add(resource);
+    }
+
+    /** For an attached resource's close: this GPU current and the stream drained, also while the engine closes. */
+    void drainForRelease() {
+        CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
+        if (stream != null) CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+    }
+
     /** Makes this GPU current on the calling thread; refuses after close or without a resident model. */
     void beginDeviceWork() {
         begin();
@@ -838,6 +851,16 @@ public final class CudaSrcnn implements SrcnnEngine {
             release(failures, () -> CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")"));
             release(failures, () -> CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize"));
         }
+        for (AutoCloseable a : attached) {
+            release(failures, () -> {
+                try {
+                    a.close();
+                } catch (Exception e) {
+                    throw e instanceof RuntimeException r ? r : new CudaException(String.valueOf(e.getMessage()));
+                }
+            });
+        }
+        attached.clear();
         release(failures, this::closePlans);
         release(failures, this::freeModel);
         List<DeviceBuffer> buffers = new ArrayList<>(java.util.Arrays.asList(activation));

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.engine.SrcnnEngine;
-import dev.gpusr.engine.Upscaler;
-import dev.gpusr.image.Image;
+import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.image.Pixels;
 import dev.gpusr.model.BundledModels;
 import dev.gpusr.model.SrcnnWeights;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The opt-in device-resident pixel path against the CPU engine's whole-image result (quantised as the writer does):
+ * The opt-in device-resident pixel path against the CPU engine's pixel call (TiledPixelUpscaler on CpuSrcnn):
  * within one 8-bit level for every layout, bit depth, odd size and tiling, and the same for one tile or many.
  */
 @Tag("gpu")
@@ -40,40 +39,11 @@ class CudaPixelPathGpuTest {
         return p;
     }
 
-    /** The reference: the CPU engine through today's Upscaler on float planes, quantised (clamp, round half up). */
+    /** The reference: the CPU engine's pixel call (bit-identical to the float-image upscale, quantised once). */
     static Pixels cpuReference(SrcnnWeights weights, Pixels lr, int outBits) {
-        int n = (int) lr.pixels(), colour = lr.colourChannels();
-        float max = lr.maxValue();
-        float[][] planes = new float[colour][n];
-        float[] alpha = lr.hasAlpha() ? new float[n] : null;
-        for (int y = 0; y < lr.height(); y++) {
-            for (int x = 0; x < lr.width(); x++) {
-                int i = y * lr.width() + x;
-                for (int c = 0; c < colour; c++) planes[c][i] = lr.sample(x, y, c) / max;
-                if (alpha != null) alpha[i] = lr.sample(x, y, colour) / max;
-            }
-        }
-        Image out;
         try (SrcnnEngine e = new CpuSrcnn(weights, 0)) {
-            out = new Upscaler(e, Upscaler.DEFAULT_TILE).upscale(new Image(lr.width(), lr.height(), planes, alpha,
-                    lr.bitDepth()));
+            return new TiledPixelUpscaler(e, 1024).upscale(lr, outBits);
         }
-        Pixels px = Pixels.allocate(out.width(), out.height(), lr.channels(), outBits, null);
-        int omax = px.maxValue();
-        for (int y = 0; y < out.height(); y++) {
-            for (int x = 0; x < out.width(); x++) {
-                int i = y * out.width() + x;
-                for (int c = 0; c < colour; c++) px.setSample(x, y, c, quantize(out.planes()[c][i], omax));
-                if (alpha != null) px.setSample(x, y, colour, quantize(out.alpha()[i], omax));
-            }
-        }
-        return px;
-    }
-
-    static int quantize(float v, int max) {
-        if (!(v > 0f)) return 0;
-        if (v >= 1f) return max;
-        return (int) Math.floor(v * (double) max + 0.5);
     }
 
     static int worstLevels(Pixels a, Pixels b) {

@@ -258,6 +258,22 @@ class PngEncoderTest {
         }
     }
 
+    @Test
+    void imageWriterWritesPngWithThisEncoderAtTheChosenLevel() throws Exception {
+        Pixels px = new Pixels(200, 40, 3, 8, pixels(200, 40, 3, 8, 21).samples(), rgbProfile());
+        Path fast = dir.resolve("fast.png"), small = dir.resolve("small.png");
+        ImageWriter.write(px, fast, ImageFormat.PNG, WriteOptions.defaults().withPngCompression(1));
+        ImageWriter.write(px, small, ImageFormat.PNG, WriteOptions.defaults().withPngCompression(9));
+        byte[] a = Files.readAllBytes(fast), b = Files.readAllBytes(small);
+        assertArrayEquals(encode(px, 1, -1), a, "level 1: exactly this encoder's bytes");
+        assertArrayEquals(encode(px, 9, -1), b, "level 9");
+        assertTrue(b.length < a.length, b.length + " < " + a.length);
+        assertArrayEquals(rgbProfile(), imageIoProfile(a), "the profile travels");
+        assertSamplesEqual(px, ImageIO.read(small.toFile()), "level 9 file");
+        assertEquals(PngEncoder.DEFAULT_COMPRESSION, WriteOptions.defaults().pngCompression());
+        assertThrows(IllegalArgumentException.class, () -> WriteOptions.defaults().withPngCompression(10));
+    }
+
     // ---- Pillow: an independent decoder (C, libpng-free) and an independent CRC check
 
     static boolean pillowAvailable() {
