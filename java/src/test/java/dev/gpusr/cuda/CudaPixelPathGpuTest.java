@@ -71,9 +71,10 @@ class CudaPixelPathGpuTest {
             {x2, 29, 35, 3, 16, 16, 40}, {x2, 7, 7, 3, 8, 8, 5}, {random3, 25, 18, 3, 8, 8, 13},
             {random3, 25, 18, 4, 16, 16, 1024}, {random3, 5, 9, 1, 16, 8, 4},
         };
-        for (Object[] c : cases) {
+        for (int i = 0; i < cases.length; i++) {
+            Object[] c = cases[i];
             SrcnnWeights w = (SrcnnWeights) c[0];
-            Pixels lr = photo((int) c[1], (int) c[2], (int) c[3], (int) c[4], c.hashCode());
+            Pixels lr = photo((int) c[1], (int) c[2], (int) c[3], (int) c[4], i);
             int outBits = (int) c[5], tile = (int) c[6];
             Pixels want = cpuReference(w, lr, outBits);
             try (CudaSrcnn engine = new CudaSrcnn(0, w); CudaPixelPath path = new CudaPixelPath(engine, tile)) {
