@@ -113,7 +113,9 @@ public record Options(Method method, String model, Integer scale, String device,
             if (method == Method.BICUBIC && model != null) {
                 throw new IllegalArgumentException("a model is for the SRCNN method; bicubic takes only a scale");
             }
-            if (scale != null && (scale < 1 || scale > 8)) throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+            if (scale != null && (scale < 1 || scale > 8)) {
+                throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+            }
             if (tile < 1) throw new IllegalArgumentException("tile must be >= 1, got " + tile);
             if (maxPixels < 1) throw new IllegalArgumentException("max pixels must be positive, got " + maxPixels);
             return new Options(method, model, scale, device, cuda, tile, jobs, maxPixels, format, writeOptions,

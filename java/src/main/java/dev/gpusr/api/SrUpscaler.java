@@ -37,8 +37,7 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p>The single-image calls may be used from several threads (they take turns on the first worker); one batch runs
- * at a time.
+ * <p>Thread-safe: calls take turns (a single-image call waits while a batch runs); {@link #cancel()} never waits.
  */
 public final class SrUpscaler implements AutoCloseable {
     private final Options options;
@@ -92,12 +91,9 @@ public final class SrUpscaler implements AutoCloseable {
         return engines.isEmpty() ? null : engines.get(0).weights().config();
     }
 
-    /** Enlarges raw samples (same channels and bit depth out). */
-    public Pixels upscale(Pixels image) {
-        PixelPath first = workers.get(0);
-        synchronized (first) {
-            return first.upscale(image);
-        }
+    /** Enlarges raw samples (same channels and bit depth out); waits while a batch runs. */
+    public synchronized Pixels upscale(Pixels image) {
+        return workers.get(0).upscale(image);
     }
 
     /** Enlarges a BufferedImage (gray or RGB, with or without alpha, 1-16 bits); returns gray or sRGB, 8 or 16 bits. */

@@ -51,11 +51,6 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
         }
-        try {
-            Files.createDirectories(output);
-        } catch (IOException e) {
-            throw new UsageException("cannot create output folder " + output + " (" + UpscaleCommand.reason(e) + ")");
-        }
         Path sample = Files.createTempFile("gpusr-sample-", ".jpg");
         try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE)) {
             if (in == null) throw new IOException("the bundled sample " + SAMPLE + " is missing from the jar");
@@ -96,6 +91,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void write(Image img, String name) throws IOException {
+        try {
+            Files.createDirectories(output); // only once the model and the device are known to be good
+        } catch (IOException e) {
+            throw new UsageException("cannot create output folder " + output + " (" + UpscaleCommand.reason(e) + ")");
+        }
         ImageWriter.write(img, output.resolve(name), ImageFormat.PNG, 100);
     }
 

@@ -14,11 +14,14 @@ import dev.gpusr.train.PatchDataset;
 import dev.gpusr.train.Trainer;
 import dev.gpusr.train.TrainingState;
 import dev.gpusr.train.ValidationSet;
+import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -153,6 +156,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "<output>.ckpt.safetensors).")
     Path checkpoint;
 
+    @Option(names = "--overwrite", description = "Replace an existing -o model or checkpoint (never a training or "
+            + "validation image).")
+    boolean overwrite;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.safetensors",
             description = "The trained model (written when training ends).")
     Path output;
@@ -189,6 +196,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (Engines.EngineUnavailableException e) {
             err.println("gpu-sr train: " + e.getMessage());
             return EXIT_ENGINE_UNAVAILABLE;
+        } catch (UsageException e) {
+            err.println("gpu-sr train: " + e.getMessage());
+            return Main.USAGE;
         }
     }
 
@@ -224,9 +234,16 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("gpu-sr train: note: --seed is ignored on resume; the checkpoint holds the generator's state");
         }
 
-        ImageFolder.list(trainDir, "training"); // the slow loading comes after the engine; fail early on a bad path
-        if (valDir != null) ImageFolder.list(valDir, "validation");
+        // The slow loading comes after the engine; fail early on a bad path. Outputs never replace these files.
+        List<Path> inputs = new ArrayList<>(ImageFolder.list(trainDir, "training"));
+        if (valDir != null) inputs.addAll(ImageFolder.list(valDir, "validation"));
+        // Resuming into the same checkpoint continues that run: its model (-o) may be written again.
+        boolean sameRun = resume != null && OutputFiles.realPath(checkpointFile).equals(OutputFiles.realPath(resume));
+        OutputFiles.check(output, "-o", overwrite, sameRun ? output : null, inputs);
+        OutputFiles.check(checkpointFile, "--checkpoint", overwrite, resume, inputs);
         try (SrcnnEngine engine = openEngine(weights)) {
+            OutputFiles.createFolders(output);
+            OutputFiles.createFolders(checkpointFile);
             PatchDataset data = loadData(config, patchSize, strideSize, augmented);
             if (resumed != null && previous.containsKey("patches")
                     && !previous.get("patches").equals(Integer.toString(data.size()))) {
@@ -279,9 +296,19 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
 
             Trainer.Settings settings = new Trainer.Settings(batchSize, target, logEvery, validateEvery,
-                    checkpointInterval, checkpointFile, output, options, terminal, 5.0);
+                    checkpointInterval, checkpointFile, null, options, terminal, 5.0); // -o: written below
             Trainer trainer = new Trainer(engine, data, validation, optimizer, settings, out, err);
             Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null);
+            if (!result.interrupted()) {
+                // Not over a file that appeared during the run (another run's) unless --overwrite or this run's own.
+                try {
+                    Trainer.writeModel(output, engine.weights(), result.state(),
+                            overwrite || sameRun ? AtomicFiles.Mode.REPLACE : AtomicFiles.Mode.NO_REPLACE);
+                } catch (IOException e) {
+                    throw new Failure(e.getMessage() + "; the trained weights are in " + checkpointFile
+                            + " (it loads as a model)");
+                }
+            }
             report(result, checkpointFile);
             return EXIT_OK;
         }
@@ -348,7 +375,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Fails now, before any training, when a file cannot be written where asked. */
     private static void checkWritable(Path file, String option) throws Failure {
         Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new Failure(option + " folder " + dir + " does not exist");
+        if (dir == null || !Files.isDirectory(dir)) return; // created when the run starts (OutputFiles.check first)
         if (Files.isDirectory(file)) throw new Failure(option + " " + file + " is a folder");
         try {
             Path probe = Files.createTempFile(dir, ".gpu-sr-write-test", ".tmp");

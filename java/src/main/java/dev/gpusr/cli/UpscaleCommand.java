@@ -7,15 +7,18 @@ import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.WriteOptions;
 import dev.gpusr.pipeline.BatchJob;
+import dev.gpusr.pipeline.BatchListener;
 import dev.gpusr.pipeline.BatchResult;
 import dev.gpusr.pipeline.ImageResult;
 import dev.gpusr.pipeline.Jobs;
+import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +30,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "upscale", mixinStandardHelpOptions = true,
         description = {"Enlarge images by K with SRCNN (or plain bicubic).",
                 "Files or folders in; with several inputs or a folder, -o is a folder and names are kept.",
-                "Decoding, the engine and encoding run at once (-j); outputs are written to a temporary name and",
-                "renamed; inputs are never overwritten. Exit codes: 0 all written, 1 some failed, 2 usage,",
-                "3 engine unavailable, 4 device lost, 130 interrupted."})
+                "Decoding, the engine and encoding run at once (-j).",
+                "Outputs are written to a temporary name and renamed; inputs are never overwritten.",
+                "Exit codes: 0 all written, 1 some failed, 2 usage, 3 engine unavailable, 4 device lost,",
+                "130 interrupted."})
 final class UpscaleCommand implements Callable<Integer> {
     enum Method { srcnn, bicubic }
 
-    @Option(names = {"-s", "--scale"}, paramLabel = "K", description = "Enlargement factor (2, 3, 4). Default: the model's, else 3.")
+    @Option(names = {"-s", "--scale"}, paramLabel = "K", description = ScaleOption.HELP + " Default: the model's, else 3.")
     Integer scale;
 
     @Option(names = {"-m", "--model"}, paramLabel = "x2|x3|x4|FILE",
@@ -74,15 +78,41 @@ final class UpscaleCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file or folder.")
     Path output;
 
+    @Option(names = {"-r", "--recursive"},
+            description = "Also the images in the subfolders of folder inputs; their folders are kept under -o.")
+    boolean recursive;
+
+    @Option(names = "--skip-existing", description = {"Skip inputs whose output is already there and complete (an "
+            + "image of the expected size),", "e.g. to resume an interrupted batch; counted in the summary."})
+    boolean skipExisting;
+
+    @Option(names = "--suffix", paramLabel = "TEXT",
+            description = "Added to each output name before its extension, e.g. _x2 (outputs into a folder).")
+    String suffix;
+
+    @Option(names = "--progress", paramLabel = "bar|json", defaultValue = "bar", description = {"bar: a progress bar "
+            + "and one line per failure on stderr; json: one JSON object per line", "on stderr (start, one per image, "
+            + "notices, summary; see README). Default: ${DEFAULT-VALUE}."})
+    String progress;
+
+    /** An input that could not be used, before the batch. */
+    record InputFailure(Path input, String reason) {}
+
     @Override
     public Integer call() throws IOException {
         PrintStream err = System.err;
-        Options options = options(err);
+        if (!progress.equals("bar") && !progress.equals("json")) {
+            throw new UsageException("--progress takes bar or json, got '" + progress + "'");
+        }
+        JsonProgress json = progress.equals("json") ? new JsonProgress(err) : null;
+        PrintStream notices = json != null ? json.noticeStream() : err;
+        String sfx = OutputNaming.checkSuffix(suffix);
+        Options options = options(notices);
         ImageFormat fixedFormat = options.format();
-        Inputs in = Inputs.collect(inputs, err);
-        boolean singleFile = inputs.size() == 1 && in.files.size() == 1 && !Files.isDirectory(inputs.get(0))
+        List<InputFailure> failed = new ArrayList<>();
+        List<InputTree.Entry> entries = collect(failed, notices, json == null ? err : null);
+        boolean singleFile = inputs.size() == 1 && entries.size() == 1 && !Files.isDirectory(inputs.get(0))
                 && !Files.isDirectory(output) && hasExtension(output);
-        Path folder = singleFile ? output.toAbsolutePath().getParent() : output;
         if (singleFile) {
             ImageFormat named = ImageFormat.ofPath(output);
             if (named == null) {
@@ -92,25 +122,20 @@ final class UpscaleCommand implements Callable<Integer> {
             if (fixedFormat != null && fixedFormat != named) {
                 throw new UsageException("--format " + format + " disagrees with -o " + output.getFileName());
             }
-        }
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            err.println("gpu-sr: cannot create output folder " + folder + ": " + reason(e));
-            return Main.SOME_FAILED;
-        }
-        if (!Files.isWritable(folder)) {
-            err.println("gpu-sr: output folder " + folder + " is not writable");
-            return Main.SOME_FAILED;
-        }
-        if (in.files.isEmpty()) {
-            err.println("gpu-sr: no images to upscale");
-            return Main.SOME_FAILED;
+        } else if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new UsageException("-o " + output + " is a file; with several inputs or a folder, -o names the output"
+                    + " folder");
         }
         List<BatchJob> work = new ArrayList<>();
-        for (Path f : in.files) {
-            Path target = singleFile ? output : SrUpscaler.outputFor(f, output, fixedFormat);
-            work.add(new BatchJob(f, target, SrUpscaler.formatFor(singleFile ? target : f, fixedFormat)));
+        for (InputTree.Entry e : entries) {
+            Path target;
+            try {
+                target = singleFile ? output : OutputNaming.outputFor(e.relative(), output, fixedFormat, sfx);
+            } catch (IllegalArgumentException outside) {
+                failed.add(new InputFailure(e.file(), outside.getMessage()));
+                continue;
+            }
+            work.add(new BatchJob(e.file(), target, SrUpscaler.formatFor(singleFile ? target : e.file(), fixedFormat)));
         }
         SrUpscaler up;
         try {
@@ -121,9 +146,78 @@ final class UpscaleCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         try (up) {
-            if (options.method() == Options.Method.SRCNN) err.println("gpu-sr: " + up.describe());
-            return run(up, work, in, err);
+            // Folders only now that options, model and device are known to be good.
+            Path folder = singleFile ? output.toAbsolutePath().getParent() : output;
+            java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+            folders.add(folder);
+            for (BatchJob j : work) folders.add(j.output().toAbsolutePath().getParent());
+            for (Path f : folders) {
+                try {
+                    Files.createDirectories(f);
+                } catch (IOException e) {
+                    notices.println("gpu-sr: cannot create output folder " + f + ": " + reason(e));
+                    return Main.SOME_FAILED;
+                }
+                AtomicFiles.removeStale(f); // temporary files of killed runs (never a live run's)
+            }
+            if (!Files.isWritable(folder)) {
+                notices.println("gpu-sr: output folder " + folder + " is not writable");
+                return Main.SOME_FAILED;
+            }
+            List<BatchJob> skipped = new ArrayList<>();
+            if (skipExisting) {
+                List<BatchJob> todo = new ArrayList<>();
+                for (BatchJob j : work) (OutputNaming.isComplete(j.input(), j.output(), up.scale()) ? skipped : todo).add(j);
+                work = todo;
+            }
+            if (work.isEmpty() && skipped.isEmpty()) {
+                if (json != null) {
+                    json.start(failed.size(), up.scale(), output.toString());
+                    for (InputFailure f : failed) json.image(f.input().toString(), null, "failed", f.reason(), 0, null, null, null, null);
+                    json.summary(failed.size(), 0, failed.size(), 0, 0, 0, Main.SOME_FAILED);
+                } else {
+                    err.println("gpu-sr: no images to upscale");
+                }
+                return Main.SOME_FAILED;
+            }
+            if (options.method() == Options.Method.SRCNN) notices.println("gpu-sr: " + up.describe());
+            if (json != null) {
+                json.start(work.size() + skipped.size() + failed.size(), up.scale(), output.toString());
+                for (InputFailure f : failed) json.image(f.input().toString(), null, "failed", f.reason(), 0, null, null, null, null);
+                for (BatchJob j : skipped) {
+                    json.image(j.input().toString(), j.output().toString(), "skipped", "complete output exists", 0, null,
+                            null, null, null);
+                }
+            }
+            return run(up, work, failed, skipped.size(), json, err);
         }
+    }
+
+    /** The image files of the INPUT arguments, each with its path under its folder argument (or its name). */
+    private List<InputTree.Entry> collect(List<InputFailure> failed, PrintStream notices, PrintStream human) {
+        List<InputTree.Entry> entries = new ArrayList<>();
+        for (Path a : inputs) {
+            String reason = null;
+            if (Files.isDirectory(a)) {
+                try {
+                    List<InputTree.Entry> found = InputTree.walk(a, recursive, n -> notices.println("gpu-sr: " + n));
+                    if (found.isEmpty()) reason = "folder has no images (png, jpg, jpeg, bmp, tif, tiff, gif)"
+                            + (recursive ? "" : " (-r also looks in subfolders)");
+                    entries.addAll(found);
+                } catch (IOException e) {
+                    reason = "cannot list folder: " + reason(e);
+                }
+            } else if (Files.isRegularFile(a)) {
+                entries.add(new InputTree.Entry(a, a.getFileName()));
+            } else {
+                reason = Files.exists(a) ? "not a regular file or folder" : "no such file or folder";
+            }
+            if (reason != null) {
+                failed.add(new InputFailure(a, reason));
+                if (human != null) human.println("gpu-sr: " + a + ": " + reason);
+            }
+        }
+        return entries;
     }
 
     private Options options(PrintStream err) {
@@ -140,7 +234,7 @@ final class UpscaleCommand implements Callable<Integer> {
             if (method == Method.bicubic && model != null) {
                 throw new IllegalArgumentException("--model is for --method srcnn; bicubic takes only --scale");
             }
-            if (scale != null && (scale < 1 || scale > 8)) throw new IllegalArgumentException("--scale must be 1..8, got " + scale);
+            ScaleOption.check(scale);
             if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be positive, got " + maxPixels);
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -148,8 +242,9 @@ final class UpscaleCommand implements Callable<Integer> {
         }
     }
 
-    /** The batch with a progress bar; Ctrl-C stops it cleanly (summary printed, exit 130). */
-    private int run(SrUpscaler up, List<BatchJob> work, Inputs in, PrintStream err) {
+    /** The batch with a progress bar (or JSON lines); Ctrl-C stops it cleanly (summary printed, exit 130). */
+    private int run(SrUpscaler up, List<BatchJob> work, List<InputFailure> failed, int skipped, JsonProgress json,
+            PrintStream err) {
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             up.cancel();
@@ -161,40 +256,73 @@ final class UpscaleCommand implements Callable<Integer> {
         }, "gpu-sr interrupt");
         boolean hooked = addHook(hook);
         try {
-            BatchProgress listener = new BatchProgress(err, work.size() > 1 ? new Progress(err, work.size(), "images") : null);
+            BatchListener listener = json != null ? jsonListener(json)
+                    : new BatchProgress(err, work.size() > 1 ? new Progress(err, work.size(), "images") : null);
             BatchResult r = up.run(work, listener);
-            return report(r, in, up.scale(), err);
+            return report(r, failed, skipped, up.scale(), json, err);
         } finally {
             reported.countDown();
             if (hooked) removeHook(hook);
         }
     }
 
-    private int report(BatchResult r, Inputs in, int k, PrintStream err) {
-        err.printf("gpu-sr: upscaled %d of %d images x%d in %.1f s%n", r.succeeded(), r.total(), k, r.seconds());
-        err.println("gpu-sr: " + r.summaryLine());
-        List<String> failures = new ArrayList<>(in.failures);
+    private static BatchListener jsonListener(JsonProgress json) {
+        return new BatchListener() {
+            @Override
+            public void imageFinished(ImageResult r) {
+                json.image(r.input().toString(), r.output() == null ? null : r.output().toString(),
+                        r.ok() ? "ok" : "failed", r.ok() ? null : r.reason(), r.millis(), size(r.inputWidth()),
+                        size(r.inputHeight()), size(r.outputWidth()), size(r.outputHeight()));
+            }
+
+            @Override
+            public void notice(String line) {
+                json.notice(line);
+            }
+        };
+    }
+
+    private static Integer size(int v) {
+        return v > 0 ? v : null;
+    }
+
+    static int report(BatchResult r, List<InputFailure> failed, int skipped, int k, JsonProgress json,
+            PrintStream err) {
+        List<String> failures = new ArrayList<>();
+        for (InputFailure f : failed) failures.add(f.input() + ": " + f.reason());
         for (ImageResult f : r.failures()) failures.add(f.describe());
+        List<String> lines = new ArrayList<>();
+        int exit;
+        if (r.error() != null) {
+            lines.add("gpu-sr: error: the run stopped: " + r.error());
+            exit = Main.SOME_FAILED;
+        } else if (r.deviceLost() != null) {
+            lines.add("gpu-sr: the device was lost (" + r.deviceLost() + "); " + r.notRun()
+                    + " images were not processed; the " + r.succeeded() + " written are complete");
+            exit = Main.DEVICE_LOST;
+        } else if (r.cancelled()) {
+            lines.add("gpu-sr: interrupted; " + r.notRun() + " images were not processed; the " + r.succeeded()
+                    + " written are complete");
+            exit = Main.INTERRUPTED;
+        } else {
+            exit = failures.isEmpty() ? Main.OK : Main.SOME_FAILED;
+        }
+        if (json != null) {
+            for (String l : lines) json.notice(l);
+            json.summary(r.total() + skipped + failed.size(), r.succeeded(), failures.size(), skipped, r.notRun(),
+                    r.seconds(), exit);
+            return exit;
+        }
+        err.printf(Locale.ROOT, "gpu-sr: upscaled %d of %d images x%d in %.1f s%s%n", r.succeeded(), r.total(), k,
+                r.seconds(), skipped > 0 ? "; " + skipped + " skipped (complete outputs exist)" : "");
+        err.println("gpu-sr: " + r.summaryLine());
         if (!failures.isEmpty()) {
             err.println("gpu-sr: " + failures.size() + " failed:");
             for (String f : failures) err.println("  " + f);
         }
-        if (r.error() != null) {
-            err.println("gpu-sr: error: the run stopped: " + r.error());
-            if (System.getenv("GPUSR_DEBUG") != null) r.error().printStackTrace(err);
-            return Main.SOME_FAILED;
-        }
-        if (r.deviceLost() != null) {
-            err.println("gpu-sr: the device was lost (" + r.deviceLost() + "); " + r.notRun()
-                    + " images were not processed; the " + r.succeeded() + " written are complete");
-            return Main.DEVICE_LOST;
-        }
-        if (r.cancelled()) {
-            err.println("gpu-sr: interrupted; " + r.notRun() + " images were not processed; the " + r.succeeded()
-                    + " written are complete");
-            return Main.INTERRUPTED;
-        }
-        return failures.isEmpty() ? Main.OK : Main.SOME_FAILED;
+        for (String l : lines) err.println(l);
+        if (r.error() != null && System.getenv("GPUSR_DEBUG") != null) r.error().printStackTrace(err);
+        return exit;
     }
 
     private static boolean addHook(Thread hook) {

@@ -96,7 +96,7 @@ public final class ImageReader {
 
     /** Decodes an image; refuses (ImageException) when width*height exceeds maxPixels, from the header alone. */
     public static Image read(Path file, long maxPixels) throws ImageException {
-        return toImage(decode(file, maxPixels, null));
+        return ExifOrientation.apply(file, toImage(decode(file, maxPixels, null))); // upright, as viewers show it
     }
 
     /**
@@ -105,7 +105,16 @@ public final class ImageReader {
      * to (for 1, 2 and 4 bits exactly v * 255 / max); a palette becomes gray or RGB (plus alpha) as in {@code read}.
      */
     public static Pixels readPixels(Path file, long maxPixels) throws ImageException {
-        return RasterSamples.toPixels(decode(file, maxPixels, null));
+        return withMetadata(file, RasterSamples.toPixels(decode(file, maxPixels, null)));
+    }
+
+    /** The file's EXIF orientation applied (upright, as viewers show it) and its RGB/gray ICC profile attached. */
+    private static Pixels withMetadata(Path file, Pixels p) {
+        FileMetadata meta = FileMetadata.read(file);
+        if (meta.iccProfile() != null && p.iccProfile() == null) {
+            p = new Pixels(p.width(), p.height(), p.channels(), p.bitDepth(), p.samples(), meta.iccProfile());
+        }
+        return ExifOrientation.apply(p, meta.orientation());
     }
 
     /** Decides, from the header alone, whether (or when) an image may be decoded. */
@@ -121,7 +130,7 @@ public final class ImageReader {
      */
     public static Pixels readPixels(Path file, long maxPixels, HeaderGate gate) throws IOException {
         try {
-            return RasterSamples.toPixels(decode(file, maxPixels, gate));
+            return withMetadata(file, RasterSamples.toPixels(decode(file, maxPixels, gate)));
         } catch (GateException e) {
             throw e.refusal;
         }
@@ -280,9 +289,14 @@ public final class ImageReader {
         BufferedImage decode() throws ImageException {
             BufferedImage image;
             try {
-                image = reader.read(0, null);
+                image = reader.read(0, format == SourceFormat.JPEG ? JpegProfiles.withoutConversion(reader) : null);
             } catch (IOException | RuntimeException e) {
-                throw decodeFailure(e);
+                if (format != SourceFormat.JPEG || !reason(e).contains("Unsupported Image Type")) throw decodeFailure(e);
+                image = JpegProfiles.readCmykAsRgb(input, warnings); // YCCK: the JDK refuses it
+            }
+            if (format == SourceFormat.JPEG && image.getColorModel().getNumColorComponents() == 4) {
+                warnings.clear(); // CMYK: the JDK gives raw (often inverted Adobe) CMYK; decode again, to RGB
+                image = JpegProfiles.readCmykAsRgb(input, warnings);
             }
             // JPEG (and some others) decode a truncated file with a warning and grey-filled rows: refuse it.
             for (String w : warnings) {
@@ -295,9 +309,6 @@ public final class ImageReader {
 
         private ImageException decodeFailure(Exception e) {
             String reason = reason(e);
-            if (format == SourceFormat.JPEG && reason.contains("Unsupported Image Type")) {
-                return new ImageException("unsupported JPEG variant (CMYK or YCCK colour); convert it to RGB first", e);
-            }
             boolean truncated = hasCause(e, EOFException.class)
                     || warnings.stream().anyMatch(ImageReader::isTruncationWarning);
             return new ImageException((truncated ? "truncated " : "corrupt or truncated ") + format.displayName
@@ -339,7 +350,8 @@ public final class ImageReader {
         }
         Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName);
         if (!readers.hasNext()) throw new ImageException("this Java runtime has no " + format.displayName + " decoder");
-        javax.imageio.ImageReader reader = readers.next();
+        // JPEG: the JDK's reader, always (TwelveMonkeys registers itself first; it only takes CMYK/YCCK, see decode).
+        javax.imageio.ImageReader reader = format == SourceFormat.JPEG ? JpegProfiles.jdkReader(readers) : readers.next();
         ImageInputStream input;
         try {
             input = new FileImageInputStream(file.toFile());

@@ -31,23 +31,33 @@ public final class ImageWriter {
     private static final String TIFF_COMPRESSION = "LZW";
 
     public static void write(Image image, Path file, ImageFormat format, int jpegQuality) throws ImageException {
+        write(image, file, format, jpegQuality, null);
+    }
+
+    /** As {@link #write(Image, Path, ImageFormat, int)}, carrying an ICC profile (null: none) into PNG, JPEG, TIFF. */
+    public static void write(Image image, Path file, ImageFormat format, int jpegQuality, byte[] iccProfile)
+            throws ImageException {
         if (format == ImageFormat.JPG && (jpegQuality < 1 || jpegQuality > 100)) {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + jpegQuality);
         }
         if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
         if (format == ImageFormat.PNG) {
-            write(PixelImages.toPixels(image), file, format, WriteOptions.defaults());
+            Pixels px = PixelImages.toPixels(image);
+            write(new Pixels(px.width(), px.height(), px.channels(), px.bitDepth(), px.samples(), iccProfile), file,
+                    format, WriteOptions.defaults());
             return;
         }
         boolean losslessDeepFormat = holdsDeepSamples(format);
         BufferedImage buffered = toBufferedImage(image, losslessDeepFormat && image.bitDepth() == 16,
                 losslessDeepFormat);
-        encode(buffered, file, format, format == ImageFormat.JPG ? jpegQuality : WriteOptions.DEFAULT_JPEG_QUALITY, true);
+        encode(buffered, file, format, format == ImageFormat.JPG ? jpegQuality : WriteOptions.DEFAULT_JPEG_QUALITY, true,
+                iccProfile);
     }
 
     /**
      * Writes raw samples as they are where the format holds them; otherwise alpha is dropped (JPEG, BMP) and 16-bit
-     * samples are reduced to 8 bits by the one quantisation of v / 65535 (what writing the float image did).
+     * samples are reduced to 8 bits by the one quantisation of v / 65535 (what writing the float image did). The
+     * pixels' ICC profile is written into PNG, JPEG and TIFF.
      */
     public static void write(Pixels pixels, Path file, ImageFormat format, WriteOptions options) throws ImageException {
         if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
@@ -57,7 +67,7 @@ public final class ImageWriter {
             return;
         }
         encode(PixelImages.toBufferedImage(pixels, holdsDeepSamples(format)), file, format, options.jpegQuality(),
-                options.replaceExisting());
+                options.replaceExisting(), pixels.iccProfile());
     }
 
     /** PNG and TIFF hold 16-bit samples and alpha; JPEG and BMP hold neither. */
@@ -66,7 +76,7 @@ public final class ImageWriter {
     }
 
     private static void encode(BufferedImage buffered, Path file, ImageFormat format, int jpegQuality,
-            boolean replaceExisting) throws ImageException {
+            boolean replaceExisting, byte[] iccProfile) throws ImageException {
         String imageIoName = switch (format) {
             case PNG -> "png";
             case JPG -> "jpeg";
@@ -75,7 +85,7 @@ public final class ImageWriter {
         };
         Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName(imageIoName);
         if (!writers.hasNext()) throw new ImageException("this Java runtime has no " + imageIoName + " encoder");
-        javax.imageio.ImageWriter writer = writers.next();
+        javax.imageio.ImageWriter writer = format == ImageFormat.JPG ? JpegProfiles.jdkWriter(writers) : writers.next();
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
             if (format == ImageFormat.JPG) {
@@ -85,13 +95,13 @@ public final class ImageWriter {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionType(TIFF_COMPRESSION);
             }
-            atomically(file, format, replaceExisting, out -> {
+            atomically(file, format, replaceExisting, IccEmbedding.wrap(out -> {
                 // A memory cache, not ImageIO's default temporary file, so nothing is written outside the target folder.
                 ImageOutputStream stream = new MemoryCacheImageOutputStream(out);
                 writer.setOutput(stream);
                 writer.write(null, new IIOImage(buffered, null, null), param);
                 stream.close(); // flushes into out; does not close out
-            });
+            }, format, iccProfile));
         } finally {
             writer.dispose();
         }

@@ -207,7 +207,36 @@ public final class Safetensors {
 
     /** Writes F32 tensors in the order given, atomically (temporary file in the same folder, then a rename). */
     public static void writeF32(Path file, Map<String, String> metadata, List<F32> entries) throws IOException {
-        AtomicFiles.write(file, toBytes(metadata, entries));
+        writeF32(file, metadata, entries, AtomicFiles.Mode.REPLACE);
+    }
+
+    /** As {@link #writeF32(Path, Map, List)}; NO_REPLACE fails (naming the file) where one exists, atomically. */
+    public static void writeF32(Path file, Map<String, String> metadata, List<F32> entries, AtomicFiles.Mode mode)
+            throws IOException {
+        byte[] bytes = toBytes(metadata, entries);
+        write(file, mode, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes atomically; a failure (a full disk says only "No space left on device") names the file and says that
+     * the file there before, e.g. the last good checkpoint, is unchanged.
+     */
+    static void write(Path file, AtomicFiles.Writer writer) throws IOException {
+        write(file, AtomicFiles.Mode.REPLACE, writer);
+    }
+
+    static void write(Path file, AtomicFiles.Mode mode, AtomicFiles.Writer writer) throws IOException {
+        boolean existed = java.nio.file.Files.exists(file);
+        try {
+            AtomicFiles.write(file, mode, writer);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException("cannot write " + file + ": it exists (created meanwhile, by another run?) and is "
+                    + "left as it is", e);
+        } catch (IOException e) {
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new IOException("cannot write " + file + ": " + reason + (existed
+                    ? " (the previous " + file.getFileName() + " is unchanged)" : " (nothing was written)"), e);
+        }
     }
 
     public static byte[] toBytes(Map<String, String> metadata, List<F32> entries) {

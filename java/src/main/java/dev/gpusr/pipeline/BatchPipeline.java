@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>Faults: a file that cannot be read, decoded, upscaled or written fails alone with one line (an OutOfMemoryError
  * too) and the rest goes on. An {@link EngineLostException} retires its worker; when no worker is left no more files
  * are decoded, images already upscaled are still written, the rest are not run. {@link #cancel()} stops taking new
- * work: images being upscaled or encoded finish, decoded ones waiting for a worker are dropped. An unexpected error in any stage or in the listener ends the run with that error; no
+ * work: images being upscaled or encoded finish, decoded ones waiting for a worker are dropped. An unexpected error
+ * in any stage or in the listener ends the run with that error; no
  * stage can wait forever on another (queue waits are bounded and re-check the stop flag).
  */
 public final class BatchPipeline {
@@ -66,7 +67,8 @@ public final class BatchPipeline {
      * dev.gpusr.image.WriteOptions)}. */
     public static BatchPipeline standard(List<PixelPath> workers, Jobs jobs, long maxPixels,
             dev.gpusr.image.WriteOptions writeOptions, OutputGuard guard) {
-        return new BatchPipeline(workers, jobs.load(), jobs.save(), (f, gate) -> ImageReader.readPixels(f, maxPixels, gate),
+        return new BatchPipeline(workers, jobs.load(), jobs.save(),
+                (f, gate) -> ImageReader.readPixels(f, maxPixels, gate),
                 (p, target, format) -> ImageWriter.write(p, target, format, writeOptions), guard,
                 Runtime.getRuntime().maxMemory());
     }
@@ -81,8 +83,11 @@ public final class BatchPipeline {
 
     /** Runs the batch to its end and returns what happened; the listener hears every image and the end. */
     public BatchResult run(List<BatchJob> jobs, BatchListener listener) {
-        BatchRun run = new BatchRun(List.copyOf(jobs), listener == null ? BatchListener.NONE : listener, loaders, workers.size(),
-                savers, maxHeap, control);
+        // each worker's tiles are held once, whatever the image: set aside from the budget; images reserve samples
+        long tiles = 0;
+        for (PixelPath w : workers) tiles += tileBytes(w);
+        BatchRun run = new BatchRun(List.copyOf(jobs), listener == null ? BatchListener.NONE : listener, loaders,
+                workers.size(), savers, (long) (maxHeap * BatchRun.HEAP_SHARE_IN_FLIGHT) - tiles, control);
         long start = System.nanoTime();
         run.tell(() -> run.listener.started(jobs.size()));
         List<Thread> threads = new ArrayList<>();
@@ -165,11 +170,13 @@ public final class BatchPipeline {
                 if (guard != null) guard.claim(job.output(), job.input());
                 // wait for memory from the header (as 8-bit RGB) before decoding; corrected once the samples are known
                 lr = decoder.decode(job.input(), d -> {
-                    long estimate = Pixels.byteCount(d.width(), d.height(), 3, 8)
-                            + any.workingBytes(d.width(), d.height(), 3, 8);
+                    long estimate = sampleBytes(Pixels.byteCount(d.width(), d.height(), 3, 8), d.width(), d.height(), 3,
+                            8, any);
                     long waitStart = System.nanoTime();
                     try {
-                        if (!run.memory.acquire(estimate, 0, () -> control.stopLoading || control.stopping)) throw new Stopped();
+                        if (!run.memory.acquire(estimate, 0, () -> control.stopLoading || control.stopping)) {
+                            throw new Stopped();
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new Stopped();
@@ -203,8 +210,8 @@ public final class BatchPipeline {
                 run.fail(job, refusal, t0, lr.width(), lr.height());
                 continue;
             }
-            long bytes = lr.samples().length + any.workingBytes(lr.width(), lr.height(), lr.channels(),
-                    outputDepth(lr, job));
+            long bytes = sampleBytes(lr.samples().length, lr.width(), lr.height(), lr.channels(), outputDepth(lr, job),
+                    any);
             if (bytes > held[0]) {
                 if (!run.memory.acquire(bytes - held[0], held[0], () -> control.stopLoading || control.stopping)) {
                     run.memory.release(held[0]);
@@ -213,11 +220,22 @@ public final class BatchPipeline {
             } else {
                 run.memory.release(held[0] - bytes);
             }
-            if (!run.put(run.decoded, new BatchRun.Item(job, lr, t0, lr.width(), lr.height(), bytes), () -> control.stopLoading)) {
+            BatchRun.Item item = new BatchRun.Item(job, lr, t0, lr.width(), lr.height(), bytes);
+            if (!run.put(run.decoded, item, () -> control.stopLoading)) {
                 run.memory.release(bytes);
                 return;
             }
         }
+    }
+
+    /** Input and output samples of one image: what it holds while in flight. */
+    private static long sampleBytes(long inputBytes, int w, int h, int channels, int outputDepth, PixelPath path) {
+        return inputBytes + Pixels.byteCount((long) w * path.scale(), (long) h * path.scale(), channels, outputDepth);
+    }
+
+    /** A worker's working set beyond the output samples (its tiles), for the widest input. */
+    private static long tileBytes(PixelPath path) {
+        return Math.max(0, path.workingBytes(1, 1, 4, 16) - Pixels.byteCount(path.scale(), path.scale(), 4, 16));
     }
 
     private static int outputDepth(Pixels lr, BatchJob job) {
@@ -240,7 +258,8 @@ public final class BatchPipeline {
                 continue;
             }
             run.deviceNanos.addAndGet(System.nanoTime() - t0);
-            BatchRun.Item done = new BatchRun.Item(item.job(), sr, item.startNanos(), item.inW(), item.inH(), item.reserved());
+            BatchRun.Item done = new BatchRun.Item(item.job(), sr, item.startNanos(), item.inW(), item.inH(),
+                    item.reserved());
             if (!run.put(run.upscaled, done, () -> false)) {
                 run.memory.release(item.reserved());
                 return;

@@ -38,7 +38,7 @@ final class BatchRun {
     final AtomicLong decodeNanos = new AtomicLong(), deviceNanos = new AtomicLong(), encodeNanos = new AtomicLong();
     final MemoryBudget memory;
 
-    BatchRun(List<BatchJob> jobs, BatchListener listener, int loaders, int workers, int savers, long maxHeap,
+    BatchRun(List<BatchJob> jobs, BatchListener listener, int loaders, int workers, int savers, long memoryBudget,
             RunControl control) {
         this.jobs = jobs;
         this.listener = listener;
@@ -46,14 +46,15 @@ final class BatchRun {
         loadersDone = new CountDownLatch(loaders);
         workersDone = new CountDownLatch(workers);
         liveWorkers = new AtomicInteger(workers);
-        memory = new MemoryBudget((long) (maxHeap * HEAP_SHARE_IN_FLIGHT));
+        memory = new MemoryBudget(memoryBudget);
         // one image ready per consumer plus one: enough to overlap, little enough to bound memory
         decoded = new ArrayBlockingQueue<>(workers + 1);
         upscaled = new ArrayBlockingQueue<>(savers + 1);
     }
 
     void fail(BatchJob job, String reason, long startNanos, int inW, int inH) {
-        ImageResult r = new ImageResult(job.input(), job.output(), false, reason, BatchPipeline.millisSince(startNanos), inW, inH,
+        ImageResult r = new ImageResult(job.input(), job.output(), false, reason, BatchPipeline.millisSince(startNanos),
+                inW, inH,
                 0, 0);
         failures.add(r);
         tell(() -> listener.imageFinished(r));

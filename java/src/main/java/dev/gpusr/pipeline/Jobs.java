@@ -28,7 +28,9 @@ public record Jobs(int load, int proc, int save) {
     /** "2:1:4"; a part left empty ("::4") keeps the default. */
     public static Jobs parse(String s, Jobs defaults) {
         String[] parts = s.trim().split(":", -1);
-        if (parts.length != 3) throw new IllegalArgumentException("-j takes load:proc:save, e.g. 1:1:2; got '" + s + "'");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("-j takes load:proc:save, e.g. 1:1:2; got '" + s + "'");
+        }
         int[] v = {defaults.load, defaults.proc, defaults.save};
         for (int i = 0; i < 3; i++) {
             if (parts[i].isBlank()) continue;

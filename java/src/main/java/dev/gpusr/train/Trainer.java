@@ -7,6 +7,7 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
+import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -217,6 +218,12 @@ public final class Trainer {
 
     /** The model file: the model's tensors and metadata, plus how it was trained. Atomic (temporary file + rename). */
     public static void writeModel(Path file, SrcnnWeights weights, TrainingState state) throws IOException {
+        writeModel(file, weights, state, AtomicFiles.Mode.REPLACE);
+    }
+
+    /** As {@link #writeModel(Path, SrcnnWeights, TrainingState)}; NO_REPLACE never replaces an existing file. */
+    public static void writeModel(Path file, SrcnnWeights weights, TrainingState state, AtomicFiles.Mode mode)
+            throws IOException {
         SrcnnConfig c = weights.config();
         Map<String, String> meta = new LinkedHashMap<>(c.metadata());
         meta.put("train.steps", Long.toString(state.step()));
@@ -226,7 +233,7 @@ public final class Trainer {
         }
         List<Safetensors.F32> tensors = new ArrayList<>();
         for (Param p : Param.values()) tensors.add(new Safetensors.F32(p.tensorName, c.shape(p), weights.tensor(p)));
-        Safetensors.writeF32(file, meta, tensors);
+        Safetensors.writeF32(file, meta, tensors, mode);
     }
 
     /** The progress line (on the progress stream) and the timing behind it (validation and checkpoint time left out of the rates). */

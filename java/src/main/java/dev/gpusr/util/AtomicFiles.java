@@ -120,7 +120,7 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);
             }
-            registry.commit(tmp, () -> publish(tmp, abs, mode));
+            registry.commit(tmp, () -> publish(tmp, abs, mode, true));
             committed = true;
             syncFolder(dir);
         } finally {
@@ -129,7 +129,8 @@ public final class AtomicFiles {
         }
     }
 
-    private static void publish(Path tmp, Path target, Mode mode) throws IOException {
+    /** Makes the finished {@code tmp} appear as {@code target}; {@code tryLink} false: as where links are unsupported. */
+    static void publish(Path tmp, Path target, Mode mode, boolean tryLink) throws IOException {
         if (mode == Mode.REPLACE) {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -138,10 +139,12 @@ public final class AtomicFiles {
             }
             return;
         }
-        boolean linked;
+        boolean linked = false;
         try {
-            Files.createLink(target, tmp);
-            linked = true;
+            if (tryLink) {
+                Files.createLink(target, tmp);
+                linked = true;
+            }
         } catch (FileAlreadyExistsException e) {
             throw e;
         } catch (UnsupportedOperationException e) {

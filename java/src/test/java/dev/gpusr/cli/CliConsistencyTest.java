@@ -47,7 +47,7 @@ class CliConsistencyTest {
     @Test
     void scaleAcceptsExactlyWhatTheHelpSays() throws Exception {
         Path img = flat(dir.resolve("f.png"));
-        for (String command : new String[] {"eval", "degrade", "train"}) {
+        for (String command : new String[] {"upscale", "eval", "degrade", "train"}) {
             String help = CliTestSupport.run(command, "--help").out().replaceAll("\\s+", " ");
             assertTrue(help.contains(ScaleOption.RANGE), command + " help:\n" + help);
             assertFalse(help.contains("(2, 3, 4, ...)"), help);
@@ -64,6 +64,9 @@ class CliConsistencyTest {
         assertEquals(Main.USAGE, demo.exit(), demo.err());
         assertTrue(demo.err().contains("2, 3 or 4"), demo.err());
         assertFalse(Files.exists(dir.resolve("demo")), "nothing created before the options are checked");
+        CliTestSupport.Run gpu = CliTestSupport.run("demo", "--device", "99", "-o", dir.resolve("demo").toString());
+        assertEquals(Main.ENGINE_UNAVAILABLE, gpu.exit(), gpu.err());
+        assertFalse(Files.exists(dir.resolve("demo")), "nothing created before the device is known to be good");
     }
 
     @Test

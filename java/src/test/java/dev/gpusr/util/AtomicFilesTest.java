@@ -110,6 +110,21 @@ class AtomicFilesTest {
     }
 
     @Test
+    void withoutHardLinksTheFallbackStillRefusesAnExistingTarget() throws Exception {
+        Path tmp = Files.write(dir.resolve(".t.gpusr-1-a.tmp"), new byte[] {1});
+        Path target = dir.resolve("t.bin");
+        AtomicFiles.publish(tmp, target, AtomicFiles.Mode.NO_REPLACE, false);
+        assertArrayEquals(new byte[] {1}, Files.readAllBytes(target));
+        assertFalse(Files.exists(tmp));
+        Path tmp2 = Files.write(dir.resolve(".t.gpusr-1-b.tmp"), new byte[] {2});
+        assertThrows(FileAlreadyExistsException.class,
+                () -> AtomicFiles.publish(tmp2, target, AtomicFiles.Mode.NO_REPLACE, false));
+        assertArrayEquals(new byte[] {1}, Files.readAllBytes(target), "the existing file is kept");
+        AtomicFiles.publish(tmp2, target, AtomicFiles.Mode.REPLACE, false);
+        assertArrayEquals(new byte[] {2}, Files.readAllBytes(target));
+    }
+
+    @Test
     void temporaryFilesAreNamedAfterTheProcess() {
         String name = AtomicFiles.tempName(dir.resolve("x.png")).getFileName().toString();
         assertTrue(name.matches("\\.x\\.png\\.gpusr-" + ProcessHandle.current().pid() + "-[0-9a-z]+\\.tmp"), name);
