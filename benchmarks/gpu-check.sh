@@ -4,7 +4,8 @@
 # benchmark beside the PyTorch + Pillow peer (benchmarks/batch/run.py: BATCH_N images, BATCH_RUNS runs), and the
 # kernel benchmarks beside PyTorch. Everything goes to OUTDIR (logs, JSON, demo images) and is packed into
 # OUTDIR/all.tgz; a short summary is printed last. Without --full the whole run fits in BUDGET seconds (default 470,
-# under 8 minutes): each step's time limit is cut to what is left.
+# under 8 minutes): each step's time limit is cut to what is left (defaults: tests 170 s, demo 40, batch 120,
+# benchmarks the rest; TESTS_TIMEOUT, BATCH_TIMEOUT, BENCH_TIMEOUT, BATCH_N, BATCH_RUNS change them).
 # The batch inputs are cut from photos: the system's (mate-backgrounds, opencv-doc) or benchmarks/batch/sources/
 # (make it on a build machine with `benchmarks/batch/make_inputs.py --export-sources benchmarks/batch/sources` and
 # carry it along: it is git-ignored).
@@ -46,7 +47,7 @@ if [ $skip_tests = 0 ]; then
 fi
 
 stamp "demo on GPU 0"
-timeout "$(limit 60)" "$dist/bin/gpu-sr" demo --device 0 -o "$out/demo" > "$log/demo.log" 2>&1
+timeout "$(limit 40)" "$dist/bin/gpu-sr" demo --device 0 -o "$out/demo" > "$log/demo.log" 2>&1
 demo_rc=$?
 
 stamp "model files in Python's safetensors and PyTorch"
@@ -62,7 +63,7 @@ if [ $skip_batch = 0 ]; then
   # a third side with the opt-in device-resident pixel path (GPUSR_CUDA_PIXELS=device) where this build has it
   variant=()
   grep -rq GPUSR_CUDA_PIXELS "$root/java/src/main/java" 2>/dev/null && variant=(--variant "gpu-sr device pixels:GPUSR_CUDA_PIXELS=device")
-  timeout "$(limit "${BATCH_TIMEOUT:-150}")" python3 "$root/benchmarks/batch/run.py" \
+  timeout "$(limit "${BATCH_TIMEOUT:-120}")" python3 "$root/benchmarks/batch/run.py" \
     --n "${BATCH_N:-64}" --runs "${BATCH_RUNS:-3}" --device 0 --gpu-sr "$dist/bin/gpu-sr" --python python3 \
     --results "$out" --name batch "${sources[@]}" "${variant[@]}" > "$log/batch.log" 2>&1
   batch_rc=$?
