@@ -4,6 +4,7 @@ import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.cuda.CudaDevices;
 import dev.gpusr.cuda.CudaException;
 import dev.gpusr.cuda.CudaOptions;
+import dev.gpusr.cuda.CudaPixelPath;
 import dev.gpusr.cuda.CudaSrcnn;
 import dev.gpusr.cuda.GpuAvailability;
 import dev.gpusr.model.SrcnnWeights;
@@ -132,11 +133,15 @@ public final class Engines {
     }
 
     /**
-     * The pixel call an engine worker uses: today {@link TiledPixelUpscaler} for every engine (the engine's forward
-     * per tile). A device-resident path for an engine plugs in here.
+     * The pixel call an engine worker uses: {@link TiledPixelUpscaler} for every engine (the engine's forward per
+     * tile); with {@code GPUSR_CUDA_PIXELS=device} (opt-in, not yet verified on a GPU) a CUDA engine running a Y model
+     * gets {@link CudaPixelPath} instead (the whole image on the card: one upload, one download).
      */
     public static PixelPath pixelPath(SrcnnEngine engine, int tile) {
-        PixelPath path = new TiledPixelUpscaler(engine, tile);
+        // opt-in, until a GPU session has verified it: GPUSR_CUDA_PIXELS=device keeps the whole image on the card
+        PixelPath path = engine instanceof CudaSrcnn c && CudaPixelPath.requested() && CudaPixelPath.supports(c)
+                ? new CudaPixelPath(c, tile)
+                : new TiledPixelUpscaler(engine, tile);
         return engine instanceof CudaSrcnn ? new ContextLossMapping(path) : path;
     }
 
