@@ -32,11 +32,13 @@ public final class EngineCache {
      */
     public static synchronized Resident get(String device, JobSettings s) throws IOException {
         String key = (s.bicubic() ? "bicubic|" + s.bicubicScale() : device + "|" + s.model() + "|" + s.scale() + "|"
-                + s.cudaOptions()) + "|" + s.tile() + "|" + s.format() + "|" + s.quality() + "|" + s.maxPixels();
+                + s.cudaOptions()) + "|" + s.tile() + "|" + s.format() + "|" + s.quality() + "|" + s.pngCompression()
+                + "|" + s.maxPixels();
         Resident r = OPEN.get(key);
         if (r != null) return r;
         Options.Builder b = Options.builder().device(device).tile(s.tile()).maxPixels(s.maxPixels())
-                .writeOptions(new WriteOptions(s.quality())).jobs(Jobs.defaults()).notices(System.err);
+                .writeOptions(new WriteOptions(s.quality()).withPngCompression(s.pngCompression()))
+                .jobs(Jobs.defaults()).notices(System.err);
         if (s.bicubic()) {
             b.method(Options.Method.BICUBIC).scale(s.bicubicScale());
         } else {

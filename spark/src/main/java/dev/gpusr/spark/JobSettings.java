@@ -13,6 +13,7 @@ import java.io.Serializable;
  * @param device   --device: auto, cpu, gpu or a GPU index
  * @param format   --format (png, jpg, bmp, tiff), or null for the input's
  * @param quality  JPEG quality 1-100
+ * @param pngCompression PNG deflate level 0-9, as gpu-sr upscale --png-compression
  * @param maxPixels refuse larger inputs, from the header
  * @param tile     tile side for whole-image inference
  * @param math     GPU convolution math (fma or tf32), as gpu-sr upscale --math
@@ -22,7 +23,8 @@ import java.io.Serializable;
  *                 earlier attempt of this run's own task, an older one by an earlier run
  */
 public record JobSettings(boolean bicubic, Integer scale, String model, String device, String format, int quality,
-                          long maxPixels, int tile, String math, boolean deterministic, String runId, long runStartMillis) implements Serializable {
+                          int pngCompression, long maxPixels, int tile, String math, boolean deterministic,
+                          String runId, long runStartMillis) implements Serializable {
     public int bicubicScale() {
         return scale == null ? 3 : scale;
     }

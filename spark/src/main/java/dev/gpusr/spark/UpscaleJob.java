@@ -4,6 +4,7 @@ import dev.gpusr.cli.Main;
 import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.engine.Engines;
 import dev.gpusr.engine.Upscaler;
+import dev.gpusr.image.WriteOptions;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.model.BundledModels;
 import java.io.IOException;
@@ -60,6 +61,10 @@ public final class UpscaleJob implements Callable<Integer> {
     @Option(names = {"-q", "--quality"}, defaultValue = "95", description = "JPEG quality 1-100. Default: ${DEFAULT-VALUE}.")
     int quality;
 
+    @Option(names = "--png-compression", defaultValue = "" + WriteOptions.DEFAULT_PNG_COMPRESSION, paramLabel = "0-9",
+            description = "PNG zlib level: 1 fastest, 9 smallest. Default: ${DEFAULT-VALUE} (Pillow's default).")
+    int pngCompression;
+
     @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N",
             description = "Refuse inputs with more pixels than this, from the header. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
@@ -91,6 +96,9 @@ public final class UpscaleJob implements Callable<Integer> {
     JobSettings settings(String runId, long startMillis) {
         if (quality < 1 || quality > 100) throw usage("--quality must be 1..100, got " + quality);
         if (scale != null && (scale < 1 || scale > 8)) throw usage("--scale must be 1..8, got " + scale);
+        if (pngCompression < 0 || pngCompression > 9) {
+            throw usage("--png-compression must be 0..9, got " + pngCompression);
+        }
         if (maxPixels < 1) throw usage("--max-pixels must be positive, got " + maxPixels);
         if (partitions < 0) throw usage("--partitions must be >= 0, got " + partitions);
         if (!method.equals("srcnn") && !method.equals("bicubic")) throw usage("--method takes srcnn or bicubic, got " + method);
@@ -119,7 +127,8 @@ public final class UpscaleJob implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
-        return new JobSettings(bicubic, scale, model, d, format, quality, maxPixels, tile, math, deterministic, runId, startMillis);
+        return new JobSettings(bicubic, scale, model, d, format, quality, pngCompression, maxPixels, tile, math,
+                deterministic, runId, startMillis);
     }
 
     private static JobException usage(String message) {

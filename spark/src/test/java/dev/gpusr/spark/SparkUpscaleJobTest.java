@@ -253,14 +253,14 @@ class SparkUpscaleJobTest {
             Files.copy(in.resolve(f), good.resolve(f));
         }
         Path expected = tmp.resolve("expected-png");
-        cli(good, expected, "--device", "cpu", "-m", "x2", "-f", "png");
+        cli(good, expected, "--device", "cpu", "-m", "x2", "-f", "png", "--png-compression", "1");
         assertEquals(5, files(expected).size());
         Path out = tmp.resolve("out-retry");
         int before = FaultInjection.injected();
         System.setProperty(FaultInjection.PROPERTY, "sub/rgba.png");
         Run r;
         try {
-            r = job(good.toString(), "-o", out.toString(), "--device", "cpu", "-m", "x2", "-f", "png", "--partitions", "2");
+            r = job(good.toString(), "-o", out.toString(), "--device", "cpu", "-m", "x2", "-f", "png", "--png-compression", "1", "--partitions", "2");
         } finally {
             System.clearProperty(FaultInjection.PROPERTY);
         }
