@@ -138,14 +138,17 @@ public final class Engines {
      * gets {@link CudaPixelPath} instead (the whole image on the card: one upload, one download).
      */
     public static PixelPath pixelPath(SrcnnEngine engine, int tile) {
+        if (!(engine instanceof CudaSrcnn cuda)) return new TiledPixelUpscaler(engine, tile);
         // opt-in, until a GPU session has verified it: GPUSR_CUDA_PIXELS=device keeps the whole image on the card
-        PixelPath path = engine instanceof CudaSrcnn c && CudaPixelPath.requested() && CudaPixelPath.supports(c)
-                ? new CudaPixelPath(c, tile)
-                : new TiledPixelUpscaler(engine, tile);
-        return engine instanceof CudaSrcnn ? new ContextLossMapping(path) : path;
+        boolean resident = CudaPixelPath.requested() && CudaPixelPath.supports(cuda);
+        return new ShrinkingTiles(t -> new ContextLossMapping(resident ? new CudaPixelPath(cuda, t)
+                : new TiledPixelUpscaler(engine, t)), tile);
     }
 
-    /** A CUDA failure that lost the context becomes an {@link EngineLostException}: the batch stops that worker. */
+    /**
+     * A CUDA failure that lost the context becomes an {@link EngineLostException} (the batch stops that worker); a
+     * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles).
+     */
     private record ContextLossMapping(PixelPath inner) implements PixelPath {
         @Override
         public int scale() {
@@ -168,6 +171,7 @@ public final class Engines {
                 return inner.upscale(lowRes, outputBitDepth);
             } catch (CudaException e) {
                 if (e.contextLost()) throw new EngineLostException(oneLine(e.getMessage()), e);
+                if (e.outOfMemory()) throw new DeviceOutOfMemoryException(oneLine(e.getMessage()), e);
                 throw e;
             }
         }
