@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
 # One GPU verification run on a CUDA machine with no JDK and no Maven, from the self-contained folder made by
-# `mvn package` (java/target/dist/gpu-sr): the GPU test suite, the demo on the GPU, and the benchmarks beside
-# PyTorch. Everything goes to OUTDIR (logs, JSON, demo images) and is packed into OUTDIR/all.tgz; a short summary
-# is printed last. Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench]
+# `mvn package` (java/target/dist/gpu-sr): the GPU test suite, the demo on the GPU, the files-to-files batch
+# benchmark beside the PyTorch + Pillow peer (benchmarks/batch/run.py: BATCH_N images, BATCH_RUNS runs), and the
+# kernel benchmarks beside PyTorch. Everything goes to OUTDIR (logs, JSON, demo images) and is packed into
+# OUTDIR/all.tgz; a short summary is printed last. Without --full the whole run fits in BUDGET seconds (default 470,
+# under 8 minutes): each step's time limit is cut to what is left (defaults: tests 170 s, demo 40, batch 120,
+# benchmarks the rest; TESTS_TIMEOUT, BATCH_TIMEOUT, BENCH_TIMEOUT, BATCH_N, BATCH_RUNS change them).
+# The batch inputs are cut from photos: the system's (mate-backgrounds, opencv-doc) or benchmarks/batch/sources/
+# (make it on a build machine with `benchmarks/batch/make_inputs.py --export-sources benchmarks/batch/sources` and
+# carry it along: it is git-ignored).
+# Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench] [--skip-batch]
 set -uo pipefail
-out=${1:?usage: gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench]}
+out=${1:?usage: gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench] [--skip-batch]}
 shift
-quick=--quick skip_tests=0 skip_bench=0
+quick=--quick skip_tests=0 skip_bench=0 skip_batch=0
 for a in "$@"; do
   case $a in
     --full) quick="" ;;
     --skip-tests) skip_tests=1 ;;
     --skip-bench) skip_bench=1 ;;
+    --skip-batch) skip_batch=1 ;;
     *) echo "gpu-check.sh: unknown argument $a" >&2; exit 2 ;;
   esac
 done
+budget=${BUDGET:-470}
+[ -z "$quick" ] && budget=${BUDGET:-100000}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dist="$root/java/target/dist/gpu-sr"
 [ -x "$dist/bin/gpu-sr" ] || { echo "gpu-check.sh: $dist is missing: run mvn package first" >&2; exit 2; }
@@ -22,6 +32,8 @@ mkdir -p "$out/logs"
 log="$out/logs"
 t0=$(date +%s)
 stamp() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+# a step's time limit: its own, cut to what is left of the budget (at least 10 s)
+limit() { local left=$(( budget - ($(date +%s) - t0) )); [ "$left" -lt 10 ] && left=10; [ "$1" -lt "$left" ] && echo "$1" || echo "$left"; }
 
 stamp "GPU and versions"
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader; "$dist/bin/gpu-sr" --version; "$dist/bin/gpu-sr" devices; } > "$log/devices.txt" 2>&1
@@ -29,13 +41,13 @@ stamp "GPU and versions"
 tests_rc=skipped
 if [ $skip_tests = 0 ]; then
   stamp "GPU test suite"
-  timeout "${TESTS_TIMEOUT:-300}" "$dist/bin/gpu-sr-gpu-tests" --include-tag gpu --details=tree --disable-ansi-colors \
+  timeout "$(limit "${TESTS_TIMEOUT:-170}")" "$dist/bin/gpu-sr-gpu-tests" --include-tag gpu --details=tree --disable-ansi-colors \
     > "$log/gpu-tests.log" 2>&1
   tests_rc=$?
 fi
 
 stamp "demo on GPU 0"
-timeout 120 "$dist/bin/gpu-sr" demo --device 0 -o "$out/demo" > "$log/demo.log" 2>&1
+timeout "$(limit 40)" "$dist/bin/gpu-sr" demo --device 0 -o "$out/demo" > "$log/demo.log" 2>&1
 demo_rc=$?
 
 stamp "model files in Python's safetensors and PyTorch"
@@ -43,10 +55,24 @@ env -u LD_LIBRARY_PATH python3 "$root/benchmarks/peer/check_safetensors.py" "$ro
   > "$log/safetensors.log" 2>&1
 st_rc=$?
 
+batch_rc=skipped
+if [ $skip_batch = 0 ]; then
+  stamp "batch: ${BATCH_N:-64} 720p PNG photos x2, gpu-sr beside the PyTorch + Pillow peer, ${BATCH_RUNS:-3} runs"
+  sources=()
+  [ -d "$root/benchmarks/batch/sources" ] && sources=(--sources "$root/benchmarks/batch/sources")
+  # a third side with the opt-in device-resident pixel path (GPUSR_CUDA_PIXELS=device) where this build has it
+  variant=()
+  grep -rq GPUSR_CUDA_PIXELS "$root/java/src/main/java" 2>/dev/null && variant=(--variant "gpu-sr device pixels:GPUSR_CUDA_PIXELS=device")
+  timeout "$(limit "${BATCH_TIMEOUT:-120}")" python3 "$root/benchmarks/batch/run.py" \
+    --n "${BATCH_N:-64}" --runs "${BATCH_RUNS:-3}" --device 0 --gpu-sr "$dist/bin/gpu-sr" --python python3 \
+    --results "$out" --name batch "${sources[@]}" "${variant[@]}" > "$log/batch.log" 2>&1
+  batch_rc=$?
+fi
+
 bench_rc=skipped
 if [ $skip_bench = 0 ]; then
   stamp "benchmarks beside PyTorch ($quick)"
-  timeout "${BENCH_TIMEOUT:-330}" "$root/benchmarks/peer/side_by_side.sh" "$dist/bin/gpu-sr" $quick --out "$out/bench" \
+  timeout "$(limit "${BENCH_TIMEOUT:-330}")" "$root/benchmarks/peer/side_by_side.sh" "$dist/bin/gpu-sr" $quick --out "$out/bench" \
     > "$log/bench.log" 2>&1
   bench_rc=$?
 fi
@@ -62,8 +88,11 @@ stamp "done"
   fi
   echo "==== demo (rc $demo_rc)"; tail -8 "$log/demo.log"
   echo "==== safetensors interop (rc $st_rc)"; tail -5 "$log/safetensors.log"
+  echo "==== batch, files to files (rc $batch_rc)"
+  [ -f "$out/batch/summary.txt" ] && cat "$out/batch/summary.txt" || tail -15 "$log/batch.log" 2>/dev/null
+  echo "(rows: $out/batch/rows.jsonl; copy the folder to benchmarks/results/<card>-<date>-batch to publish it)"
   echo "==== bench (rc $bench_rc)"
-  [ -f "$out/bench/compare.txt" ] && cat "$out/bench/compare.txt" || tail -40 "$log/bench.log"
+  [ -f "$out/bench/compare.txt" ] && cat "$out/bench/compare.txt" || tail -40 "$log/bench.log" 2>/dev/null
 } > "$out/summary.txt" 2>&1
 tar -C "$out" -czf "$out/../gpu-check-all.tgz" . 2>/dev/null && mv "$out/../gpu-check-all.tgz" "$out/all.tgz"
 cat "$out/summary.txt"

@@ -1,4 +1,5 @@
 // Optimizer updates over the one flat parameter buffer (SrcnnConfig order), with one rate per layer.
+// The grid-stride index is 64-bit: with an int, i + gridDim.x * blockDim.x overflows for counts near 2^31.
 // The arithmetic is spelled with __fmul_rn/__fadd_rn/__fdiv_rn, which nvcc never contracts into FMAs, so each
 // step rounds as the plain float Java expression in Optimizers does.
 #include "common.cuh"
@@ -31,10 +32,10 @@ __device__ __forceinline__ float rateOf(const LayerRates& rates, int i) {
 extern "C" __global__ void gpusr_sgd_momentum(float* __restrict__ params, const float* __restrict__ grads,
                                               float* __restrict__ momentumBuffer, int count, LayerRates rates,
                                               float momentum) {
-    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < count; i += (long long)gridDim.x * blockDim.x) {
         const float m = __fadd_rn(__fmul_rn(momentum, momentumBuffer[i]), grads[i]);
         momentumBuffer[i] = m;
-        params[i] = __fsub_rn(params[i], __fmul_rn(rateOf(rates, i), m));
+        params[i] = __fsub_rn(params[i], __fmul_rn(rateOf(rates, (int)i), m));
     }
 }
 
@@ -46,13 +47,13 @@ extern "C" __global__ void gpusr_adam(float* __restrict__ params, const float* _
                                       float biasCorrection2Sqrt) {
     const float oneMinusBeta1 = 1.0f - beta1;
     const float oneMinusBeta2 = 1.0f - beta2;
-    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < count; i += (long long)gridDim.x * blockDim.x) {
         const float g = grads[i];
         const float m = __fadd_rn(__fmul_rn(beta1, firstMoment[i]), __fmul_rn(oneMinusBeta1, g));
         const float v = __fadd_rn(__fmul_rn(beta2, secondMoment[i]), __fmul_rn(__fmul_rn(oneMinusBeta2, g), g));
         firstMoment[i] = m;
         secondMoment[i] = v;
         const float denom = __fadd_rn(__fdiv_rn(__fsqrt_rn(v), biasCorrection2Sqrt), eps);
-        params[i] = __fsub_rn(params[i], __fdiv_rn(__fmul_rn(rateOf(rates, i), m), denom));
+        params[i] = __fsub_rn(params[i], __fdiv_rn(__fmul_rn(rateOf(rates, (int)i), m), denom));
     }
 }

@@ -5,7 +5,7 @@ import dev.gpusr.bench.BenchPlan;
 import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.Tensor;
-import dev.gpusr.train.OptimizerConfig;
+import dev.gpusr.optim.OptimizerConfig;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

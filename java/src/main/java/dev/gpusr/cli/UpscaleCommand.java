@@ -62,6 +62,10 @@ final class UpscaleCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quality"}, defaultValue = "95", description = "JPEG quality 1-100. Default: ${DEFAULT-VALUE}.")
     int quality;
 
+    @Option(names = "--png-compression", defaultValue = "" + WriteOptions.DEFAULT_PNG_COMPRESSION, paramLabel = "0-9",
+            description = "PNG zlib level: 1 fastest, 9 smallest. Default: ${DEFAULT-VALUE} (Pillow's default).")
+    int pngCompression;
+
     @Option(names = "--overwrite", description = "Replace existing output files (never inputs).")
     boolean overwrite;
 
@@ -218,12 +222,16 @@ final class UpscaleCommand implements Callable<Integer> {
 
     private Options options(PrintStream err) {
         if (quality < 1 || quality > 100) throw new UsageException("--quality must be 1..100, got " + quality);
+        if (pngCompression < 0 || pngCompression > 9) {
+            throw new UsageException("--png-compression must be 0..9, got " + pngCompression);
+        }
         try {
             Options.Builder b = Options.builder()
                     .method(method == Method.bicubic ? Options.Method.BICUBIC : Options.Method.SRCNN).model(model)
                     .device(engine.device).cuda(CudaOptions.defaults()
                             .withMath(CudaOptions.MathMode.parse(engine.math)).withDeterministic(engine.deterministic))
-                    .tile(tile).maxPixels(maxPixels.value).writeOptions(new WriteOptions(quality)).overwrite(overwrite)
+                    .tile(tile).maxPixels(maxPixels.value)
+                    .writeOptions(new WriteOptions(quality).withPngCompression(pngCompression)).overwrite(overwrite)
                     .jobs(jobs == null ? Jobs.defaults() : Jobs.parse(jobs, Jobs.defaults())).notices(err);
             if (scale != null) b.scale(scale);
             if (format != null) b.format(ImageFormat.parse(format));

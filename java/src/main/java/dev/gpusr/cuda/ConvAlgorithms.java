@@ -52,10 +52,14 @@ public final class ConvAlgorithms {
         }
     }
 
-    /** What the search may pick. */
-    record Constraints(CudaOptions options, long workspaceLimit) {
+    /** What the search may pick; {@code quick}: cuDNN's heuristic ranking instead of timing (edge tiles). */
+    record Constraints(CudaOptions options, long workspaceLimit, boolean quick) {
+        Constraints(CudaOptions options, long workspaceLimit) {
+            this(options, workspaceLimit, false);
+        }
+
         boolean heuristic() {
-            return options.deterministic();
+            return options.deterministic() || quick;
         }
     }
 

@@ -31,6 +31,9 @@ final class CudaCheck {
     private static final int CUDNN_INTERNAL_DEVICE_ALLOCATION_FAILED = 4004;
     private static final int CUDNN_EXECUTION_FAILED_FIRST = 5000;
 
+    /** Starts every hint of a failed device allocation (CUDA or cuDNN); {@link CudaException#outOfMemory} looks for it. */
+    static final String OUT_OF_MEMORY_HINT = "out of GPU memory";
+
     static final String RESTART_HINT = "the CUDA context is now unusable: restart the process; if it repeats, report "
             + "it with the input shape and `gpu-sr devices` output";
 
@@ -81,7 +84,7 @@ final class CudaCheck {
     private static String commonHint(int status) {
         switch (status) {
             case 2:
-                return "out of GPU memory; " + memoryInfo() + "; use a smaller batch or tile size";
+                return OUT_OF_MEMORY_HINT + "; " + memoryInfo() + "; use a smaller batch or tile size";
             case 3:
                 return "the CUDA driver could not initialise: is the NVIDIA driver loaded (does nvidia-smi work)?";
             case 35:
@@ -144,7 +147,7 @@ final class CudaCheck {
         }
         if (status == CUDNN_NOT_SUPPORTED_ARCH_MISMATCH) return "this cuDNN build does not support this GPU architecture";
         if (status == CUDNN_INTERNAL_HOST_ALLOCATION_FAILED || status == CUDNN_INTERNAL_DEVICE_ALLOCATION_FAILED) {
-            return "cuDNN ran out of memory; " + memoryInfo() + "; use a smaller batch or tile size";
+            return OUT_OF_MEMORY_HINT + " (in cuDNN); " + memoryInfo() + "; use a smaller batch or tile size";
         }
         if (status >= CUDNN_EXECUTION_FAILED_FIRST && status < CUDNN_EXECUTION_FAILED_FIRST + 1000) {
             return "a cuDNN kernel failed on the GPU; " + RESTART_HINT;
@@ -168,7 +171,7 @@ final class CudaCheck {
             // a failed allocation is not sticky; clear it so the next status check reports only its own call
             JCuda.cudaGetLastError();
             String hint = status == cudaError.cudaErrorMemoryAllocation
-                    ? "out of GPU memory: asked for " + formatBytes(bytes) + " for " + what + ", " + memoryInfo()
+                    ? OUT_OF_MEMORY_HINT + ": asked for " + formatBytes(bytes) + " for " + what + ", " + memoryInfo()
                             + "; use a smaller batch or tile size"
                     : commonHint(status);
             throw CudaException.of("cudaMalloc(" + formatBytes(bytes) + " for " + what + ")", runtimeStatus(status),

@@ -25,4 +25,10 @@ public class CudaException extends RuntimeException {
         String m = getMessage();
         return m != null && m.contains(CudaCheck.RESTART_HINT);
     }
+
+    /** True when a device allocation failed (CUDA or cuDNN): not sticky, a smaller tile may succeed. */
+    public boolean outOfMemory() {
+        String m = getMessage();
+        return m != null && m.contains(CudaCheck.OUT_OF_MEMORY_HINT) && !contextLost();
+    }
 }

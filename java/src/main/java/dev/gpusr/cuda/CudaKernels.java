@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +35,8 @@ import jcuda.runtime.cudaStream_t;
  * {@link #biasActivationBackward} calls must not run concurrently on two streams, nor its {@link #mseLossAndGrad}
  * calls. The first {@link #bicubicUpscale}/{@link #bicubicDownscale} for a new
  * size uploads its tables with a synchronous copy (cached after that): make one such call before capturing a
- * CUDA graph. No launch allocates memory, so everything else can be captured.
+ * CUDA graph. No launch allocates memory, so everything else can be captured. The table cache keeps the
+ * {@value #MAX_CACHED_TABLES} most recently used sizes; a graph must not capture a resize (an evicted table is freed).
  */
 public final class CudaKernels implements AutoCloseable {
     /** Where the build puts the fatbin inside the jar. */
@@ -88,7 +89,20 @@ public final class CudaKernels implements AutoCloseable {
     private final Pointer mseTicket;
     /** gpusr_conv_narrow_c{cout}_f{f}, indexed [cout - 1][f / 2]. */
     private final CUfunction[][] narrowConv;
-    private final Map<TableKey, DeviceTable> tables = new HashMap<>();
+    /** Resize tables cached per (length, factor); bounded, so a folder of many image sizes does not grow it forever. */
+    static final int MAX_CACHED_TABLES = 64;
+    private final Map<TableKey, DeviceTable> tables = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TableKey, DeviceTable> eldest) {
+            if (size() <= MAX_CACHED_TABLES) return false;
+            // cudaFree waits for the launches already queued that may still read the table
+            int status = JCuda.cudaFree(eldest.getValue().memory);
+            if (status != cudaError.cudaSuccess) {
+                throw new CudaException("cudaFree(resize table): " + cudaError.stringFor(status));
+            }
+            return true;
+        }
+    };
     private boolean closed;
 
     /** Output channels {@link #narrowConvForward} handles (one kernel each). */
@@ -381,8 +395,14 @@ public final class CudaKernels implements AutoCloseable {
         int tileH = Plans.fitTileHeight(tile.height(), cols.spanX);
         int blockRows = Math.min(tile.blockRows(), tileH);
         Kernel kernel = cols.taps <= 4 ? Kernel.BICUBIC_TAPS4 : cols.taps <= 8 ? Kernel.BICUBIC_TAPS8 : Kernel.BICUBIC_ANY;
+        long gridY = Plans.ceilDiv(rows.outLength, tileH);
+        if (gridY > Plans.MAX_GRID_YZ) { // a launch past the device's grid-y limit would fail, or worse, do nothing
+            throw new IllegalArgumentException("a resize to " + rows.outLength + " rows needs " + gridY
+                    + " row tiles of " + tileH + ", more than one launch may have (" + Plans.MAX_GRID_YZ
+                    + "): resize fewer rows at a time");
+        }
         launch(kernel, s,
-                (int) Plans.ceilDiv(cols.outLength, tile.width()), (int) Plans.ceilDiv(rows.outLength, tileH),
+                (int) Plans.ceilDiv(cols.outLength, tile.width()), (int) gridY,
                 Math.min(planes, Plans.MAX_GRID_YZ), tile.width(), blockRows, tileH * cols.spanX * Sizeof.FLOAT,
                 dev(src), dev(dst), i32(planes), i32(inH), i32(inW), i32(rows.outLength), i32(cols.outLength),
                 dev(rows.index), dev(rows.weight), i32(rows.taps), dev(cols.index), dev(cols.weight), i32(cols.taps),

@@ -30,6 +30,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.jcudnn.cudnnTensorFormat;
 import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaEvent_t;
+import jcuda.runtime.cudaMemcpyKind;
 import jcuda.runtime.cudaStream_t;
 
 /**
@@ -107,6 +108,9 @@ public final class CudaSrcnn implements SrcnnEngine {
     private boolean closed;
 
     private record ShapeKey(int n, int h, int w) {}
+
+    /** Inference shapes whose forward algorithms were chosen by a timed search (the most recent ones). */
+    private final List<ShapeKey> timedForwardShapes = new ArrayList<>();
 
     /** Opens GPU {@code device} with the default options (true fp32, fastest algorithms, CUDA graphs). */
     public CudaSrcnn(int device, SrcnnWeights weights) {
@@ -321,8 +325,14 @@ public final class CudaSrcnn implements SrcnnEngine {
         long outW = (long) lowRes.w * scale;
         long outSize = (long) lowRes.n * lowRes.c * outH * outW;
         if (outSize > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("x" + scale + " of " + lowRes.shapeString() + " has " + outSize
-                    + " values, too many for one tensor: upsample fewer images at a time");
+            // a Java array (and so this call's result) holds at most 2^31 - 9 values; say what does fit
+            long perPixel = (long) lowRes.n * lowRes.c * scale * scale;
+            long fits = (Integer.MAX_VALUE - 8) / perPixel;
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "x%d of %s would be %,d values, more than one tensor holds (2^31): at x%d with %d plane(s) an "
+                            + "input may have at most %,d pixels (--max-pixels %d)%s", scale, lowRes.shapeString(),
+                    outSize, scale, lowRes.n * lowRes.c, fits, fits,
+                    lowRes.n > 1 ? "; or upsample fewer images at a time" : ""));
         }
         upsampleIn.ensure(4L * lowRes.size(), stream);
         upsampleOut.ensure(4L * outSize, stream);
@@ -591,7 +601,7 @@ public final class CudaSrcnn implements SrcnnEngine {
             plan = new ShapePlan(config, n, h, w, options.math(), filters);
             plans.put(key, plan);
         }
-        if (!plan.forwardChosen()) chooseForward(plan);
+        if (!plan.forwardChosen()) chooseForward(plan, !training && withinTimedShape(n, h, w));
         if (training && !plan.backwardChosen()) chooseBackward(plan);
         workspace.ensure(plan.workspaceBytes(), stream);
         return plan;
@@ -601,8 +611,25 @@ public final class CudaSrcnn implements SrcnnEngine {
         return i == 0 ? config.channels() : config.outChannels(i - 1);
     }
 
-    private void chooseForward(ShapePlan plan) {
-        ConvAlgorithms.Constraints c = new ConvAlgorithms.Constraints(options, ConvAlgorithms.workspaceLimit(options));
+    /**
+     * Whether an inference shape fits inside one whose forward algorithms were already timed: an edge tile of a tiled
+     * image. Such shapes take cuDNN's heuristic ranking instead of another timed search (which costs far more than
+     * the tile's own forward pass, once per odd shape).
+     */
+    private boolean withinTimedShape(int n, int h, int w) {
+        for (ShapeKey k : timedForwardShapes) {
+            if (k.n() == n && h <= k.h() && w <= k.w()) return true;
+        }
+        return false;
+    }
+
+    private void chooseForward(ShapePlan plan, boolean heuristic) {
+        ConvAlgorithms.Constraints c = new ConvAlgorithms.Constraints(options, ConvAlgorithms.workspaceLimit(options),
+                heuristic);
+        if (!heuristic && !options.deterministic()) {
+            timedForwardShapes.add(new ShapeKey(plan.n, plan.h, plan.w));
+            if (timedForwardShapes.size() > MAX_CACHED_PLANS) timedForwardShapes.remove(0);
+        }
         for (int l = 0; l < LAYERS; l++) {
             ConvAlgorithms.Choice choice = ConvAlgorithms.forward(cudnn, c, plan.layerName(l), plan.activation[l],
                     activation[l].pointer(), filters[l], weightAt[l], plan.forwardConv[l], plan.activation[l + 1],
@@ -667,6 +694,75 @@ public final class CudaSrcnn implements SrcnnEngine {
         if (closed) throw new IllegalStateException("the CUDA engine " + id() + " is closed");
         int status = JCuda.cudaSetDevice(device);
         if (status != 0) throw CudaCheck.runtimeFailure(status, "cudaSetDevice(" + device + ")");
+    }
+
+    // ------------------------------------------------------------------ the device-resident pixel path (CudaPixelPath)
+
+    /** Closed (first) when this engine closes: device memory others allocated for work on this engine's stream. */
+    private final List<AutoCloseable> attached = new ArrayList<>();
+
+    void attach(AutoCloseable resource) {
+        attached.add(resource);
+    }
+
+    /** For an attached resource's close: this GPU current and the stream drained, also while the engine closes. */
+    void drainForRelease() {
+        CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
+        if (stream != null) CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+    }
+
+    /** Makes this GPU current on the calling thread; refuses after close or without a resident model. */
+    void beginDeviceWork() {
+        begin();
+    }
+
+    /** The resident model's configuration (no copy from the device). */
+    SrcnnConfig residentConfig() {
+        begin();
+        return config;
+    }
+
+    cudaStream_t stream() {
+        return stream;
+    }
+
+    CUstream cuStream() {
+        return cuStream;
+    }
+
+    CudaKernels kernels() {
+        return kernels;
+    }
+
+    /**
+     * The forward pass of one h x w crop of a single-channel device plane, all on the device: the crop (top-left at
+     * {@code src}, rows {@code srcPitch} bytes apart) is copied into the input activation with one cudaMemcpy2DAsync,
+     * the layers run as {@link #forward} runs them, and output rows [top, top + outH) x columns [left, left + outW)
+     * are copied to {@code dst} (rows {@code dstPitch} bytes apart). Queued on the engine's stream; nothing crosses
+     * PCIe. For single-channel (Y) models.
+     */
+    void forwardCrop(Pointer src, long srcPitch, int h, int w, int top, int left, int outH, int outW, Pointer dst,
+            long dstPitch) {
+        begin();
+        if (config.channels() != 1) {
+            throw new IllegalStateException("forwardCrop is for single-channel models, this one has " + config.channels());
+        }
+        if (h < 1 || w < 1 || top < 0 || left < 0 || outH < 1 || outW < 1 || top + outH > h || left + outW > w) {
+            throw new IllegalArgumentException("crop " + h + "x" + w + " cannot give rows " + top + "+" + outH
+                    + ", columns " + left + "+" + outW);
+        }
+        long widest = Math.max(config.n1(), config.n2());
+        if (widest * h * w > CUDNN_MAX_ELEMENTS) {
+            throw new IllegalArgumentException("a " + h + "x" + w + " crop has " + widest * h * w
+                    + " values in its widest layer, over cuDNN's 2^31 limit for one tensor: use smaller tiles");
+        }
+        ShapePlan plan = prepare(1, h, w, false);
+        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(activation[0].pointer(), 4L * w, src, srcPitch, 4L * w, h,
+                cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream), "cudaMemcpy2DAsync (tile in, " + h + "x" + w + ")");
+        for (int l = 0; l < LAYERS; l++) forwardLayer(plan, l);
+        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(dst, dstPitch, activation[LAYERS].at(4L * ((long) top * w + left)),
+                4L * w, 4L * outW, outH, cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream),
+                "cudaMemcpy2DAsync (tile out, " + outH + "x" + outW + ")");
     }
 
     // ------------------------------------------------------------------ extras for the CLI, benchmarks and tests
@@ -763,6 +859,16 @@ public final class CudaSrcnn implements SrcnnEngine {
             release(failures, () -> CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")"));
             release(failures, () -> CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize"));
         }
+        for (AutoCloseable a : attached) {
+            release(failures, () -> {
+                try {
+                    a.close();
+                } catch (Exception e) {
+                    throw e instanceof RuntimeException r ? r : new CudaException(String.valueOf(e.getMessage()));
+                }
+            });
+        }
+        attached.clear();
         release(failures, this::closePlans);
         release(failures, this::freeModel);
         List<DeviceBuffer> buffers = new ArrayList<>(java.util.Arrays.asList(activation));

@@ -97,7 +97,7 @@ final class HostTransfers implements AutoCloseable {
      * Page-locked host memory: a direct ByteBuffer (which Java reads and writes fast) registered with CUDA (so DMA
      * copies from it are asynchronous). Freed only after the copies that read it are done (event or stream waited on).
      */
-    private static final class PinnedBlock {
+    static final class PinnedBlock { // also CudaPixelPath's staging
         final ByteBuffer buffer;
         final Pointer pointer;
         final long bytes;

@@ -4,10 +4,13 @@ import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.cuda.CudaDevices;
 import dev.gpusr.cuda.CudaException;
 import dev.gpusr.cuda.CudaOptions;
+import dev.gpusr.cuda.CudaPixelPath;
 import dev.gpusr.cuda.CudaSrcnn;
 import dev.gpusr.cuda.GpuAvailability;
+import dev.gpusr.engine.DeviceOutOfMemoryException;
 import dev.gpusr.engine.EngineLostException;
 import dev.gpusr.engine.PixelPath;
+import dev.gpusr.engine.ShrinkingTiles;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.engine.TiledPixelUpscaler;
 import dev.gpusr.model.SrcnnWeights;
@@ -136,15 +139,22 @@ public final class Engines {
     }
 
     /**
-     * The pixel call an engine worker uses: today {@link TiledPixelUpscaler} for every engine (the engine's forward
-     * per tile). A device-resident path for an engine plugs in here.
+     * The pixel call an engine worker uses: {@link TiledPixelUpscaler} for every engine (the engine's forward per
+     * tile); with {@code GPUSR_CUDA_PIXELS=device} (opt-in, not yet verified on a GPU) a CUDA engine running a Y model
+     * gets {@link CudaPixelPath} instead (the whole image on the card: one upload, one download).
      */
     public static PixelPath pixelPath(SrcnnEngine engine, int tile) {
-        PixelPath path = new TiledPixelUpscaler(engine, tile);
-        return engine instanceof CudaSrcnn ? new ContextLossMapping(path) : path;
+        if (!(engine instanceof CudaSrcnn cuda)) return new TiledPixelUpscaler(engine, tile);
+        // opt-in, until a GPU session has verified it: GPUSR_CUDA_PIXELS=device keeps the whole image on the card
+        boolean resident = CudaPixelPath.requested() && CudaPixelPath.supports(cuda);
+        return new ShrinkingTiles(t -> new ContextLossMapping(resident ? new CudaPixelPath(cuda, t)
+                : new TiledPixelUpscaler(engine, t)), tile);
     }
 
-    /** A CUDA failure that lost the context becomes an {@link EngineLostException}: the batch stops that worker. */
+    /**
+     * A CUDA failure that lost the context becomes an {@link EngineLostException} (the batch stops that worker); a
+     * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles).
+     */
     private record ContextLossMapping(PixelPath inner) implements PixelPath {
         @Override
         public int scale() {
@@ -167,6 +177,7 @@ public final class Engines {
                 return inner.upscale(lowRes, outputBitDepth);
             } catch (CudaException e) {
                 if (e.contextLost()) throw new EngineLostException(oneLine(e.getMessage()), e);
+                if (e.outOfMemory()) throw new DeviceOutOfMemoryException(oneLine(e.getMessage()), e);
                 throw e;
             }
         }

@@ -41,6 +41,12 @@ public final class ImageWriter {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + jpegQuality);
         }
         if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
+        if (format == ImageFormat.PNG) {
+            Pixels px = PixelImages.toPixels(image);
+            write(new Pixels(px.width(), px.height(), px.channels(), px.bitDepth(), px.samples(), iccProfile), file,
+                    format, WriteOptions.defaults());
+            return;
+        }
         boolean losslessDeepFormat = holdsDeepSamples(format);
         BufferedImage buffered = toBufferedImage(image, losslessDeepFormat && image.bitDepth() == 16,
                 losslessDeepFormat);
@@ -55,6 +61,11 @@ public final class ImageWriter {
      */
     public static void write(Pixels pixels, Path file, ImageFormat format, WriteOptions options) throws ImageException {
         if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
+        if (format == ImageFormat.PNG) { // gpu-sr's own encoder: Pillow-sized files, the ICC profile kept (iCCP)
+            atomically(file, format, options.replaceExisting(),
+                    out -> PngEncoder.write(pixels, out, options.pngCompression()));
+            return;
+        }
         encode(PixelImages.toBufferedImage(pixels, holdsDeepSamples(format)), file, format, options.jpegQuality(),
                 options.replaceExisting(), pixels.iccProfile());
     }
@@ -84,14 +95,23 @@ public final class ImageWriter {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionType(TIFF_COMPRESSION);
             }
-            AtomicFiles.write(file, replaceExisting ? AtomicFiles.Mode.REPLACE : AtomicFiles.Mode.NO_REPLACE,
-                    IccEmbedding.wrap(out -> {
+            atomically(file, format, replaceExisting, IccEmbedding.wrap(out -> {
                 // A memory cache, not ImageIO's default temporary file, so nothing is written outside the target folder.
                 ImageOutputStream stream = new MemoryCacheImageOutputStream(out);
                 writer.setOutput(stream);
                 writer.write(null, new IIOImage(buffered, null, null), param);
                 stream.close(); // flushes into out; does not close out
             }, format, iccProfile));
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /** The file written through a temporary name, failures turned into one-line ImageExceptions. */
+    private static void atomically(Path file, ImageFormat format, boolean replaceExisting, AtomicFiles.Writer body)
+            throws ImageException {
+        try {
+            AtomicFiles.write(file, replaceExisting ? AtomicFiles.Mode.REPLACE : AtomicFiles.Mode.NO_REPLACE, body);
         } catch (NoSuchFileException e) {
             throw new ImageException("cannot write: folder " + parentOf(file) + " does not exist", e);
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -100,8 +120,6 @@ public final class ImageWriter {
             throw new ImageException("cannot write: permission denied in folder " + parentOf(file), e);
         } catch (IOException | RuntimeException e) {
             throw new ImageException("cannot write " + format.name() + ": " + ImageReader.reason(e), e);
-        } finally {
-            writer.dispose();
         }
     }
 

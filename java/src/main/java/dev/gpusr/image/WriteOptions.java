@@ -1,17 +1,27 @@
 package dev.gpusr.image;
 
 /**
- * How {@link ImageWriter} encodes: JPEG quality 1-100 (other formats ignore it), and whether an existing file may be
- * replaced (false: the write fails if the file exists, even if it appeared while encoding). Formats' further settings
- * join here as fields with defaults.
+ * How {@link ImageWriter} encodes: JPEG quality 1-100, PNG compression 0-9 (zlib level; other formats ignore each),
+ * and whether an existing file may be replaced (false: the write fails if the file exists, even if it appeared while
+ * encoding). Formats' further settings join here as fields with defaults.
  */
-public record WriteOptions(int jpegQuality, boolean replaceExisting) {
+public record WriteOptions(int jpegQuality, boolean replaceExisting, int pngCompression) {
     public static final int DEFAULT_JPEG_QUALITY = 95;
+    /** Pillow's and libpng's default zlib level; see {@link PngEncoder}. */
+    public static final int DEFAULT_PNG_COMPRESSION = PngEncoder.DEFAULT_COMPRESSION;
 
     public WriteOptions {
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1 to 100, got " + jpegQuality);
         }
+        if (pngCompression < 0 || pngCompression > 9) {
+            throw new IllegalArgumentException("PNG compression must be 0 to 9, got " + pngCompression);
+        }
+    }
+
+    /** Quality and replacement as given, the default PNG compression. */
+    public WriteOptions(int jpegQuality, boolean replaceExisting) {
+        this(jpegQuality, replaceExisting, DEFAULT_PNG_COMPRESSION);
     }
 
     /** Quality as given, replacing existing files. */
@@ -24,10 +34,14 @@ public record WriteOptions(int jpegQuality, boolean replaceExisting) {
     }
 
     public WriteOptions withJpegQuality(int quality) {
-        return new WriteOptions(quality, replaceExisting);
+        return new WriteOptions(quality, replaceExisting, pngCompression);
     }
 
     public WriteOptions withReplaceExisting(boolean replace) {
-        return new WriteOptions(jpegQuality, replace);
+        return new WriteOptions(jpegQuality, replace, pngCompression);
+    }
+
+    public WriteOptions withPngCompression(int level) {
+        return new WriteOptions(jpegQuality, replaceExisting, level);
     }
 }

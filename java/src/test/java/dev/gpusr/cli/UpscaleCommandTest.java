@@ -102,6 +102,25 @@ class UpscaleCommandTest {
     }
 
     @Test
+    void pngCompressionLevelIsUsedAndChecked() throws Exception {
+        Path a = writePng("a.png", randomRgb(40, 30, 5));
+        Path fast = dir.resolve("fast.png"), small = dir.resolve("small.png");
+        CliTestSupport.Run r = CliTestSupport.run("upscale", "--method", "bicubic", "--scale", "2", "--png-compression",
+                "0", a.toString(), "-o", fast.toString());
+        assertEquals(Main.OK, r.exit(), r.err());
+        r = CliTestSupport.run("upscale", "--method", "bicubic", "--scale", "2", a.toString(), "-o", small.toString());
+        assertEquals(Main.OK, r.exit(), r.err());
+        assertTrue(Files.size(fast) > 80 * 60 * 3, "level 0 stores: " + Files.size(fast));
+        assertTrue(Files.size(small) < Files.size(fast), Files.size(small) + " < " + Files.size(fast));
+        Image x = ImageReader.read(fast, 1 << 20), y = ImageReader.read(small, 1 << 20);
+        for (int c = 0; c < 3; c++) assertArrayEquals(x.planes()[c], y.planes()[c], "same samples, plane " + c);
+        r = CliTestSupport.run("upscale", "--method", "bicubic", "--png-compression", "10", a.toString(), "-o",
+                dir.resolve("bad.png").toString());
+        assertEquals(Main.USAGE, r.exit());
+        assertTrue(r.err().contains("--png-compression must be 0..9"), r.err());
+    }
+
+    @Test
     void existingOutputNeedsOverwrite() throws Exception {
         Path a = writePng("a.png", randomRgb(8, 8, 4));
         Path o = dir.resolve("o.png");

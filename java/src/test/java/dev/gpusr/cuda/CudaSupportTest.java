@@ -110,7 +110,7 @@ class CudaSupportTest {
         assertTrue(unsupported.getMessage().contains("(3002)"), unsupported.getMessage());
         assertTrue(unsupported.getMessage().contains("does not support"), unsupported.getMessage());
         assertTrue(CudaCheck.cudnnFailure(1008, "cudnnCreate").getMessage().contains("libcudnn9-cuda-12"));
-        assertTrue(CudaCheck.cudnnFailure(4004, "cudnnFind").getMessage().contains("out of memory"));
+        assertTrue(CudaCheck.cudnnFailure(4004, "cudnnFind").getMessage().contains("out of GPU memory (in cuDNN)"));
         assertTrue(CudaCheck.cudnnFailure(5000, "cudnnConvolutionBackwardData").getMessage().contains("restart"));
         assertTrue(CudaCheck.driverFailure(700, "cuLaunchKernel").getMessage().contains("restart the process"));
     }
@@ -123,6 +123,11 @@ class CudaSupportTest {
         assertTrue(CudaCheck.cudnnFailure(5000, "cudnnConvolutionForward").contextLost());
         assertFalse(CudaCheck.runtimeFailure(2, "cudaMalloc").contextLost());
         assertFalse(CudaCheck.cudnnFailure(3002, "cudnnConvolutionForward").contextLost());
+        // failed allocations are not sticky: the batch retries the image with smaller tiles
+        assertTrue(CudaCheck.runtimeFailure(2, "cudaMalloc").outOfMemory());
+        assertTrue(CudaCheck.cudnnFailure(4004, "cudnnFind").outOfMemory());
+        assertFalse(CudaCheck.runtimeFailure(700, "cudaMemcpy").outOfMemory());
+        assertFalse(CudaCheck.cudnnFailure(3002, "cudnnConvolutionForward").outOfMemory());
     }
 
     @Test

@@ -1,0 +1,62 @@
+package dev.gpusr.engine;
+
+import dev.gpusr.image.Pixels;
+import java.util.function.IntFunction;
+
+/**
+ * A pixel path that halves its tile when the device runs out of memory: the image that failed is upscaled again from
+ * the start with tiles half the size (results do not depend on the tile size), and the smaller tile is kept for the
+ * images after it. Below {@link #MIN_TILE} output pixels a side it gives up with one line saying so.
+ */
+public final class ShrinkingTiles implements PixelPath {
+    /** Smaller tiles would spend more on recomputed halo than on the tile itself. */
+    public static final int MIN_TILE = 64;
+
+    private final IntFunction<PixelPath> pathForTile;
+    private int tile;
+    private PixelPath current;
+
+    /** {@code pathForTile} makes the pixel path for a tile side; it starts at {@code tile}. */
+    public ShrinkingTiles(IntFunction<PixelPath> pathForTile, int tile) {
+        if (tile < 1) throw new IllegalArgumentException("tile must be >= 1, got " + tile);
+        this.pathForTile = pathForTile;
+        this.tile = tile;
+        this.current = pathForTile.apply(tile);
+    }
+
+    /** The tile side in use now (smaller than the first after an out-of-memory retry). */
+    public int tile() {
+        return tile;
+    }
+
+    @Override
+    public int scale() {
+        return current.scale();
+    }
+
+    @Override
+    public int minInputSide() {
+        return current.minInputSide();
+    }
+
+    @Override
+    public long workingBytes(int width, int height, int channels, int bitDepth) {
+        return current.workingBytes(width, height, channels, bitDepth);
+    }
+
+    @Override
+    public Pixels upscale(Pixels lowRes, int outputBitDepth) {
+        while (true) {
+            try {
+                return current.upscale(lowRes, outputBitDepth);
+            } catch (DeviceOutOfMemoryException e) {
+                if (tile / 2 < MIN_TILE) {
+                    throw new DeviceOutOfMemoryException("out of device memory even with tiles of " + tile
+                            + " pixels (" + e.getMessage() + ")", e);
+                }
+                tile /= 2;
+                current = pathForTile.apply(tile);
+            }
+        }
+    }
+}
