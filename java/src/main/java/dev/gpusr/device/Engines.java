@@ -155,22 +155,7 @@ public final class Engines {
      * A CUDA failure that lost the context becomes an {@link EngineLostException} (the batch stops that worker); a
      * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles).
      */
-    private record ContextLossMapping(PixelPath inner) implements PixelPath {
-        @Override
-        public int scale() {
-            return inner.scale();
-        }
-
-        @Override
-        public int minInputSide() {
-            return inner.minInputSide();
-        }
-
-        @Override
-        public long workingBytes(int width, int height, int channels, int bitDepth) {
-            return inner.workingBytes(width, height, channels, bitDepth);
-        }
-
+    private record ContextLossMapping(PixelPath inner) implements PixelPath.Forwarding {
         @Override
         public dev.gpusr.image.Pixels upscale(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
             try {

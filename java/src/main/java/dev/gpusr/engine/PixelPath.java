@@ -36,4 +36,28 @@ public interface PixelPath {
      * 8-bit format (JPEG, BMP) is rounded once, as writing the float result did, not twice.
      */
     Pixels upscale(Pixels lowRes, int outputBitDepth);
+
+    /**
+     * A pixel path that wraps another ({@link #inner()}) to change what upscale does (retry, map failures): the size
+     * questions are the inner path's.
+     */
+    interface Forwarding extends PixelPath {
+        /** The path this one wraps (the one in use now). */
+        PixelPath inner();
+
+        @Override
+        default int scale() {
+            return inner().scale();
+        }
+
+        @Override
+        default int minInputSide() {
+            return inner().minInputSide();
+        }
+
+        @Override
+        default long workingBytes(int width, int height, int channels, int bitDepth) {
+            return inner().workingBytes(width, height, channels, bitDepth);
+        }
+    }
 }

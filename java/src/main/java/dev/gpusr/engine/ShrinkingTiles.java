@@ -8,7 +8,7 @@ import java.util.function.IntFunction;
  * the start with tiles half the size (results do not depend on the tile size), and the smaller tile is kept for the
  * images after it. Below {@link #MIN_TILE} output pixels a side it gives up with one line saying so.
  */
-public final class ShrinkingTiles implements PixelPath {
+public final class ShrinkingTiles implements PixelPath.Forwarding {
     /** Smaller tiles would spend more on recomputed halo than on the tile itself. */
     public static final int MIN_TILE = 64;
 
@@ -29,19 +29,10 @@ public final class ShrinkingTiles implements PixelPath {
         return tile;
     }
 
+    /** The pixel path for the current tile. */
     @Override
-    public int scale() {
-        return current.scale();
-    }
-
-    @Override
-    public int minInputSide() {
-        return current.minInputSide();
-    }
-
-    @Override
-    public long workingBytes(int width, int height, int channels, int bitDepth) {
-        return current.workingBytes(width, height, channels, bitDepth);
+    public PixelPath inner() {
+        return current;
     }
 
     @Override
