@@ -25,6 +25,9 @@ final class InputTree {
     /** An image file and its path relative to the folder walked (never absolute, never containing ".."). */
     record Entry(Path file, Path relative) {}
 
+    /** Why a folder argument gave nothing. */
+    static final String NO_IMAGES = "folder has no images (png, jpg, jpeg, bmp, tif, tiff, gif)";
+
     private InputTree() {}
 
     /** Images under {@code root}, sorted by relative path; without {@code recursive} only its direct files. */

@@ -1,15 +1,16 @@
 package dev.gpusr.cli;
 
-import dev.gpusr.image.ImageReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
-/** Expands INPUT arguments (files and folders) into image files, reporting what cannot be used. */
+/**
+ * Expands INPUT arguments (files and folders) into image files, reporting what cannot be used. A folder gives its
+ * images as {@code upscale} without -r sees them ({@link InputTree}: direct files, hidden ones left out).
+ */
 final class Inputs {
     final List<Path> files = new ArrayList<>();
     final List<String> failures = new ArrayList<>();
@@ -18,15 +19,15 @@ final class Inputs {
         Inputs in = new Inputs();
         for (Path a : args) {
             if (Files.isDirectory(a)) {
-                List<Path> found = new ArrayList<>();
-                try (Stream<Path> s = Files.list(a)) {
-                    s.filter(Files::isRegularFile).filter(ImageReader::hasImageExtension).sorted().forEach(found::add);
+                List<InputTree.Entry> found;
+                try {
+                    found = InputTree.walk(a, false, notice -> err.println("gpu-sr: " + notice));
                 } catch (IOException e) {
-                    in.fail(err, a, "cannot list folder: " + e.getMessage());
+                    in.fail(err, a, "cannot list folder: " + UpscaleCommand.reason(e));
                     continue;
                 }
-                if (found.isEmpty()) in.fail(err, a, "folder has no images (png, jpg, jpeg, bmp, tif, tiff, gif)");
-                in.files.addAll(found);
+                if (found.isEmpty()) in.fail(err, a, InputTree.NO_IMAGES);
+                for (InputTree.Entry e : found) in.files.add(e.file());
             } else if (Files.isRegularFile(a)) {
                 in.files.add(a);
             } else {

@@ -201,7 +201,7 @@ final class UpscaleCommand implements Callable<Integer> {
             if (Files.isDirectory(a)) {
                 try {
                     List<InputTree.Entry> found = InputTree.walk(a, recursive, n -> notices.println("gpu-sr: " + n));
-                    if (found.isEmpty()) reason = "folder has no images (png, jpg, jpeg, bmp, tif, tiff, gif)"
+                    if (found.isEmpty()) reason = InputTree.NO_IMAGES
                             + (recursive ? "" : " (-r also looks in subfolders)");
                     entries.addAll(found);
                 } catch (IOException e) {

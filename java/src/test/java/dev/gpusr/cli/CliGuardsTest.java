@@ -92,6 +92,28 @@ class CliGuardsTest {
         assertFalse(Files.exists(dir.resolve("out.webp")), "no folder made for an unknown extension");
     }
 
+    /** degrade, eval and mos prepare see a folder as upscale does: its direct image files, hidden ones left out. */
+    @Test
+    void folderArgumentsGiveTheSameImagesAsUpscale() throws Exception {
+        Path folder = dir.resolve("photos");
+        png(folder, "b.png", 1);
+        png(folder, "a.png", 2);
+        png(folder, ".hidden.png", 3);
+        png(folder.resolve("sub"), "c.png", 4);
+        Files.writeString(folder.resolve("notes.txt"), "not an image");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        Inputs in = Inputs.collect(List.of(folder, dir.resolve("missing.png"), dir.resolve("empty")), err);
+        assertEquals(List.of(folder.resolve("a.png"), folder.resolve("b.png")), in.files);
+        List<InputTree.Entry> upscaleSees = InputTree.walk(folder, false, n -> {});
+        assertEquals(in.files, upscaleSees.stream().map(InputTree.Entry::file).toList());
+        assertEquals(List.of(dir.resolve("missing.png") + ": no such file or folder",
+                dir.resolve("empty") + ": no such file or folder"), in.failures);
+        Files.createDirectories(dir.resolve("empty"));
+        Inputs none = Inputs.collect(List.of(dir.resolve("empty")), err);
+        assertEquals(List.of(dir.resolve("empty") + ": " + InputTree.NO_IMAGES), none.failures);
+    }
+
     /** --scale and --max-pixels: one check each (ScaleOption, MaxPixelsOption), the same line from every command. */
     @Test
     void scaleAndMaxPixelsAreCheckedTheSameWayByEveryCommand() throws Exception {
