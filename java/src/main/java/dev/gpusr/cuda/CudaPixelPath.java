@@ -165,37 +165,22 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
 
     /** The samples into {@code dst}: the colour samples of all pixels, then (with alpha) the alpha samples. */
     static void split(Pixels px, ByteBuffer dst) {
-        ByteBuffer b = dst.duplicate();
-        b.clear();
-        byte[] s = px.samples();
-        if (!px.hasAlpha()) {
-            b.put(s);
-            return;
-        }
-        int bps = px.bytesPerSample(), colour = px.colourChannels() * bps, unit = px.channels() * bps;
-        int w = px.width();
-        byte[] rowColour = new byte[w * colour];
-        byte[] rowAlpha = new byte[w * bps];
-        int alphaStart = (int) (px.pixels() * colour);
-        for (int y = 0; y < px.height(); y++) {
-            int base = y * w * unit;
-            for (int x = 0; x < w; x++) {
-                int at = base + x * unit;
-                System.arraycopy(s, at, rowColour, x * colour, colour);
-                System.arraycopy(s, at + colour, rowAlpha, x * bps, bps);
-            }
-            b.put(y * w * colour, rowColour);
-            b.put(alphaStart + y * w * bps, rowAlpha);
-        }
+        shuffle(px, dst, true);
     }
 
     /** The inverse of {@link #split}: colour block then alpha block in {@code src}, interleaved into {@code px}. */
     static void merge(ByteBuffer src, Pixels px) {
-        ByteBuffer b = src.duplicate();
+        shuffle(px, src, false);
+    }
+
+    /** Interleaved samples of {@code px} to (split) or from (merge) a colour block followed by an alpha block. */
+    private static void shuffle(Pixels px, ByteBuffer buffer, boolean split) {
+        ByteBuffer b = buffer.duplicate();
         b.clear();
         byte[] s = px.samples();
         if (!px.hasAlpha()) {
-            b.get(0, s);
+            if (split) b.put(s);
+            else b.get(0, s);
             return;
         }
         int bps = px.bytesPerSample(), colour = px.colourChannels() * bps, unit = px.channels() * bps;
@@ -204,13 +189,24 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         byte[] rowAlpha = new byte[w * bps];
         int alphaStart = (int) (px.pixels() * colour);
         for (int y = 0; y < px.height(); y++) {
-            b.get(y * w * colour, rowColour);
-            b.get(alphaStart + y * w * bps, rowAlpha);
             int base = y * w * unit;
+            if (!split) {
+                b.get(y * w * colour, rowColour);
+                b.get(alphaStart + y * w * bps, rowAlpha);
+            }
             for (int x = 0; x < w; x++) {
                 int at = base + x * unit;
-                System.arraycopy(rowColour, x * colour, s, at, colour);
-                System.arraycopy(rowAlpha, x * bps, s, at + colour, bps);
+                if (split) {
+                    System.arraycopy(s, at, rowColour, x * colour, colour);
+                    System.arraycopy(s, at + colour, rowAlpha, x * bps, bps);
+                } else {
+                    System.arraycopy(rowColour, x * colour, s, at, colour);
+                    System.arraycopy(rowAlpha, x * bps, s, at + colour, bps);
+                }
+            }
+            if (split) {
+                b.put(y * w * colour, rowColour);
+                b.put(alphaStart + y * w * bps, rowAlpha);
             }
         }
     }
