@@ -241,7 +241,7 @@ public final class Trainer {
                     || (settings.metricsEvery() > 0 && step % settings.metricsEvery() == 0));
             if (metricsLine) {
                 long t0 = System.nanoTime();
-                Map<String, Object> line = window.line(step, epoch, rates, progress.trainNanos());
+                Map<String, Object> line = window.line(step, epoch, rates, progress.trainNanos(), settings.batch());
                 if (validate) {
                     line.put("val_psnr", lastScores.psnr());
                     line.put("val_ssim", lastScores.ssim());
@@ -264,7 +264,7 @@ public final class Trainer {
         TrainingState end = new TrainingState(step, epoch, position, epochRngState, bestPsnr, bestStep);
         if (interrupted) {
             if (metrics != null && window.pending(step)) {
-                metrics.append(window.line(step, epoch, rates, progress.trainNanos()));
+                metrics.append(window.line(step, epoch, rates, progress.trainNanos(), settings.batch()));
             }
             if (settings.checkpoint() != null) {
                 writeCheckpoint(end, bestWeights);
@@ -278,7 +278,7 @@ public final class Trainer {
             if (bestWeights == null) writeModel(settings.output(), engine.weights(), end.step(), Double.NaN, modelMetadata());
             else writeModel(settings.output(), bestWeights, bestStep, bestPsnr, modelMetadata());
         }
-        if (settings.plot() != null && metrics != null) plot(metrics);
+        if (settings.plot() != null && metrics != null && !interrupted) plot(metrics); // a stop may be a JVM shutdown
         return new Result(end, interrupted, lastLoss, lastScores, step - start.step(), progress.trainSeconds(),
                 bestWeights);
     }
@@ -327,11 +327,11 @@ public final class Trainer {
             return step > fromStep;
         }
 
-        Map<String, Object> line(long step, long epoch, float[] rates, long trainNanos) {
+        Map<String, Object> line(long step, long epoch, float[] rates, long trainNanos, int batch) {
             double seconds = (trainNanos - fromNanos) / 1e9;
-            long batches = step - fromStep;
+            long subImages = (step - fromStep) * batch;
             Map<String, Object> m = TrainingMetrics.line(step, epoch, lossCount > 0 ? lossSum / lossCount : Double.NaN,
-                    rates, seconds > 0 ? batches / seconds : Double.NaN);
+                    rates, seconds > 0 ? subImages / seconds : Double.NaN);
             fromStep = step;
             fromNanos = trainNanos;
             lossSum = 0;

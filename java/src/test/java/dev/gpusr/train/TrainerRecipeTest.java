@@ -154,6 +154,7 @@ class TrainerRecipeTest {
             for (int i = 0; i < 3; i++) assertEquals(expected[i], ((Number) lr.get(i)).floatValue(), "lr at " + step);
             assertTrue(TrainingMetrics.number(l, "loss") > 0, "loss at " + step);
             assertTrue(TrainingMetrics.number(l, "sub_images_per_s") > 0, "rate at " + step);
+            assertTrue(TrainingMetrics.number(l, "sub_images_per_s") > BATCH * 0.5, "a rate of batches, not sub-images?");
             boolean validated = step % 6 == 0;
             assertEquals(validated, l.containsKey("val_psnr"), "validation fields at " + step);
             if (validated) {
