@@ -47,7 +47,9 @@ cv_train=(aero1.jpg aero3.jpg aloeL.jpg apple.jpg basketball1.png board.jpg box_
           ela_original.jpg left.jpg messi5.jpg orange.jpg pca_test1.jpg rubberwhale1.png smarties.png stuff.jpg)
 cv_val=(fruits.jpg leuvenA.jpg)
 cv_test=(baboon.jpg butterfly.jpg home.jpg squirrel_cls.jpg)
-# All twelve nature wallpapers are photographs.
+# All twelve nature wallpapers are photographs, but at 1680x1050 to 2560x1920 they are soft (shallow focus,
+# bicubic PSNR near 48 dB at x2): each is shrunk by 4 (gpu-sr degrade: MATLAB bicubic, antialiased) to the detail
+# density of the other photographs, 420x262 to 640x480, saved as PNG.
 mate_train=(Aqua.jpg Blinds.jpg FreshFlower.jpg Garden.jpg GreenMeadow.jpg Storm.jpg TwoWings.jpg Wood.jpg YellowFlower.jpg)
 mate_val=(Dune.jpg)
 mate_test=(LadyBird.jpg RainDrops.jpg)
@@ -55,19 +57,27 @@ mate_test=(LadyBird.jpg RainDrops.jpg)
 mkdir -p "$out/train" "$out/val" "$out/test"
 manifest="$out/MANIFEST.txt"
 : > "$manifest"
-put() { # put SRC_DIR PACKAGE SPLIT PREFIX FILES...
-  local src=$1 pkg=$2 split=$3 prefix=$4
-  shift 4
+gpusr="$(cd "$(dirname "$0")/../../.." && pwd)/gpu-sr" # the launcher of this checkout (builds the jar if needed)
+put() { # put SRC_DIR PACKAGE SPLIT PREFIX SHRINK FILES...   (SHRINK 1: copied as is)
+  local src=$1 pkg=$2 split=$3 prefix=$4 shrink=$5
+  shift 5
   for f in "$@"; do
     [ -f "$src/$f" ] || { echo "make-training-set: $pkg has no $f" >&2; exit 1; }
-    cp "$src/$f" "$out/$split/$prefix$f"
-    echo "$split/$prefix$f $pkg $(sha256sum < "$src/$f" | cut -d' ' -f1)" >> "$manifest"
+    if [ "$shrink" = 1 ]; then
+      cp "$src/$f" "$out/$split/$prefix$f"
+      echo "$split/$prefix$f $pkg $(sha256sum < "$src/$f" | cut -d' ' -f1)" >> "$manifest"
+    else
+      "$gpusr" degrade --scale "$shrink" "$src/$f" -o "$work/shrunk" >/dev/null 2>&1 \
+        || { echo "make-training-set: cannot shrink $f with $gpusr degrade" >&2; exit 1; }
+      mv "$work/shrunk/${f%.*}.png" "$out/$split/$prefix${f%.*}.png"
+      echo "$split/$prefix${f%.*}.png $pkg $(sha256sum < "$src/$f" | cut -d' ' -f1) (shrunk by $shrink)" >> "$manifest"
+    fi
   done
 }
-put "$cv" opencv-doc train cv- "${cv_train[@]}"
-put "$mate" mate-backgrounds train mate- "${mate_train[@]}"
-put "$cv" opencv-doc val cv- "${cv_val[@]}"
-put "$mate" mate-backgrounds val mate- "${mate_val[@]}"
-put "$cv" opencv-doc test cv- "${cv_test[@]}"
-put "$mate" mate-backgrounds test mate- "${mate_test[@]}"
+put "$cv" opencv-doc train cv- 1 "${cv_train[@]}"
+put "$mate" mate-backgrounds train mate- 4 "${mate_train[@]}"
+put "$cv" opencv-doc val cv- 1 "${cv_val[@]}"
+put "$mate" mate-backgrounds val mate- 4 "${mate_val[@]}"
+put "$cv" opencv-doc test cv- 1 "${cv_test[@]}"
+put "$mate" mate-backgrounds test mate- 4 "${mate_test[@]}"
 echo "train: $(ls "$out/train" | wc -l), val: $(ls "$out/val" | wc -l), test: $(ls "$out/test" | wc -l) photographs in $out"
