@@ -18,8 +18,20 @@ class TrainingPlotTest {
     @TempDir
     Path dir;
 
+    /** Headless Java draws text with the system's fonts (fontconfig); a machine without any cannot draw a chart. */
+    private static boolean fontsAvailable() {
+        System.setProperty("java.awt.headless", "true");
+        try {
+            return java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames().length > 0;
+        } catch (RuntimeException | Error e) {
+            return false;
+        }
+    }
+
     @Test
     void drawsLossValidationAndTheBicubicLineIntoAPngOfTheAskedSize() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(fontsAvailable(),
+                "no fonts on this machine (apt-get install fontconfig fonts-dejavu-core)");
         Path metrics = dir.resolve("m.jsonl");
         TrainingMetrics m = TrainingMetrics.fresh(metrics);
         for (int step = 100; step <= 1000; step += 100) {
