@@ -18,6 +18,8 @@ public final class CpuBenchmarks {
     private CpuBenchmarks() {}
 
     private static final int MAX_REPEATS = 50;
+    /** The training batch of the paper-style runs (gpu-sr train's default). */
+    static final int LARGE_TRAIN_BATCH = 128;
 
     public static List<BenchRow> run(BenchPlan plan, Consumer<BenchRow> done) {
         List<BenchRow> rows = new ArrayList<>();
@@ -46,8 +48,11 @@ public final class CpuBenchmarks {
             rows.add(row);
             done.accept(row);
         }
-        for (SrcnnConfig cfg : plan.quick() ? models.subList(0, 1) : models) {
-            int b = plan.cpuTrainBatch(), s = plan.cpuTrainSize();
+        // full mode: the small batch and the paper-sized one (training speed at both is what issue 9 compares
+        // with PyTorch's CPU path; benchmarks/peer/srcnn_torch_cpu.py measures the same rows there)
+        int[] batches = plan.quick() ? new int[] {plan.cpuTrainBatch()} : new int[] {plan.cpuTrainBatch(), LARGE_TRAIN_BATCH};
+        for (SrcnnConfig cfg : plan.quick() ? models.subList(0, 1) : models) for (int b : batches) {
+            int s = plan.cpuTrainSize();
             double pixels = (double) b * s * s;
             BenchRow row = new BenchRow("cpu", "train step sgd").where("cpu").model(cfg.filterName()).precision("fp32")
                     .shape(BenchPlan.shape(b, 1, s, s))

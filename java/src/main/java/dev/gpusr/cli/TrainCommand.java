@@ -10,11 +10,11 @@ import dev.gpusr.train.Checkpoint;
 import dev.gpusr.train.ImageFolder;
 import dev.gpusr.optim.OptimizerConfig;
 import dev.gpusr.optim.OptimizerState;
+import dev.gpusr.train.LrSchedule;
 import dev.gpusr.train.PatchDataset;
 import dev.gpusr.train.Trainer;
 import dev.gpusr.train.TrainingState;
 import dev.gpusr.train.ValidationSet;
-import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -81,6 +81,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LIST", description = "Learning rate: one for all layers or three "
             + "comma-separated (default 1e-4,1e-4,1e-5).")
     String lr;
+
+    @Option(names = "--lr-schedule", paramLabel = "constant|cosine|step", description = "How the learning rate "
+            + "changes: constant (default), cosine (down to ~0 at the last step) or step (x0.1 at --lr-steps, else at "
+            + "1/2 and 3/4 of the run).")
+    String lrSchedule;
+
+    @Option(names = "--warmup", paramLabel = "STEPS", description = "Ramp the learning rate up linearly over the first "
+            + "STEPS updates (default 0).")
+    Long warmup;
+
+    @Option(names = "--lr-steps", paramLabel = "LIST", description = "Step schedule: the update counts where the rate "
+            + "drops x0.1, comma-separated.")
+    String lrSteps;
 
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0.9).")
     Float momentum;
@@ -149,15 +162,29 @@ public final class TrainCommand implements Callable<Integer> {
     int logEvery;
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default "
-            + "<output>.ckpt.safetensors).")
+            + "<output>.ckpt.safetensors); it holds the last weights.")
     Path checkpoint;
 
     @Option(names = "--overwrite", description = "Replace an existing -o model or checkpoint (never a training or "
             + "validation image).")
     boolean overwrite;
 
+    @Option(names = "--metrics", paramLabel = "FILE", description = "Metrics written as training runs, one JSON line "
+            + "per --metrics-every steps and per validation: step, loss, lr, val PSNR/SSIM, sub-images/s (default "
+            + "<output>.metrics.jsonl).")
+    Path metrics;
+
+    @Option(names = "--metrics-every", paramLabel = "N", defaultValue = "100",
+            description = "Steps between metrics lines (default 100; validations and checkpoints add lines).")
+    long metricsEvery;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the training loss and validation PSNR "
+            + "against the step (bicubic as a line), redrawn at each validation.")
+    Path plot;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL.safetensors",
-            description = "The trained model (written when training ends).")
+            description = "The trained model: the best-validating weights with --val (written when they are reached "
+                    + "and at the end), else the last.")
     Path output;
 
     private final PrintStream out;
@@ -210,12 +237,16 @@ public final class TrainCommand implements Callable<Integer> {
         }
         checkWritable(output, "-o");
         checkWritable(checkpointFile, "--checkpoint");
+        Path metricsFile = metrics != null ? metrics : siblingOf(output, ".metrics.jsonl");
+        checkWritable(metricsFile, "--metrics");
+        if (plot != null) checkWritable(plot, "--plot");
 
         Checkpoint resumed = resume != null ? readCheckpoint(resume) : null;
         Map<String, String> previous = resumed != null ? resumed.options() : Map.of();
         SrcnnWeights weights = startingWeights(resumed);
         SrcnnConfig config = weights.config();
         OptimizerConfig optimizer = optimizerConfig(resumed);
+        LrSchedule schedule = schedule(previous);
 
         int batchSize = pick(batch, previous, "batch", DEFAULT_BATCH, "--batch");
         int patchSize = pick(patch, previous, "patch", PatchDataset.DEFAULT_PATCH, "--patch");
@@ -267,13 +298,15 @@ public final class TrainCommand implements Callable<Integer> {
             options.put("patches", Integer.toString(data.size()));
             options.put("seed", resumed != null ? previous.getOrDefault("seed", "?") : Long.toString(seedValue));
             options.put("target_steps", Long.toString(target));
+            schedule.putOptions(options);
             if (init != null) options.put("init", init.toString());
             else if (resumed == null) options.put("init_std", Double.toString(initStd != null ? initStd : DEFAULT_INIT_STD));
             else if (previous.containsKey("init")) options.put("init", previous.get("init"));
             else if (previous.containsKey("init_std")) options.put("init_std", previous.get("init_std"));
 
             out.println("gpu-sr train: " + config + ", " + config.paramCount() + " parameters");
-            out.println("  optimizer " + optimizer + ", batch " + batchSize + ", seed " + options.get("seed"));
+            out.println("  optimizer " + optimizer + ", schedule " + schedule + ", batch " + batchSize + ", seed "
+                    + options.get("seed"));
             out.println("  data " + data + ", " + mib(data.bytes()) + " MiB"
                     + (data.tooSmallCount() > 0 ? "; " + data.tooSmallCount() + " pictures smaller than one sub-image "
                     + "skipped" : ""));
@@ -292,19 +325,11 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
 
             Trainer.Settings settings = new Trainer.Settings(batchSize, target, logEvery, validateEvery,
-                    checkpointInterval, checkpointFile, null, options, terminal, 5.0); // -o: written below
+                    checkpointInterval, checkpointFile, output, options, terminal, 5.0)
+                    .withSchedule(schedule).withMetrics(metricsFile, metricsEvery, plot);
             Trainer trainer = new Trainer(engine, data, validation, optimizer, settings, out, err);
-            Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null);
-            if (!result.interrupted()) {
-                // Not over a file that appeared during the run (another run's) unless --overwrite or this run's own.
-                try {
-                    Trainer.writeModel(output, engine.weights(), result.state(),
-                            overwrite || sameRun ? AtomicFiles.Mode.REPLACE : AtomicFiles.Mode.NO_REPLACE);
-                } catch (IOException e) {
-                    throw new Failure(e.getMessage() + "; the trained weights are in " + checkpointFile
-                            + " (it loads as a model)");
-                }
-            }
+            Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null,
+                    resumed != null ? resumed.bestWeights() : null);
             report(result, checkpointFile);
             return Main.OK;
         }
@@ -337,6 +362,25 @@ public final class TrainCommand implements Callable<Integer> {
             throw usage("--color takes y or rgb, got '" + color + "'");
         }
         if (lr != null) parseLr(lr);
+        if (warmup != null && warmup < 0) throw usage("--warmup must be >= 0, got " + warmup);
+        if (metricsEvery < 0) throw usage("--metrics-every must be >= 0, got " + metricsEvery);
+        if (lrSchedule != null) {
+            try {
+                LrSchedule.parseKind(lrSchedule);
+            } catch (IllegalArgumentException e) {
+                throw usage("--lr-schedule takes constant, cosine or step, got '" + lrSchedule + "'");
+            }
+        }
+        if (lrSteps != null) {
+            if (lrSchedule == null || LrSchedule.parseKind(lrSchedule) != LrSchedule.Kind.STEP) {
+                throw usage("--lr-steps goes with --lr-schedule step");
+            }
+            try {
+                new LrSchedule(LrSchedule.Kind.STEP, 0, LrSchedule.parseMilestones(lrSteps));
+            } catch (IllegalArgumentException e) {
+                throw usage("--lr-steps: " + e.getMessage());
+            }
+        }
         if (Files.isDirectory(output)) throw usage("-o " + output + " is a folder; name the model file");
     }
 
@@ -360,10 +404,32 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static Path defaultCheckpoint(Path output) {
+        return siblingOf(output, ".ckpt.safetensors");
+    }
+
+    /** model.safetensors -> model{suffix} beside it. */
+    static Path siblingOf(Path output, String suffix) {
         String name = output.getFileName().toString();
         String stem = name.toLowerCase(Locale.ROOT).endsWith(".safetensors")
                 ? name.substring(0, name.length() - ".safetensors".length()) : name;
-        return output.resolveSibling(stem + ".ckpt.safetensors");
+        return output.resolveSibling(stem + suffix);
+    }
+
+    /** The schedule: given, else the resumed run's (a change on resume is noted: the run will not repeat exactly). */
+    private LrSchedule schedule(Map<String, String> previous) {
+        LrSchedule before = LrSchedule.fromOptions(previous);
+        if (lrSchedule == null && warmup == null && lrSteps == null) return before;
+        LrSchedule.Kind kind = lrSchedule != null ? LrSchedule.parseKind(lrSchedule)
+                : resume != null ? before.kind() : LrSchedule.Kind.CONSTANT;
+        long w = warmup != null ? warmup : resume != null ? before.warmup() : 0;
+        long[] drops = lrSteps != null ? LrSchedule.parseMilestones(lrSteps)
+                : kind == LrSchedule.Kind.STEP && resume != null ? before.milestones() : null;
+        LrSchedule s = new LrSchedule(kind, w, drops);
+        if (resume != null && !s.equals(before)) {
+            err.println("gpu-sr train: note: the schedule " + s + " differs from the checkpoint's " + before
+                    + "; the run will not repeat an uninterrupted one exactly");
+        }
+        return s;
     }
 
     /** Fails now, before any training, when a file cannot be written where asked. */
@@ -523,7 +589,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Runs the trainer; Ctrl-C (or any JVM shutdown) asks it to stop after the current step and write a checkpoint. */
-    private Trainer.Result runWithStopHook(Trainer trainer, TrainingState start, OptimizerState state) throws IOException {
+    private Trainer.Result runWithStopHook(Trainer trainer, TrainingState start, OptimizerState state,
+            SrcnnWeights best) throws IOException {
         Thread hook = new Thread(() -> {
             if (!trainer.isRunning()) return;
             trainer.requestStop();
@@ -535,7 +602,7 @@ public final class TrainCommand implements Callable<Integer> {
         }, "gpu-sr-train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return trainer.run(start, state);
+            return trainer.run(start, state, best);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -558,7 +625,10 @@ public final class TrainCommand implements Callable<Integer> {
                     dev.gpusr.metrics.Metrics.psnrText(s.bestPsnr(), 3), s.bestStep()));
         }
         out.println(b);
-        if (!r.interrupted()) out.println("  model " + output + ", checkpoint " + checkpointFile);
+        if (!r.interrupted()) {
+            out.println("  model " + output + (r.best() != null ? " (the weights of step " + s.bestStep() + ")" : "")
+                    + ", checkpoint " + checkpointFile + " (step " + s.step() + ")");
+        }
         out.flush();
     }
 

@@ -76,6 +76,7 @@ final class ConvLayer {
         Scratch.ShiftRing ring = f > 1 ? s.ring(cin, f, length) : null;
         float[][] tapRows = s.tapRows;
         int[] tapIndex = s.tapIndex;
+        int chunk = tapChunk(length, chunkFloats);
         for (int r = ra; r < rb; r++) {
             int n = 0;
             for (int i = 0; i < cin; i++) {
@@ -90,10 +91,55 @@ final class ConvLayer {
                     }
                 }
             }
+            if (n > chunk && cout > 1) {
+                chunkedRow(out, r, epilogue, s, n, chunk, from, to, layout);
+                continue;
+            }
             for (int o = 0; o < cout; o++) {
                 float[] dst = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? s.row : out.writable(o, r);
                 Arrays.fill(dst, from, to, bias == null ? 0f : bias[biasOffset + o]);
-                accumulate(dst, tapRows, tapIndex, n, weightOffset + o * k, from, to);
+                accumulate(dst, tapRows, tapIndex, 0, n, weightOffset + o * k, from, to);
+                finish(dst, out, o, r, epilogue, layout, from, to);
+            }
+            if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
+        }
+    }
+
+    /**
+     * A row whose taps would not stay in cache while every output channel streams them (e.g. 9-5-5's 1600 taps of
+     * layer 2): the taps are taken in chunks, each chunk added to every output channel before the next. Each
+     * output still gets its taps in the same order and in the same groups of four (chunks are multiples of four),
+     * so the sums are bit for bit those of the unchunked loop.
+     */
+    private void chunkedRow(Canvas out, int r, Epilogue epilogue, Scratch s, int n, int chunk, int from, int to,
+            RowLayout layout) {
+        int k = taps();
+        float[][] spare = s.outputRows(cout, layout.length());
+        float[][] dsts = s.rowRefs(cout);
+        for (int o = 0; o < cout; o++) {
+            dsts[o] = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? spare[o] : out.writable(o, r);
+            Arrays.fill(dsts[o], from, to, bias == null ? 0f : bias[biasOffset + o]);
+        }
+        for (int c0 = 0; c0 < n; c0 += chunk) {
+            int c1 = Math.min(n, c0 + chunk);
+            for (int o = 0; o < cout; o++) accumulate(dsts[o], s.tapRows, s.tapIndex, c0, c1, weightOffset + o * k, from, to);
+        }
+        for (int o = 0; o < cout; o++) finish(dsts[o], out, o, r, epilogue, layout, from, to);
+        if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
+    }
+
+    /** Taps per chunk for rows of {@code length}: a multiple of 4 whose rows fill about {@code floats}. */
+    static int tapChunk(int length, int floats) {
+        return Math.max(4, (floats / Math.max(1, length)) & ~3);
+    }
+
+    /** Floats of tap rows per chunk ({@link #CHUNK_FLOATS}; tests change it to compare chunked and whole rows). */
+    int chunkFloats = CHUNK_FLOATS;
+
+    /** The tap rows one chunk may hold (256 KiB: they stay in a core's L2 while all outputs read them). */
+    static final int CHUNK_FLOATS = 1 << 16;
+
+    private void finish(float[] dst, Canvas out, int o, int r, Epilogue epilogue, RowLayout layout, int from, int to) {
                 switch (epilogue) {
                     case LINEAR -> layout.clearPadding(dst, from, to);
                     case RELU -> {
@@ -102,20 +148,20 @@ final class ConvLayer {
                     }
                     case RELU_GRAD_IN_PLACE -> Kernels.reluGradInPlace(out.writable(o, r), dst, from, to);
                 }
-            }
-            if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) {
-                for (int o = 0; o < cout; o++) {
-                    float[] dst = out.writable(o, r);
-                    Arrays.fill(dst, 0, from, 0f);
-                    Arrays.fill(dst, to, dst.length, 0f);
-                }
-            }
+    }
+
+    private void clearEnds(Canvas out, int r, int from, int to) {
+        for (int o = 0; o < cout; o++) {
+            float[] dst = out.writable(o, r);
+            Arrays.fill(dst, 0, from, 0f);
+            Arrays.fill(dst, to, dst.length, 0f);
         }
     }
 
-    private void accumulate(float[] y, float[][] x, int[] index, int n, int w0, int from, int to) {
+    /** y += taps [t0, t1) (t0 a multiple of 4), in groups of four and then the rest. */
+    private void accumulate(float[] y, float[][] x, int[] index, int t0, int n, int w0, int from, int to) {
         float[] w = weights;
-        int t = 0;
+        int t = t0;
         for (; t + 4 <= n; t += 4) {
             Kernels.axpy4(y, x[t], w[w0 + index[t]], x[t + 1], w[w0 + index[t + 1]], x[t + 2], w[w0 + index[t + 2]],
                     x[t + 3], w[w0 + index[t + 3]], from, to);

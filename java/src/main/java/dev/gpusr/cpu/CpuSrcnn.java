@@ -218,6 +218,13 @@ public final class CpuSrcnn implements SrcnnEngine {
     }
 
     @Override
+    public void setLearningRates(float[] lr) {
+        ensureOpen();
+        if (optimizerConfig == null) throw new IllegalStateException("no optimizer set: call setOptimizer first");
+        optimizerConfig = optimizerConfig.withLr(lr);
+    }
+
+    @Override
     public void applyOptimizer() {
         ensureOpen();
         if (optimizerConfig == null) throw new IllegalStateException("no optimizer set: call setOptimizer first");

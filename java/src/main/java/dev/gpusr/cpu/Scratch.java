@@ -15,6 +15,25 @@ final class Scratch {
     /** One ring per filter size (index f), so layers with different filters keep their buffers. */
     private ShiftRing[] rings = new ShiftRing[0];
 
+    private float[][] outputRows = new float[0][];
+
+    /** {@code count} spare rows of at least {@code length} floats (one per output channel of a chunked row). */
+    float[][] outputRows(int count, int length) {
+        if (outputRows.length < count || outputRows[0].length < length) {
+            outputRows = new float[Math.max(count, outputRows.length)][Math.max(length,
+                    outputRows.length == 0 ? 0 : outputRows[0].length)];
+        }
+        return outputRows;
+    }
+
+    private float[][] rowRefs = new float[0][];
+
+    /** Room for {@code count} row references (filled by the caller). */
+    float[][] rowRefs(int count) {
+        if (rowRefs.length < count) rowRefs = new float[count][];
+        return rowRefs;
+    }
+
     /** {@code pixels} arrays of at least {@code taps} floats: the gathered taps of each pixel. */
     float[][] pixelTaps(int pixels, int taps) {
         if (pixelTaps.length < pixels || pixelTaps[0].length < taps) pixelTaps = new float[pixels][taps];

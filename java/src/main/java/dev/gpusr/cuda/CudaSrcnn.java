@@ -554,6 +554,13 @@ public final class CudaSrcnn implements SrcnnEngine {
     }
 
     @Override
+    public void setLearningRates(float[] lr) {
+        begin();
+        requireOptimizer();
+        optimizer = optimizer.withLr(lr); // the update kernels take the rates as arguments: nothing on the device changes
+    }
+
+    @Override
     public void applyOptimizer() {
         begin();
         requireOptimizer();

@@ -48,6 +48,11 @@ public interface SrcnnEngine extends AutoCloseable {
     /** Sets the optimizer and its state ({@code null} = fresh zeros). */
     void setOptimizer(OptimizerConfig config, OptimizerState state);
 
+    /**
+     * Changes the set optimizer's per-layer learning rates, keeping its state (a schedule calls this between updates).
+     */
+    void setLearningRates(float[] lr);
+
     /** One update of the weights from the stored gradients. */
     void applyOptimizer();
 

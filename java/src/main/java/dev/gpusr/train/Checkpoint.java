@@ -18,17 +18,25 @@ import java.util.TreeMap;
  * A training checkpoint: ONE safetensors file holding the model's tensors under the model file's names (so a
  * checkpoint also loads as a model with {@link SrcnnWeights#load}), the optimizer's buffers ({@code optimizer.m},
  * {@code optimizer.v} for Adam) and in {@code __metadata__} the model metadata, the optimizer settings, the training
- * position ({@link TrainingState}) and the run's options ({@code option.*}, informative).
+ * position ({@link TrainingState}), the run's options ({@code option.*}, informative) and, once a validation has run,
+ * the best-validating weights so far ({@code train.best_params}, flat), which the resumed run's model file gets.
  */
 public record Checkpoint(SrcnnWeights weights, OptimizerConfig optimizer, OptimizerState optimizerState,
-        TrainingState progress, Map<String, String> options) {
+        TrainingState progress, Map<String, String> options, float[] bestParams) {
 
     /** Marks a file as a checkpoint (its value is the format version). */
     public static final String MARKER = "gpusr.checkpoint";
     public static final String VERSION = "1";
     public static final String OPTIMIZER_M = "optimizer.m";
     public static final String OPTIMIZER_V = "optimizer.v";
+    public static final String BEST_PARAMS = "train.best_params";
     private static final String OPTION_PREFIX = "option.";
+
+    /** A checkpoint without best weights (no validation yet). */
+    public Checkpoint(SrcnnWeights weights, OptimizerConfig optimizer, OptimizerState optimizerState,
+            TrainingState progress, Map<String, String> options) {
+        this(weights, optimizer, optimizerState, progress, options, null);
+    }
 
     public Checkpoint {
         int n = weights.config().paramCount();
@@ -40,6 +48,14 @@ public record Checkpoint(SrcnnWeights weights, OptimizerConfig optimizer, Optimi
             throw new IllegalArgumentException("Adam state needs a second moment of " + n + " values");
         }
         options = Map.copyOf(options);
+        if (bestParams != null && bestParams.length != n) {
+            throw new IllegalArgumentException("best weights have " + bestParams.length + " values, the model " + n);
+        }
+    }
+
+    /** The best-validating weights so far, or null. */
+    public SrcnnWeights bestWeights() {
+        return bestParams == null ? null : new SrcnnWeights(weights.config(), bestParams.clone());
     }
 
     public void write(Path file) throws IOException {
@@ -57,6 +73,7 @@ public record Checkpoint(SrcnnWeights weights, OptimizerConfig optimizer, Optimi
         int[] flat = {c.paramCount()};
         out.add(new Safetensors.F32(OPTIMIZER_M, flat, optimizerState.m()));
         if (optimizer.kind() == OptimizerConfig.Kind.ADAM) out.add(new Safetensors.F32(OPTIMIZER_V, flat, optimizerState.v()));
+        if (bestParams != null) out.add(new Safetensors.F32(BEST_PARAMS, flat, bestParams));
         return out;
     }
 
@@ -119,7 +136,8 @@ public record Checkpoint(SrcnnWeights weights, OptimizerConfig optimizer, Optimi
             for (Map.Entry<String, String> e : meta.entrySet()) {
                 if (e.getKey().startsWith(OPTION_PREFIX)) options.put(e.getKey().substring(OPTION_PREFIX.length()), e.getValue());
             }
-            return new Checkpoint(weights, optimizer, state, progress, options);
+            float[] bestParams = st.tensors().containsKey(BEST_PARAMS) ? flatTensor(st, BEST_PARAMS, n) : null;
+            return new Checkpoint(weights, optimizer, state, progress, options, bestParams);
         } catch (IllegalArgumentException | IOException e) { // NumberFormatException included
             throw new IOException("checkpoint " + file + " is damaged: " + e.getMessage(), e);
         }

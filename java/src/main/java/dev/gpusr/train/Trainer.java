@@ -37,19 +37,49 @@ public final class Trainer {
      * {@code progressSeconds}.
      */
     public record Settings(int batch, long targetSteps, int logEvery, long validateEvery, long checkpointEvery,
-            Path checkpoint, Path output, Map<String, String> options, boolean live, double progressSeconds) {
+            Path checkpoint, Path output, Map<String, String> options, boolean live, double progressSeconds,
+            LrSchedule schedule, Path metrics, long metricsEvery, Path plot) {
         public Settings {
             if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
             if (targetSteps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + targetSteps);
             if (logEvery < 1) throw new IllegalArgumentException("log interval must be >= 1, got " + logEvery);
-            if (validateEvery < 0 || checkpointEvery < 0) throw new IllegalArgumentException("intervals must be >= 0");
+            if (validateEvery < 0 || checkpointEvery < 0 || metricsEvery < 0) {
+                throw new IllegalArgumentException("intervals must be >= 0");
+            }
+            if (plot != null && metrics == null) throw new IllegalArgumentException("a plot is drawn from the metrics file");
             options = Map.copyOf(options);
+            if (schedule == null) schedule = LrSchedule.constant();
+        }
+
+        /** A constant rate, no metrics file and no plot. */
+        public Settings(int batch, long targetSteps, int logEvery, long validateEvery, long checkpointEvery,
+                Path checkpoint, Path output, Map<String, String> options, boolean live, double progressSeconds) {
+            this(batch, targetSteps, logEvery, validateEvery, checkpointEvery, checkpoint, output, options, live,
+                    progressSeconds, LrSchedule.constant(), null, 0, null);
+        }
+
+        public Settings withSchedule(LrSchedule s) {
+            return new Settings(batch, targetSteps, logEvery, validateEvery, checkpointEvery, checkpoint, output,
+                    options, live, progressSeconds, s, metrics, metricsEvery, plot);
+        }
+
+        public Settings withMetrics(Path file, long every, Path png) {
+            return new Settings(batch, targetSteps, logEvery, validateEvery, checkpointEvery, checkpoint, output,
+                    options, live, progressSeconds, schedule, file, every, png);
+        }
+
+        public Settings withTarget(long steps) {
+            return new Settings(batch, steps, logEvery, validateEvery, checkpointEvery, checkpoint, output,
+                    options, live, progressSeconds, schedule, metrics, metricsEvery, plot);
         }
     }
 
-    /** How a run ended: where it stands, whether it stopped early on request, the last loss read, and timing. */
+    /**
+     * How a run ended: where it stands, whether it stopped early on request, the last loss read, timing, and the
+     * best-validating weights (null without validation).
+     */
     public record Result(TrainingState state, boolean interrupted, double lastLoss, ValidationSet.Scores lastScores,
-            long stepsRun, double trainSeconds) {}
+            long stepsRun, double trainSeconds, SrcnnWeights best) {}
 
     /** The loss stopped being a finite number: the run cannot continue. */
     public static final class DivergedException extends RuntimeException {
@@ -114,17 +144,30 @@ public final class Trainer {
      * {@code optimizerState} null starts the optimizer from zeros.
      */
     public Result run(TrainingState start, OptimizerState optimizerState) throws IOException {
+        return run(start, optimizerState, null);
+    }
+
+    /**
+     * As {@link #run(TrainingState, OptimizerState)}, resuming with the best-validating weights so far ({@code best},
+     * from the checkpoint; null: none yet).
+     */
+    public Result run(TrainingState start, OptimizerState optimizerState, SrcnnWeights best) throws IOException {
         running = true;
         try {
-            return loop(start, optimizerState);
+            return loop(start, optimizerState, best);
         } finally {
             running = false;
             finished.countDown();
         }
     }
 
-    private Result loop(TrainingState start, OptimizerState optimizerState) throws IOException {
+    private Result loop(TrainingState start, OptimizerState optimizerState, SrcnnWeights bestWeights)
+            throws IOException {
         engine.setOptimizer(optimizer, optimizerState);
+        LrSchedule schedule = settings.schedule();
+        float[] rates = optimizer.lr();
+        TrainingMetrics metrics = settings.metrics() == null ? null : start.step() == 0
+                ? TrainingMetrics.fresh(settings.metrics()) : TrainingMetrics.resumed(settings.metrics(), start.step());
         long step = start.step();
         long epoch = start.epoch();
         int position = start.epochPosition();
@@ -136,6 +179,7 @@ public final class Trainer {
 
         Tensor[] batch = data.newBatch(settings.batch());
         Progress progress = new Progress(step);
+        MetricsWindow window = new MetricsWindow(step);
         double lastLoss = Double.NaN;
         ValidationSet.Scores lastScores = null;
         boolean interrupted = false;
@@ -154,6 +198,11 @@ public final class Trainer {
                 plan = data.plan(rng);
             }
             data.fill(batch[0], batch[1], plan, position * settings.batch());
+            float[] stepRates = schedule.rates(optimizer.lr(), step, target);
+            if (!java.util.Arrays.equals(stepRates, rates)) {
+                engine.setLearningRates(stepRates);
+                rates = stepRates;
+            }
             boolean readLoss = (step + 1) % settings.logEvery() == 0 || step + 1 == target;
             double loss = engine.trainStep(batch[0], batch[1], readLoss);
             step++;
@@ -166,6 +215,7 @@ public final class Trainer {
                 }
                 lastLoss = loss;
                 progress.addLoss(loss);
+                window.addLoss(loss);
             }
             progress.stepDone(step, epoch, target);
 
@@ -178,6 +228,10 @@ public final class Trainer {
                 if (!hasBest(bestPsnr) || lastScores.psnr() > bestPsnr) {
                     bestPsnr = lastScores.psnr();
                     bestStep = step;
+                    bestWeights = engine.weights();
+                    if (settings.output() != null) {
+                        writeModel(settings.output(), bestWeights, bestStep, bestPsnr, modelMetadata());
+                    }
                 }
                 progress.println(String.format(Locale.ROOT,
                         "step %d (epoch %d): val PSNR %s dB SSIM %.4f (bicubic %s dB %.4f); best %s dB at step %d",
@@ -187,35 +241,117 @@ public final class Trainer {
                 progress.exclude(System.nanoTime() - t0);
             }
             boolean checkpoint = last || (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0);
+            // a line at every checkpoint leaves nothing pending in the window, so a resumed run writes the same lines
+            boolean metricsLine = metrics != null && (validate || checkpoint
+                    || (settings.metricsEvery() > 0 && step % settings.metricsEvery() == 0));
+            if (metricsLine) {
+                long t0 = System.nanoTime();
+                Map<String, Object> line = window.line(step, epoch, rates, progress.trainNanos(), settings.batch());
+                if (validate) {
+                    line.put("val_psnr", lastScores.psnr());
+                    line.put("val_ssim", lastScores.ssim());
+                    line.put("bicubic_psnr", lastScores.bicubicPsnr());
+                    line.put("bicubic_ssim", lastScores.bicubicSsim());
+                    line.put("best_psnr", bestPsnr);
+                    line.put("best_step", bestStep);
+                }
+                metrics.append(line);
+                if (validate && settings.plot() != null) plot(metrics);
+                progress.exclude(System.nanoTime() - t0);
+            }
             if (checkpoint && settings.checkpoint() != null) {
                 long t0 = System.nanoTime();
-                writeCheckpoint(new TrainingState(step, epoch, position, epochRngState, bestPsnr, bestStep));
+                writeCheckpoint(new TrainingState(step, epoch, position, epochRngState, bestPsnr, bestStep), bestWeights);
                 progress.exclude(System.nanoTime() - t0);
             }
         }
         progress.keepLine();
         TrainingState end = new TrainingState(step, epoch, position, epochRngState, bestPsnr, bestStep);
         if (interrupted) {
+            if (metrics != null && window.pending(step)) {
+                metrics.append(window.line(step, epoch, rates, progress.trainNanos(), settings.batch()));
+            }
             if (settings.checkpoint() != null) {
-                writeCheckpoint(end);
+                writeCheckpoint(end, bestWeights);
                 out.println("gpu-sr: stopped at step " + step + "; checkpoint " + settings.checkpoint()
                         + " (it also loads as a model); continue with --resume " + settings.checkpoint());
             } else {
                 out.println("gpu-sr: stopped at step " + step);
             }
         } else if (settings.output() != null) {
-            writeModel(settings.output(), engine.weights(), end);
+            // -o holds the best-validating weights (written when they were reached); without validation, the last
+            if (bestWeights == null) writeModel(settings.output(), engine.weights(), end.step(), Double.NaN, modelMetadata());
+            else writeModel(settings.output(), bestWeights, bestStep, bestPsnr, modelMetadata());
         }
-        return new Result(end, interrupted, lastLoss, lastScores, step - start.step(), progress.trainSeconds());
+        if (settings.plot() != null && metrics != null && !interrupted) plot(metrics); // a stop may be a JVM shutdown
+        return new Result(end, interrupted, lastLoss, lastScores, step - start.step(), progress.trainSeconds(),
+                bestWeights);
+    }
+
+    private void plot(TrainingMetrics metrics) {
+        try {
+            TrainingPlot.write(metrics.file(), settings.plot(), "gpu-sr train: " + engine.weights().config());
+        } catch (IOException | RuntimeException e) { // a plot is never worth a training run
+            log.println("gpu-sr train: warning: cannot draw the plot " + settings.plot() + ": " + e.getMessage());
+        }
+    }
+
+    /** What a model file records about its training: the run's options, the optimizer and the schedule. */
+    private Map<String, String> modelMetadata() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(settings.options()).entrySet()) {
+            meta.put("train." + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : Checkpoint.optimizerMetadata(optimizer).entrySet()) {
+            meta.put("train." + e.getKey(), e.getValue());
+        }
+        Map<String, String> schedule = new LinkedHashMap<>();
+        settings.schedule().putOptions(schedule);
+        for (Map.Entry<String, String> e : schedule.entrySet()) meta.put("train." + e.getKey(), e.getValue());
+        meta.put("train.target_steps", Long.toString(settings.targetSteps()));
+        return meta;
+    }
+
+    /** Losses read and time spent since the last metrics line. */
+    private static final class MetricsWindow {
+        private long fromStep;
+        private long fromNanos;
+        private double lossSum;
+        private int lossCount;
+
+        MetricsWindow(long step) {
+            fromStep = step;
+        }
+
+        void addLoss(double loss) {
+            lossSum += loss;
+            lossCount++;
+        }
+
+        boolean pending(long step) {
+            return step > fromStep;
+        }
+
+        Map<String, Object> line(long step, long epoch, float[] rates, long trainNanos, int batch) {
+            double seconds = (trainNanos - fromNanos) / 1e9;
+            long subImages = (step - fromStep) * batch;
+            Map<String, Object> m = TrainingMetrics.line(step, epoch, lossCount > 0 ? lossSum / lossCount : Double.NaN,
+                    rates, seconds > 0 ? subImages / seconds : Double.NaN);
+            fromStep = step;
+            fromNanos = trainNanos;
+            lossSum = 0;
+            lossCount = 0;
+            return m;
+        }
     }
 
     private static boolean hasBest(double bestPsnr) {
         return !Double.isNaN(bestPsnr);
     }
 
-    private void writeCheckpoint(TrainingState state) throws IOException {
-        new Checkpoint(engine.weights(), optimizer, engine.optimizerState(), state, settings.options())
-                .write(settings.checkpoint());
+    private void writeCheckpoint(TrainingState state, SrcnnWeights best) throws IOException {
+        new Checkpoint(engine.weights(), optimizer, engine.optimizerState(), state, settings.options(),
+                best == null ? null : best.params()).write(settings.checkpoint());
     }
 
     /** The model file: the model's tensors and metadata, plus how it was trained. Atomic (temporary file + rename). */
@@ -226,12 +362,28 @@ public final class Trainer {
     /** As {@link #writeModel(Path, SrcnnWeights, TrainingState)}; NO_REPLACE never replaces an existing file. */
     public static void writeModel(Path file, SrcnnWeights weights, TrainingState state, AtomicFiles.Mode mode)
             throws IOException {
+        writeModel(file, weights, state.step(), state.bestPsnr(), Map.of(), mode);
+    }
+
+    /**
+     * The model file of weights reached at {@code step}, with their validation PSNR (NaN: not validated) and
+     * {@code extra} metadata (how they were trained); replaces an earlier file of the run.
+     */
+    public static void writeModel(Path file, SrcnnWeights weights, long step, double valPsnr, Map<String, String> extra)
+            throws IOException {
+        writeModel(file, weights, step, valPsnr, extra, AtomicFiles.Mode.REPLACE);
+    }
+
+    private static void writeModel(Path file, SrcnnWeights weights, long step, double valPsnr,
+            Map<String, String> extra, AtomicFiles.Mode mode)
+            throws IOException {
         SrcnnConfig c = weights.config();
         Map<String, String> meta = new LinkedHashMap<>(c.metadata());
-        meta.put("train.steps", Long.toString(state.step()));
-        if (state.hasBest()) {
-            meta.put("train.best_val_psnr", String.format(Locale.ROOT, "%.4f", state.bestPsnr()));
-            meta.put("train.best_val_step", Long.toString(state.bestStep()));
+        meta.putAll(extra);
+        meta.put("train.steps", Long.toString(step));
+        if (!Double.isNaN(valPsnr)) {
+            meta.put("train.best_val_psnr", String.format(Locale.ROOT, "%.4f", valPsnr));
+            meta.put("train.best_val_step", Long.toString(step));
         }
         List<Safetensors.F32> tensors = new ArrayList<>();
         for (Param p : Param.values()) tensors.add(new Safetensors.F32(p.tensorName, c.shape(p), weights.tensor(p)));
@@ -263,7 +415,11 @@ public final class Trainer {
         }
 
         double trainSeconds() {
-            return (System.nanoTime() - startNanos - excludedNanos) / 1e9;
+            return trainNanos() / 1e9;
+        }
+
+        long trainNanos() {
+            return System.nanoTime() - startNanos - excludedNanos;
         }
 
         void stepDone(long step, long epoch, long target) {

@@ -188,7 +188,8 @@ class TrainCommandTest {
         Path val = Files.createDirectories(dir.resolve("val"));
         ImageWriter.write(texture(36, 30, 9), val.resolve("v.png"), ImageFormat.PNG, 100);
         Path straight = dir.resolve("straight.safetensors");
-        Run a = run(args("--steps", "6", "--val", val.toString(), "--augment", "-o", straight.toString()));
+        Run a = run(args("--steps", "6", "--val", val.toString(), "--val-every", "3", "--augment", "-o",
+                straight.toString()));
         assertEquals(0, a.exit(), a.err());
         assertTrue(a.out().contains("patches 15x15 (stride 8) from 2 pictures (augmented"), a.out());
         assertTrue(a.out().contains("engine cpu"), a.out());
@@ -199,14 +200,20 @@ class TrainCommandTest {
         assertTrue(Files.exists(dir.resolve("straight.ckpt.safetensors")));
 
         Path split = dir.resolve("split.safetensors");
-        Run first = run(args("--steps", "3", "--val", val.toString(), "--augment", "-o", split.toString()));
+        Run first = run(args("--steps", "3", "--val", val.toString(), "--val-every", "3", "--augment", "-o",
+                split.toString()));
         assertEquals(0, first.exit(), first.err());
         Run rest = run("--scale", "2", "--train", train.toString(), "--resume",
                 dir.resolve("split.ckpt.safetensors").toString(), "--steps", "6", "--device", "cpu", "--threads", "1",
-                "-o", split.toString());
+                "--val", val.toString(), "--val-every", "3", "-o", split.toString());
         assertEquals(0, rest.exit(), rest.err());
         assertTrue(rest.out().contains("steps 3 to 6"), rest.out());
+        // the checkpoints hold the last weights, the models the best-validating ones: both match the straight run's
+        assertArrayEquals(Checkpoint.read(dir.resolve("straight.ckpt.safetensors")).weights().params(),
+                Checkpoint.read(dir.resolve("split.ckpt.safetensors")).weights().params());
         assertArrayEquals(model.params(), SrcnnWeights.load(split, 2).params());
+        assertEquals(Files.readAllLines(dir.resolve("straight.metrics.jsonl")).size(),
+                Files.readAllLines(dir.resolve("split.metrics.jsonl")).size());
 
         // fine-tuning x3 from the x2 model: the architecture comes from the file, the scale from --scale
         Path x3 = dir.resolve("x3.safetensors");

@@ -49,6 +49,7 @@ class ShrinkingTilesTest {
         @Override public double computeGradients(Tensor input, Tensor target) { throw new UnsupportedOperationException(); }
         @Override public float[] gradients() { throw new UnsupportedOperationException(); }
         @Override public void setOptimizer(OptimizerConfig config, OptimizerState state) { throw new UnsupportedOperationException(); }
+        @Override public void setLearningRates(float[] lr) { throw new UnsupportedOperationException(); }
         @Override public void applyOptimizer() { throw new UnsupportedOperationException(); }
         @Override public OptimizerState optimizerState() { throw new UnsupportedOperationException(); }
         @Override public void close() {}

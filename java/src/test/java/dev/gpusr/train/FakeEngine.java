@@ -80,6 +80,11 @@ final class FakeEngine implements SrcnnEngine {
     @Override public float[] gradients() { return grads.clone(); }
 
     @Override
+    public void setLearningRates(float[] lr) {
+        optimizer = optimizer.withLr(lr);
+    }
+
+    @Override
     public void setOptimizer(OptimizerConfig config, OptimizerState s) {
         optimizer = config;
         state = s != null ? s.copy() : OptimizerState.zeros(config, grads.length);

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""PyTorch CPU peer of `gpu-sr bench --only cpu`: the same SRCNN rows on the CPU, timed the same way (host clock,
+median of repeats after warm-up), so the pure-Java engine can be compared with PyTorch's CPU path on one machine.
+
+Rows (keys as gpu-sr's CPU rows): forward of 9-1-5 and 9-5-5 on a 1x1x180x320 image (and 1x1x1024x1024 with
+--large), and one SGD training step (paper rates 1e-4/1e-4/1e-5, momentum 0.9, MSE, loss read back every step as
+gpu-sr's bench does) on batches of 16 and 128 sub-images of 33x33. Models: c=1, n1=64, n2=32, zero 'same' padding.
+
+Usage: python3 srcnn_torch_cpu.py [--threads N] [--large] [--json FILE]
+"""
+import argparse
+import json
+import math
+import platform
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+MODELS = {"9-1-5": (9, 1, 5), "9-5-5": (9, 5, 5)}
+N1, N2 = 64, 32
+LR = (1e-4, 1e-4, 1e-5)
+
+
+def srcnn(filters):
+    f1, f2, f3 = filters
+    m = nn.Sequential(
+        nn.Conv2d(1, N1, f1, padding=f1 // 2), nn.ReLU(inplace=True),
+        nn.Conv2d(N1, N2, f2, padding=f2 // 2), nn.ReLU(inplace=True),
+        nn.Conv2d(N2, 1, f3, padding=f3 // 2))
+    torch.manual_seed(7)
+    for layer in m:
+        if isinstance(layer, nn.Conv2d):
+            fan_in = layer.in_channels * layer.kernel_size[0] * layer.kernel_size[1]
+            nn.init.normal_(layer.weight, std=math.sqrt(2.0 / fan_in))
+            nn.init.uniform_(layer.bias, -0.025, 0.025)
+    return m
+
+
+def host_time(run, warmups=3, target_ms=1500.0, min_repeats=3, max_repeats=50):
+    for _ in range(warmups):
+        run()
+    ms = []
+    while len(ms) < min_repeats or (sum(ms) < target_ms and len(ms) < max_repeats):
+        t0 = time.perf_counter()
+        run()
+        ms.append((time.perf_counter() - t0) * 1e3)
+    return {"median_ms": statistics.median(ms), "min_ms": min(ms), "repeats": len(ms)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--large", action="store_true", help="also the 1024x1024 forward of issue 9's table")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    rows = []
+    sizes = [(180, 320)] + ([(1024, 1024)] if args.large else [])
+    with torch.no_grad():
+        for name, filters in MODELS.items():
+            m = srcnn(filters).eval()
+            for h, w in sizes:
+                x = torch.rand(1, 1, h, w, generator=torch.Generator().manual_seed(51))
+                t = host_time(lambda: m(x))
+                rows.append({"key": f"cpu srcnn forward {name} 1x1x{h}x{w}", **t})
+                print(f"{rows[-1]['key']:<44} {t['median_ms']:10.2f} ms (min {t['min_ms']:.2f}, {t['repeats']} runs)",
+                      flush=True)
+    for name, filters in MODELS.items():
+        for b in (16, 128):
+            m = srcnn(filters).train()
+            opt = torch.optim.SGD([{"params": m[i].parameters(), "lr": lr} for i, lr in zip((0, 2, 4), LR)],
+                                  momentum=0.9)
+            g = torch.Generator().manual_seed(52)
+            x = torch.rand(b, 1, 33, 33, generator=g)
+            y = torch.rand(b, 1, 33, 33, generator=g)
+
+            def step():
+                opt.zero_grad(set_to_none=True)
+                loss = F.mse_loss(m(x), y)
+                loss.backward()
+                opt.step()
+                return loss.item()
+
+            t = host_time(step)
+            rows.append({"key": f"cpu train step sgd {name} {b}x1x33x33", **t})
+            print(f"{rows[-1]['key']:<44} {t['median_ms']:10.2f} ms (min {t['min_ms']:.2f}, {t['repeats']} runs)",
+                  flush=True)
+    doc = {"torch": torch.__version__, "threads": args.threads, "python": platform.python_version(),
+           "cpu": platform.processor() or platform.machine(), "rows": rows}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(doc, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
