@@ -328,6 +328,8 @@ public final class TrainCommand implements Callable<Integer> {
                     checkpointInterval, checkpointFile, output, options, terminal, 5.0)
                     .withSchedule(schedule).withMetrics(metricsFile, metricsEvery, plot);
             Trainer trainer = new Trainer(engine, data, validation, optimizer, settings, out, err);
+            // -o was checked before training; a file that appears there meanwhile (another run's) is not replaced
+            if (!overwrite && !sameRun) trainer.refuseExistingOutput();
             Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null,
                     resumed != null ? resumed.bestWeights() : null);
             report(result, checkpointFile);

@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * the same shape.
  */
 public final class Trainer {
+    /** How the next write of -o treats an existing file (see {@link #refuseExistingOutput}). */
+    private AtomicFiles.Mode outputMode = AtomicFiles.Mode.REPLACE;
+
 
     /**
      * What to run: batch size, the step to stop at, how often to read the loss (reading makes a GPU engine wait),
@@ -229,9 +232,7 @@ public final class Trainer {
                     bestPsnr = lastScores.psnr();
                     bestStep = step;
                     bestWeights = engine.weights();
-                    if (settings.output() != null) {
-                        writeModel(settings.output(), bestWeights, bestStep, bestPsnr, modelMetadata());
-                    }
+                    if (settings.output() != null) writeOutput(bestWeights, bestStep, bestPsnr);
                 }
                 progress.println(String.format(Locale.ROOT,
                         "step %d (epoch %d): val PSNR %s dB SSIM %.4f (bicubic %s dB %.4f); best %s dB at step %d",
@@ -280,8 +281,8 @@ public final class Trainer {
             }
         } else if (settings.output() != null) {
             // -o holds the best-validating weights (written when they were reached); without validation, the last
-            if (bestWeights == null) writeModel(settings.output(), engine.weights(), end.step(), Double.NaN, modelMetadata());
-            else writeModel(settings.output(), bestWeights, bestStep, bestPsnr, modelMetadata());
+            if (bestWeights == null) writeOutput(engine.weights(), end.step(), Double.NaN);
+            else writeOutput(bestWeights, bestStep, bestPsnr);
         }
         if (settings.plot() != null && metrics != null && !interrupted) plot(metrics); // a stop may be a JVM shutdown
         return new Result(end, interrupted, lastLoss, lastScores, step - start.step(), progress.trainSeconds(),
@@ -352,6 +353,24 @@ public final class Trainer {
     private void writeCheckpoint(TrainingState state, SrcnnWeights best) throws IOException {
         new Checkpoint(engine.weights(), optimizer, engine.optimizerState(), state, settings.options(),
                 best == null ? null : best.params()).write(settings.checkpoint());
+    }
+
+    /**
+     * Makes the first write of {@code -o} refuse a file that exists by then (another run's, created after the start
+     * checks); later writes replace this run's own file. Without this call every write replaces.
+     */
+    public void refuseExistingOutput() {
+        outputMode = AtomicFiles.Mode.NO_REPLACE;
+    }
+
+    private void writeOutput(SrcnnWeights weights, long step, double valPsnr) throws IOException {
+        try {
+            writeModel(settings.output(), weights, step, valPsnr, modelMetadata(), outputMode);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException(settings.output() + " was created by something else during training and is left as"
+                    + " it is; the weights are in the checkpoint " + settings.checkpoint() + " (it loads as a model)", e);
+        }
+        outputMode = AtomicFiles.Mode.REPLACE;
     }
 
     /** The model file: the model's tensors and metadata, plus how it was trained. Atomic (temporary file + rename). */

@@ -24,8 +24,17 @@ public class HdfsLikeFileSystem extends RawLocalFileSystem {
         return SCHEME;
     }
 
+    /** HDFS's NameNode makes a rename one atomic namespace operation; here one lock over check and rename does. */
+    private static final Object NAMESPACE = new Object();
+
     @Override
     public boolean rename(Path src, Path dst) throws IOException {
+        synchronized (NAMESPACE) {
+            return renameAtomically(src, dst);
+        }
+    }
+
+    private boolean renameAtomically(Path src, Path dst) throws IOException {
         FileStatus existing;
         try {
             existing = getFileStatus(dst);
