@@ -71,13 +71,8 @@ public final class Json {
 
     private Map<String, Object> object(int depth) {
         Map<String, Object> m = new LinkedHashMap<>();
-        i++;
-        ws();
-        if (i < s.length() && s.charAt(i) == '}') {
-            i++;
-            return m;
-        }
-        while (true) {
+        if (opens('}')) return m;
+        do {
             ws();
             if (i >= s.length() || s.charAt(i) != '"') throw error("expected a string key");
             String k = string();
@@ -87,31 +82,39 @@ public final class Json {
             ws();
             if (m.containsKey(k)) throw error("duplicate key '" + k + "'");
             m.put(k, value(depth + 1));
-            ws();
-            if (i >= s.length()) throw error("unexpected end in object");
-            char c = s.charAt(i++);
-            if (c == '}') return m;
-            if (c != ',') throw error("expected ',' or '}'");
-        }
+        } while (!closes('}', "object"));
+        return m;
     }
 
     private List<Object> array(int depth) {
         List<Object> a = new ArrayList<>();
-        i++;
-        ws();
-        if (i < s.length() && s.charAt(i) == ']') {
-            i++;
-            return a;
-        }
-        while (true) {
+        if (opens(']')) return a;
+        do {
             ws();
             a.add(value(depth + 1));
-            ws();
-            if (i >= s.length()) throw error("unexpected end in array");
-            char c = s.charAt(i++);
-            if (c == ']') return a;
-            if (c != ',') throw error("expected ',' or ']'");
+        } while (!closes(']', "array"));
+        return a;
+    }
+
+    /** Steps over the opening bracket; true (and steps over it) when the closing one follows: an empty container. */
+    private boolean opens(char close) {
+        i++;
+        ws();
+        if (i < s.length() && s.charAt(i) == close) {
+            i++;
+            return true;
         }
+        return false;
+    }
+
+    /** After an element: true at the closing bracket, false after a comma (another element follows). */
+    private boolean closes(char close, String where) {
+        ws();
+        if (i >= s.length()) throw error("unexpected end in " + where);
+        char c = s.charAt(i++);
+        if (c == close) return true;
+        if (c != ',') throw error("expected ',' or '" + close + "'");
+        return false;
     }
 
     private String string() {
