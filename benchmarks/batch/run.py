@@ -7,7 +7,6 @@ Modes:
   peer (default)  gpu-sr (default -j) and the peer, --runs times each, alternating.
   cpu2            for a small CPU machine: a bicubic batch (--n, default 24) with the default -j and with -j 1:1:1
                   (outputs compared byte for byte with cmp), then CPU SRCNN files/s on --srcnn-n images.
-                  Where the CLI has no -j yet, only the default runs (said in the results).
 
 Usage: run.py [--mode peer|cpu2] [--n N] [--runs R] [--device auto|cpu|0] [--gpu-sr BIN] [--python PY]
               [--sources DIR] [--inputs DIR] [--results DIR] [--name NAME] [--peer-args "..."] [--srcnn-n N]

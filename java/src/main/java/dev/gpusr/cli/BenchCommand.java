@@ -73,6 +73,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         List<String> args = spec.commandLine().getParseResult().originalArgs();
+        // through gpu-sr's top-level command the arguments start with this subcommand's own name: record it once
+        if (!args.isEmpty() && args.get(0).equals(spec.name())) args = args.subList(1, args.size());
         String commandLine = "gpu-sr bench" + (args.isEmpty() ? "" : " " + String.join(" ", args));
         BenchRunner.Options options = new BenchRunner.Options(device, quick, json, sections, commandLine);
         return BenchRunner.run(options, unavailable, spec.commandLine().getOut(), err) ? Main.OK : Main.SOME_FAILED;

@@ -28,9 +28,12 @@ class BenchCommandTest {
     private record Result(int exit, String out, String err) {}
 
     private static Result execute(String... args) {
+        return execute(new CommandLine(new BenchCommand()), args);
+    }
+
+    private static Result execute(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new BenchCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
@@ -42,8 +45,12 @@ class BenchCommandTest {
         Optional<String> reason = GpuAvailability.unavailableReason();
         Assumptions.assumeTrue(reason.isPresent(), "a GPU is usable here: the no-GPU path is covered by the next test");
         Path json = dir.resolve("bench.json");
-        Result r = execute("--quick", "--json", json.toString());
+        Result r = execute(Main.commandLine(), "bench", "--quick", "--json", json.toString()); // as `gpu-sr bench ...`
         assertEquals(0, r.exit(), r.out() + r.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readString(json, StandardCharsets.UTF_8));
+        assertEquals("gpu-sr bench --quick --json " + json, ((Map<?, ?>) doc.get("environment")).get("command"),
+                "the command is recorded as typed");
         assertTrue(r.out().contains(BenchRunner.SKIP_PREFIX + reason.get()), r.out());
         assertEquals(1, r.out().lines().filter(l -> l.startsWith(BenchRunner.SKIP_PREFIX)).count(), "one skip line");
         checkCpuRows(json, reason.get());

@@ -6,6 +6,7 @@ import dev.gpusr.device.Engines;
 import dev.gpusr.engine.Upscaler;
 import dev.gpusr.image.WriteOptions;
 import dev.gpusr.image.ImageFormat;
+import dev.gpusr.image.ImageReader;
 import dev.gpusr.model.BundledModels;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,7 +66,7 @@ public final class UpscaleJob implements Callable<Integer> {
             description = "PNG zlib level: 1 fastest, 9 smallest. Default: ${DEFAULT-VALUE} (Pillow's default).")
     int pngCompression;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N",
+    @Option(names = "--max-pixels", defaultValue = "" + ImageReader.DEFAULT_MAX_PIXELS, paramLabel = "N",
             description = "Refuse inputs with more pixels than this, from the header. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
 
