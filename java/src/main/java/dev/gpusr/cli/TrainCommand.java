@@ -4,12 +4,10 @@ import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.device.Engines;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
-import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.train.Checkpoint;
 import dev.gpusr.train.ImageFolder;
 import dev.gpusr.optim.OptimizerConfig;
-import dev.gpusr.optim.OptimizerState;
 import dev.gpusr.train.LrSchedule;
 import dev.gpusr.train.PatchDataset;
 import dev.gpusr.train.Trainer;
@@ -50,8 +48,6 @@ public final class TrainCommand implements Callable<Integer> {
     private static final double DEFAULT_INIT_STD = 0.001;
     private static final long DEFAULT_SEED = 1;
     private static final float DEFAULT_MOMENTUM = 0.9f;
-    /** How long Ctrl-C waits for the current step and the checkpoint before the JVM goes down anyway. */
-    private static final long STOP_WAIT_MILLIS = 120_000;
 
     @Spec
     CommandSpec spec;
@@ -111,24 +107,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU engine threads (default: all processors).")
     Integer threads;
 
-    @Option(names = "--color", paramLabel = "y|rgb", converter = TrainOptions.Color.class,
-            description = "Train on Y (default) or on RGB.")
-    ColorSpace color;
-
-    @Option(names = "--n1", description = "Feature maps of layer 1 (default 64).")
-    Integer n1;
-
-    @Option(names = "--n2", description = "Feature maps of layer 2 (default 32).")
-    Integer n2;
-
-    @Option(names = "--f1", description = "Filter size of layer 1 (default 9).")
-    Integer f1;
-
-    @Option(names = "--f2", description = "Filter size of layer 2 (default 1).")
-    Integer f2;
-
-    @Option(names = "--f3", description = "Filter size of layer 3 (default 5).")
-    Integer f3;
+    @Mixin
+    TrainOptions.Architecture architecture = new TrainOptions.Architecture();
 
     @Option(names = "--patch", paramLabel = "P", description = "Sub-image size (default " + PatchDataset.DEFAULT_PATCH
             + ").")
@@ -195,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** A failure to report in one line (exit 1). */
-    private static final class Failure extends Exception {
+    static final class Failure extends Exception {
         Failure(String message) {
             super(message);
         }
@@ -228,13 +208,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (checkpointFile.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             throw usage("--checkpoint and -o name the same file");
         }
-        checkWritable(output, "-o");
-        checkWritable(checkpointFile, "--checkpoint");
+        OutputFiles.checkWritable(output, "-o");
+        OutputFiles.checkWritable(checkpointFile, "--checkpoint");
         Path metricsFile = metrics != null ? metrics : siblingOf(output, ".metrics.jsonl");
-        checkWritable(metricsFile, "--metrics");
-        if (plot != null) checkWritable(plot, "--plot");
+        OutputFiles.checkWritable(metricsFile, "--metrics");
+        if (plot != null) OutputFiles.checkWritable(plot, "--plot");
 
-        Checkpoint resumed = resume != null ? readCheckpoint(resume) : null;
+        Checkpoint resumed = resume != null ? StartingModel.readCheckpoint(resume) : null;
         Map<String, String> previous = resumed != null ? resumed.options() : Map.of();
         SrcnnWeights weights = startingWeights(resumed);
         SrcnnConfig config = weights.config();
@@ -323,7 +303,7 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer trainer = new Trainer(engine, data, validation, optimizer, settings, out, err);
             // -o was checked before training; a file that appears there meanwhile (another run's) is not replaced
             if (!overwrite && !sameRun) trainer.refuseExistingOutput();
-            Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null,
+            Trainer.Result result = StopOnShutdown.run(trainer, start, resumed != null ? resumed.optimizerState() : null,
                     resumed != null ? resumed.bestWeights() : null);
             report(result, checkpointFile);
             return Main.OK;
@@ -389,76 +369,17 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Fails now, before any training, when a file cannot be written where asked. */
-    private static void checkWritable(Path file, String option) throws Failure {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) return; // created when the run starts (OutputFiles.check first)
-        if (Files.isDirectory(file)) throw new Failure(option + " " + file + " is a folder");
-        try {
-            Path probe = Files.createTempFile(dir, ".gpu-sr-write-test", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new Failure("cannot write to " + option + " folder " + dir + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")");
-        }
-        if (Files.exists(file) && !Files.isWritable(file)) throw new Failure(option + " " + file + " is not writable");
-    }
-
-    private static Checkpoint readCheckpoint(Path file) throws Failure {
-        if (!Files.isRegularFile(file)) throw new Failure("--resume " + file + " does not exist");
-        try {
-            return Checkpoint.read(file);
-        } catch (IOException e) {
-            throw new Failure("cannot resume from " + file + ": " + e.getMessage());
-        }
-    }
-
     /** The model the run starts from: the checkpoint's, --init's (rescaled to --scale) or a fresh Gaussian one. */
     private SrcnnWeights startingWeights(Checkpoint resumed) throws Failure {
-        if (resumed != null) {
-            SrcnnConfig c = resumed.weights().config();
-            checkArchitecture(c, "the checkpoint " + checkpoints.resume);
-            if (c.scale() != scale) throw new Failure("the checkpoint " + checkpoints.resume + " trains x" + c.scale() + ", not x" + scale);
-            return resumed.weights();
-        }
-        if (init != null) {
-            SrcnnWeights loaded;
-            try {
-                loaded = SrcnnWeights.load(init, 0);
-            } catch (IOException e) {
-                throw new Failure("cannot read --init " + init + ": " + e.getMessage());
-            }
-            SrcnnConfig c = loaded.config();
-            checkArchitecture(c, "the --init model " + init);
-            SrcnnConfig rescaled = new SrcnnConfig(c.channels(), c.n1(), c.n2(), c.f1(), c.f2(), c.f3(), scale, c.color());
-            return new SrcnnWeights(rescaled, loaded.params().clone());
-        }
-        ColorSpace cs = color == null ? ColorSpace.Y : color;
+        if (resumed != null) return StartingModel.fromCheckpoint(resumed, checkpoints.resume, architecture, scale);
+        if (init != null) return StartingModel.fromInit(init, architecture, scale);
         SrcnnConfig c;
         try {
-            c = new SrcnnConfig(cs == ColorSpace.Y ? 1 : 3, or(n1, 64), or(n2, 32), or(f1, 9), or(f2, 1), or(f3, 5), scale, cs);
+            c = architecture.fresh(scale);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         return SrcnnWeights.gaussian(c, initStd != null ? initStd : DEFAULT_INIT_STD, seed != null ? seed : DEFAULT_SEED);
-    }
-
-    /** Architecture options given together with a model to start from must describe that model. */
-    private void checkArchitecture(SrcnnConfig c, String what) throws Failure {
-        StringBuilder diff = new StringBuilder();
-        differs(diff, "--n1", n1, c.n1());
-        differs(diff, "--n2", n2, c.n2());
-        differs(diff, "--f1", f1, c.f1());
-        differs(diff, "--f2", f2, c.f2());
-        differs(diff, "--f3", f3, c.f3());
-        if (color != null && color != c.color()) diff.append(" --color ").append(color.id);
-        if (diff.length() > 0) {
-            throw new Failure(what + " is " + c.filterName() + " n1=" + c.n1() + " n2=" + c.n2() + " " + c.color().id
-                    + ", another architecture than" + diff);
-        }
-    }
-
-    private static void differs(StringBuilder diff, String option, Integer given, int actual) {
-        if (given != null && given != actual) diff.append(' ').append(option).append(' ').append(given);
     }
 
     private OptimizerConfig optimizerConfig(Checkpoint resumed) throws Failure {
@@ -542,30 +463,6 @@ public final class TrainCommand implements Callable<Integer> {
         return engine;
     }
 
-    /** Runs the trainer; Ctrl-C (or any JVM shutdown) asks it to stop after the current step and write a checkpoint. */
-    private Trainer.Result runWithStopHook(Trainer trainer, TrainingState start, OptimizerState state,
-            SrcnnWeights best) throws IOException {
-        Thread hook = new Thread(() -> {
-            if (!trainer.isRunning()) return;
-            trainer.requestStop();
-            try {
-                trainer.awaitFinish(STOP_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gpu-sr-train-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return trainer.run(start, state, best);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running and waits for this run; nothing to undo
-            }
-        }
-    }
-
     private void report(Trainer.Result r, Path checkpointFile) {
         TrainingState s = r.state();
         String rate = r.trainSeconds() > 0 && r.stepsRun() > 0
@@ -584,10 +481,6 @@ public final class TrainCommand implements Callable<Integer> {
                     + ", checkpoint " + checkpointFile + " (step " + s.step() + ")");
         }
         out.flush();
-    }
-
-    private static int or(Integer v, int fallback) {
-        return v != null ? v : fallback;
     }
 
     private static String mib(long bytes) {

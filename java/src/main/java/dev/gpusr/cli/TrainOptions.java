@@ -51,6 +51,55 @@ final class TrainOptions {
         }
     }
 
+    /** The architecture of a fresh model; given with a model to start from, it must describe that model. */
+    static final class Architecture {
+        @Option(names = "--color", paramLabel = "y|rgb", converter = Color.class,
+                description = "Train on Y (default) or on RGB.")
+        ColorSpace color;
+
+        @Option(names = "--n1", description = "Feature maps of layer 1 (default 64).")
+        Integer n1;
+
+        @Option(names = "--n2", description = "Feature maps of layer 2 (default 32).")
+        Integer n2;
+
+        @Option(names = "--f1", description = "Filter size of layer 1 (default 9).")
+        Integer f1;
+
+        @Option(names = "--f2", description = "Filter size of layer 2 (default 1).")
+        Integer f2;
+
+        @Option(names = "--f3", description = "Filter size of layer 3 (default 5).")
+        Integer f3;
+
+        /** The options with the paper's defaults (64-32, 9-1-5, Y); IllegalArgumentException for an impossible one. */
+        SrcnnConfig fresh(int scale) {
+            ColorSpace cs = color == null ? ColorSpace.Y : color;
+            return new SrcnnConfig(cs == ColorSpace.Y ? 1 : 3, or(n1, 64), or(n2, 32), or(f1, 9), or(f2, 1), or(f3, 5),
+                    scale, cs);
+        }
+
+        /** The options given that {@code c} does not match, as " --n1 8 --color rgb" ("" when all match). */
+        String differences(SrcnnConfig c) {
+            StringBuilder diff = new StringBuilder();
+            differs(diff, "--n1", n1, c.n1());
+            differs(diff, "--n2", n2, c.n2());
+            differs(diff, "--f1", f1, c.f1());
+            differs(diff, "--f2", f2, c.f2());
+            differs(diff, "--f3", f3, c.f3());
+            if (color != null && color != c.color()) diff.append(" --color ").append(color.id);
+            return diff.toString();
+        }
+
+        private static void differs(StringBuilder diff, String option, Integer given, int actual) {
+            if (given != null && given != actual) diff.append(' ').append(option).append(' ').append(given);
+        }
+
+        private static int or(Integer v, int fallback) {
+            return v != null ? v : fallback;
+        }
+    }
+
     /** Where the run's checkpoints go, how often, and the one it continues from. */
     static final class Checkpoints {
         @Option(names = "--resume", paramLabel = "CKPT", description = "Continue from a checkpoint.")

@@ -50,7 +50,7 @@ class TrainOptionsTest {
         assertEquals("1e-3", c.lr.text());
         assertEquals(LrSchedule.Kind.STEP, c.lrSchedule);
         assertArrayEquals(new long[] {10, 20}, c.lrSteps.steps());
-        assertEquals(ColorSpace.RGB, c.color);
+        assertEquals(ColorSpace.RGB, c.architecture.color);
         assertEquals(Path.of("r.ckpt"), c.checkpoints.resume);
         assertEquals(Path.of("c.ckpt"), c.checkpoints.fileFor(Path.of("m.safetensors")));
         assertEquals(7L, c.checkpoints.every);
