@@ -43,6 +43,25 @@ final class OutputFiles {
         }
     }
 
+    /**
+     * Fails now (IOException, exit 1 in train), before any work, when {@code file} cannot be written where asked: a
+     * folder in the way, a folder where no file can be created, or a read-only file. A missing folder passes (it is
+     * created when the run starts, after {@link #check}).
+     */
+    static void checkWritable(Path file, String option) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return;
+        if (Files.isDirectory(file)) throw new IOException(option + " " + file + " is a folder");
+        try {
+            Path probe = Files.createTempFile(dir, ".gpu-sr-write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new IOException("cannot write to " + option + " folder " + dir + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")", e);
+        }
+        if (Files.exists(file) && !Files.isWritable(file)) throw new IOException(option + " " + file + " is not writable");
+    }
+
     /** Creates the folders above {@code file} that do not exist yet (call once the run is sure to start). */
     static void createFolders(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();

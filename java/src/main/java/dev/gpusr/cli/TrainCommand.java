@@ -4,12 +4,10 @@ import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.device.Engines;
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.model.SrcnnConfig;
-import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.train.Checkpoint;
 import dev.gpusr.train.ImageFolder;
 import dev.gpusr.optim.OptimizerConfig;
-import dev.gpusr.optim.OptimizerState;
 import dev.gpusr.train.LrSchedule;
 import dev.gpusr.train.PatchDataset;
 import dev.gpusr.train.Trainer;
@@ -26,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,8 +48,6 @@ public final class TrainCommand implements Callable<Integer> {
     private static final double DEFAULT_INIT_STD = 0.001;
     private static final long DEFAULT_SEED = 1;
     private static final float DEFAULT_MOMENTUM = 0.9f;
-    /** How long Ctrl-C waits for the current step and the checkpoint before the JVM goes down anyway. */
-    private static final long STOP_WAIT_MILLIS = 120_000;
 
     @Spec
     CommandSpec spec;
@@ -66,34 +63,32 @@ public final class TrainCommand implements Callable<Integer> {
             + "PSNR/SSIM on Y with the SRCNN protocol.")
     Path valDir;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Train until this many updates in all.")
-    Long steps;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Train until this many passes over the sub-images in all.")
-    Long epochs;
+    @Mixin
+    TrainOptions.Length length = new TrainOptions.Length();
 
     @Option(names = "--batch", paramLabel = "B", description = "Sub-images per update (default " + DEFAULT_BATCH + ").")
     Integer batch;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "Optimizer (default sgd).")
-    String optimizerName;
+    @Option(names = "--optimizer", paramLabel = "sgd|adam", converter = TrainOptions.OptimizerKind.class,
+            description = "Optimizer (default sgd).")
+    OptimizerConfig.Kind optimizerKind;
 
-    @Option(names = "--lr", paramLabel = "LIST", description = "Learning rate: one for all layers or three "
-            + "comma-separated (default 1e-4,1e-4,1e-5).")
-    String lr;
+    @Option(names = "--lr", paramLabel = "LIST", converter = TrainOptions.LayerRates.Converter.class,
+            description = "Learning rate: one for all layers or three comma-separated (default 1e-4,1e-4,1e-5).")
+    TrainOptions.LayerRates lr;
 
-    @Option(names = "--lr-schedule", paramLabel = "constant|cosine|step", description = "How the learning rate "
-            + "changes: constant (default), cosine (down to ~0 at the last step) or step (x0.1 at --lr-steps, else at "
-            + "1/2 and 3/4 of the run).")
-    String lrSchedule;
+    @Option(names = "--lr-schedule", paramLabel = "constant|cosine|step", converter = TrainOptions.ScheduleKind.class,
+            description = "How the learning rate changes: constant (default), cosine (down to ~0 at the last step) or "
+            + "step (x0.1 at --lr-steps, else at 1/2 and 3/4 of the run).")
+    LrSchedule.Kind lrSchedule;
 
     @Option(names = "--warmup", paramLabel = "STEPS", description = "Ramp the learning rate up linearly over the first "
             + "STEPS updates (default 0).")
     Long warmup;
 
-    @Option(names = "--lr-steps", paramLabel = "LIST", description = "Step schedule: the update counts where the rate "
-            + "drops x0.1, comma-separated.")
-    String lrSteps;
+    @Option(names = "--lr-steps", paramLabel = "LIST", converter = TrainOptions.Milestones.Converter.class,
+            description = "Step schedule: the update counts where the rate drops x0.1, comma-separated.")
+    TrainOptions.Milestones lrSteps;
 
     @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0.9).")
     Float momentum;
@@ -101,9 +96,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation and shuffling (default "
             + DEFAULT_SEED + ").")
     Long seed;
-
-    @Option(names = "--resume", paramLabel = "CKPT", description = "Continue from a checkpoint.")
-    Path resume;
 
     @Option(names = "--init", paramLabel = "MODEL", description = "Start from existing weights (e.g. fine-tune x2 "
             + "from x3) with a fresh optimizer.")
@@ -115,23 +107,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU engine threads (default: all processors).")
     Integer threads;
 
-    @Option(names = "--color", paramLabel = "y|rgb", description = "Train on Y (default) or on RGB.")
-    String color;
-
-    @Option(names = "--n1", description = "Feature maps of layer 1 (default 64).")
-    Integer n1;
-
-    @Option(names = "--n2", description = "Feature maps of layer 2 (default 32).")
-    Integer n2;
-
-    @Option(names = "--f1", description = "Filter size of layer 1 (default 9).")
-    Integer f1;
-
-    @Option(names = "--f2", description = "Filter size of layer 2 (default 1).")
-    Integer f2;
-
-    @Option(names = "--f3", description = "Filter size of layer 3 (default 5).")
-    Integer f3;
+    @Mixin
+    TrainOptions.Architecture architecture = new TrainOptions.Architecture();
 
     @Option(names = "--patch", paramLabel = "P", description = "Sub-image size (default " + PatchDataset.DEFAULT_PATCH
             + ").")
@@ -153,17 +130,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "always at the end).")
     Long valEvery;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint every N steps (default: as "
-            + "--val-every; always at the end).")
-    Long checkpointEvery;
-
     @Option(names = "--log-every", paramLabel = "N", defaultValue = "10",
             description = "Read the loss every N steps (default 10; reading makes a GPU wait).")
     int logEvery;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default "
-            + "<output>.ckpt.safetensors); it holds the last weights.")
-    Path checkpoint;
+    @ArgGroup(exclusive = false, heading = "%nCheckpoints:%n")
+    TrainOptions.Checkpoints checkpoints = new TrainOptions.Checkpoints();
 
     @Option(names = "--overwrite", description = "Replace an existing -o model or checkpoint (never a training or "
             + "validation image).")
@@ -203,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** A failure to report in one line (exit 1). */
-    private static final class Failure extends Exception {
+    static final class Failure extends Exception {
         Failure(String message) {
             super(message);
         }
@@ -231,17 +203,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int train() throws Failure, IOException {
         checkUsage();
-        Path checkpointFile = checkpoint != null ? checkpoint : defaultCheckpoint(output);
+        Path resume = checkpoints.resume;
+        Path checkpointFile = checkpoints.fileFor(output);
         if (checkpointFile.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
             throw usage("--checkpoint and -o name the same file");
         }
-        checkWritable(output, "-o");
-        checkWritable(checkpointFile, "--checkpoint");
+        OutputFiles.checkWritable(output, "-o");
+        OutputFiles.checkWritable(checkpointFile, "--checkpoint");
         Path metricsFile = metrics != null ? metrics : siblingOf(output, ".metrics.jsonl");
-        checkWritable(metricsFile, "--metrics");
-        if (plot != null) checkWritable(plot, "--plot");
+        OutputFiles.checkWritable(metricsFile, "--metrics");
+        if (plot != null) OutputFiles.checkWritable(plot, "--plot");
 
-        Checkpoint resumed = resume != null ? readCheckpoint(resume) : null;
+        Checkpoint resumed = resume != null ? StartingModel.readCheckpoint(resume) : null;
         Map<String, String> previous = resumed != null ? resumed.options() : Map.of();
         SrcnnWeights weights = startingWeights(resumed);
         SrcnnConfig config = weights.config();
@@ -286,7 +259,7 @@ public final class TrainCommand implements Callable<Integer> {
             int perEpoch = data.size() / batchSize;
             long target = targetSteps(perEpoch, previous);
             long validateEvery = valEvery != null ? valEvery : perEpoch;
-            long checkpointInterval = checkpointEvery != null ? checkpointEvery : validateEvery;
+            long checkpointInterval = checkpoints.every != null ? checkpoints.every : validateEvery;
 
             Map<String, String> options = new LinkedHashMap<>();
             options.put("train", trainDir.toString());
@@ -330,79 +303,40 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer trainer = new Trainer(engine, data, validation, optimizer, settings, out, err);
             // -o was checked before training; a file that appears there meanwhile (another run's) is not replaced
             if (!overwrite && !sameRun) trainer.refuseExistingOutput();
-            Trainer.Result result = runWithStopHook(trainer, start, resumed != null ? resumed.optimizerState() : null,
+            Trainer.Result result = StopOnShutdown.run(trainer, start, resumed != null ? resumed.optimizerState() : null,
                     resumed != null ? resumed.bestWeights() : null);
             report(result, checkpointFile);
             return Main.OK;
         }
     }
 
+    /** The checks picocli's types cannot say (ranges, combinations), each a one-line usage error (exit 2). */
     private void checkUsage() {
         ScaleOption.check(scale);
-        if (steps != null && epochs != null) throw usage("give --steps or --epochs, not both");
-        if (steps == null && epochs == null && resume == null) throw usage("give --steps N or --epochs N");
-        if (steps != null && steps < 1) throw usage("--steps must be >= 1, got " + steps);
-        if (epochs != null && epochs < 1) throw usage("--epochs must be >= 1, got " + epochs);
-        if (resume != null && init != null) throw usage("--resume and --init exclude each other");
+        if (!length.given() && checkpoints.resume == null) throw usage("give --steps N or --epochs N");
+        if (length.steps != null && length.steps < 1) throw usage("--steps must be >= 1, got " + length.steps);
+        if (length.epochs != null && length.epochs < 1) throw usage("--epochs must be >= 1, got " + length.epochs);
+        if (checkpoints.resume != null && init != null) throw usage("--resume and --init exclude each other");
         if (batch != null && batch < 1) throw usage("--batch must be >= 1, got " + batch);
         if (patch != null && patch < 1) throw usage("--patch must be >= 1, got " + patch);
         if (stride != null && stride < 1) throw usage("--stride must be >= 1, got " + stride);
         if (threads != null && threads < 1) throw usage("--threads must be >= 1, got " + threads);
         if (logEvery < 1) throw usage("--log-every must be >= 1, got " + logEvery);
         if (valEvery != null && valEvery < 0) throw usage("--val-every must be >= 0, got " + valEvery);
-        if (checkpointEvery != null && checkpointEvery < 0) {
-            throw usage("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        if (checkpoints.every != null && checkpoints.every < 0) {
+            throw usage("--checkpoint-every must be >= 0, got " + checkpoints.every);
         }
         if (initStd != null && !(initStd > 0 && Double.isFinite(initStd))) {
             throw usage("--init-std must be a positive number, got " + initStd);
         }
         if (momentum != null && !(momentum >= 0 && momentum < 1)) throw usage("--momentum must be in [0, 1), got " + momentum);
-        if (optimizerName != null && !optimizerName.equalsIgnoreCase("sgd") && !optimizerName.equalsIgnoreCase("adam")) {
-            throw usage("--optimizer takes sgd or adam, got '" + optimizerName + "'");
-        }
-        if (color != null && !color.equalsIgnoreCase("y") && !color.equalsIgnoreCase("rgb")) {
-            throw usage("--color takes y or rgb, got '" + color + "'");
-        }
-        if (lr != null) parseLr(lr);
         if (warmup != null && warmup < 0) throw usage("--warmup must be >= 0, got " + warmup);
         if (metricsEvery < 0) throw usage("--metrics-every must be >= 0, got " + metricsEvery);
-        if (lrSchedule != null) {
-            try {
-                LrSchedule.parseKind(lrSchedule);
-            } catch (IllegalArgumentException e) {
-                throw usage("--lr-schedule takes constant, cosine or step, got '" + lrSchedule + "'");
-            }
-        }
-        if (lrSteps != null) {
-            if (lrSchedule == null || LrSchedule.parseKind(lrSchedule) != LrSchedule.Kind.STEP) {
-                throw usage("--lr-steps goes with --lr-schedule step");
-            }
-            try {
-                new LrSchedule(LrSchedule.Kind.STEP, 0, LrSchedule.parseMilestones(lrSteps));
-            } catch (IllegalArgumentException e) {
-                throw usage("--lr-steps: " + e.getMessage());
-            }
+        if (lrSteps != null && lrSchedule != LrSchedule.Kind.STEP) throw usage("--lr-steps goes with --lr-schedule step");
+        if (optimizerKind == OptimizerConfig.Kind.ADAM && momentum != null && checkpoints.resume == null) {
+            throw usage("--momentum applies to sgd; Adam uses its betas");
         }
         if (Files.isDirectory(output)) throw usage("-o " + output + " is a folder; name the model file");
-    }
-
-    /** "1e-4" or "1e-4,1e-4,1e-5" -> one learning rate per layer. */
-    private float[] parseLr(String text) {
-        String[] parts = text.split(",", -1);
-        if (parts.length != 1 && parts.length != SrcnnConfig.LAYERS) {
-            throw usage("--lr takes one value or " + SrcnnConfig.LAYERS + " comma-separated values, got '" + text + "'");
-        }
-        float[] out = new float[SrcnnConfig.LAYERS];
-        for (int i = 0; i < out.length; i++) {
-            String p = parts[parts.length == 1 ? 0 : i].trim();
-            try {
-                out[i] = Float.parseFloat(p);
-            } catch (NumberFormatException e) {
-                throw usage("--lr: '" + p + "' is not a number");
-            }
-            if (!(out[i] > 0) || !Float.isFinite(out[i])) throw usage("--lr values must be positive, got '" + p + "'");
-        }
-        return out;
     }
 
     static Path defaultCheckpoint(Path output) {
@@ -421,13 +355,13 @@ public final class TrainCommand implements Callable<Integer> {
     private LrSchedule schedule(Map<String, String> previous) {
         LrSchedule before = LrSchedule.fromOptions(previous);
         if (lrSchedule == null && warmup == null && lrSteps == null) return before;
-        LrSchedule.Kind kind = lrSchedule != null ? LrSchedule.parseKind(lrSchedule)
-                : resume != null ? before.kind() : LrSchedule.Kind.CONSTANT;
-        long w = warmup != null ? warmup : resume != null ? before.warmup() : 0;
-        long[] drops = lrSteps != null ? LrSchedule.parseMilestones(lrSteps)
-                : kind == LrSchedule.Kind.STEP && resume != null ? before.milestones() : null;
+        boolean resumed = checkpoints.resume != null;
+        LrSchedule.Kind kind = lrSchedule != null ? lrSchedule : resumed ? before.kind() : LrSchedule.Kind.CONSTANT;
+        long w = warmup != null ? warmup : resumed ? before.warmup() : 0;
+        long[] drops = lrSteps != null ? lrSteps.steps().clone()
+                : kind == LrSchedule.Kind.STEP && resumed ? before.milestones() : null;
         LrSchedule s = new LrSchedule(kind, w, drops);
-        if (resume != null && !s.equals(before)) {
+        if (resumed && !s.equals(before)) {
             err.println("gpu-sr train: note: the schedule " + s + " differs from the checkpoint's " + before
                     + "; the run will not repeat an uninterrupted one exactly");
         }
@@ -435,88 +369,29 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Fails now, before any training, when a file cannot be written where asked. */
-    private static void checkWritable(Path file, String option) throws Failure {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) return; // created when the run starts (OutputFiles.check first)
-        if (Files.isDirectory(file)) throw new Failure(option + " " + file + " is a folder");
-        try {
-            Path probe = Files.createTempFile(dir, ".gpu-sr-write-test", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new Failure("cannot write to " + option + " folder " + dir + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")");
-        }
-        if (Files.exists(file) && !Files.isWritable(file)) throw new Failure(option + " " + file + " is not writable");
-    }
-
-    private static Checkpoint readCheckpoint(Path file) throws Failure {
-        if (!Files.isRegularFile(file)) throw new Failure("--resume " + file + " does not exist");
-        try {
-            return Checkpoint.read(file);
-        } catch (IOException e) {
-            throw new Failure("cannot resume from " + file + ": " + e.getMessage());
-        }
-    }
-
     /** The model the run starts from: the checkpoint's, --init's (rescaled to --scale) or a fresh Gaussian one. */
     private SrcnnWeights startingWeights(Checkpoint resumed) throws Failure {
-        if (resumed != null) {
-            SrcnnConfig c = resumed.weights().config();
-            checkArchitecture(c, "the checkpoint " + resume);
-            if (c.scale() != scale) throw new Failure("the checkpoint " + resume + " trains x" + c.scale() + ", not x" + scale);
-            return resumed.weights();
-        }
-        if (init != null) {
-            SrcnnWeights loaded;
-            try {
-                loaded = SrcnnWeights.load(init, 0);
-            } catch (IOException e) {
-                throw new Failure("cannot read --init " + init + ": " + e.getMessage());
-            }
-            SrcnnConfig c = loaded.config();
-            checkArchitecture(c, "the --init model " + init);
-            SrcnnConfig rescaled = new SrcnnConfig(c.channels(), c.n1(), c.n2(), c.f1(), c.f2(), c.f3(), scale, c.color());
-            return new SrcnnWeights(rescaled, loaded.params().clone());
-        }
-        ColorSpace cs = color == null ? ColorSpace.Y : ColorSpace.parse(color);
+        if (resumed != null) return StartingModel.fromCheckpoint(resumed, checkpoints.resume, architecture, scale);
+        if (init != null) return StartingModel.fromInit(init, architecture, scale);
         SrcnnConfig c;
         try {
-            c = new SrcnnConfig(cs == ColorSpace.Y ? 1 : 3, or(n1, 64), or(n2, 32), or(f1, 9), or(f2, 1), or(f3, 5), scale, cs);
+            c = architecture.fresh(scale);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         return SrcnnWeights.gaussian(c, initStd != null ? initStd : DEFAULT_INIT_STD, seed != null ? seed : DEFAULT_SEED);
     }
 
-    /** Architecture options given together with a model to start from must describe that model. */
-    private void checkArchitecture(SrcnnConfig c, String what) throws Failure {
-        StringBuilder diff = new StringBuilder();
-        differs(diff, "--n1", n1, c.n1());
-        differs(diff, "--n2", n2, c.n2());
-        differs(diff, "--f1", f1, c.f1());
-        differs(diff, "--f2", f2, c.f2());
-        differs(diff, "--f3", f3, c.f3());
-        if (color != null && ColorSpace.parse(color) != c.color()) diff.append(" --color ").append(color);
-        if (diff.length() > 0) {
-            throw new Failure(what + " is " + c.filterName() + " n1=" + c.n1() + " n2=" + c.n2() + " " + c.color().id
-                    + ", another architecture than" + diff);
-        }
-    }
-
-    private static void differs(StringBuilder diff, String option, Integer given, int actual) {
-        if (given != null && given != actual) diff.append(' ').append(option).append(' ').append(given);
-    }
-
     private OptimizerConfig optimizerConfig(Checkpoint resumed) throws Failure {
         if (resumed != null) {
             OptimizerConfig c = resumed.optimizer();
-            if (optimizerName != null && !optimizerName.equalsIgnoreCase(c.kind().name())) {
-                throw new Failure("the checkpoint " + resume + " trains with " + c.kind().name().toLowerCase()
-                        + "; its state does not fit --optimizer " + optimizerName);
+            if (optimizerKind != null && optimizerKind != c.kind()) {
+                throw new Failure("the checkpoint " + checkpoints.resume + " trains with " + TrainOptions.name(c.kind())
+                        + "; its state does not fit --optimizer " + TrainOptions.name(optimizerKind));
             }
             if (lr != null) {
-                c = c.withLr(parseLr(lr));
-                err.println("gpu-sr train: note: learning rates changed to " + lr + " on resume");
+                c = c.withLr(lr.values());
+                err.println("gpu-sr train: note: learning rates changed to " + lr.text() + " on resume");
             }
             if (momentum != null && momentum != c.momentum()) {
                 c = new OptimizerConfig(c.kind(), c.lr(), momentum, c.beta1(), c.beta2(), c.eps());
@@ -524,10 +399,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return c;
         }
-        boolean adam = optimizerName != null && optimizerName.equalsIgnoreCase("adam");
-        if (adam && momentum != null) throw usage("--momentum applies to sgd; Adam uses its betas");
-        float[] rates = lr != null ? parseLr(lr) : OptimizerConfig.paperSgd().lr();
-        if (adam) return OptimizerConfig.adam(rates);
+        float[] rates = lr != null ? lr.values().clone() : OptimizerConfig.paperSgd().lr();
+        if (optimizerKind == OptimizerConfig.Kind.ADAM) return OptimizerConfig.adam(rates);
         OptimizerConfig paper = OptimizerConfig.paperSgd();
         return new OptimizerConfig(OptimizerConfig.Kind.SGD, rates, momentum != null ? momentum : DEFAULT_MOMENTUM,
                 paper.beta1(), paper.beta2(), paper.eps());
@@ -554,8 +427,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private long targetSteps(int perEpoch, Map<String, String> previous) throws Failure {
-        if (steps != null) return steps;
-        if (epochs != null) return Math.multiplyExact(epochs, (long) perEpoch);
+        if (length.steps != null) return length.steps;
+        if (length.epochs != null) return Math.multiplyExact(length.epochs, (long) perEpoch);
         String before = previous.get("target_steps");
         if (before == null) throw new Failure("the checkpoint does not say how long its run was: give --steps or --epochs");
         return Long.parseLong(before);
@@ -590,30 +463,6 @@ public final class TrainCommand implements Callable<Integer> {
         return engine;
     }
 
-    /** Runs the trainer; Ctrl-C (or any JVM shutdown) asks it to stop after the current step and write a checkpoint. */
-    private Trainer.Result runWithStopHook(Trainer trainer, TrainingState start, OptimizerState state,
-            SrcnnWeights best) throws IOException {
-        Thread hook = new Thread(() -> {
-            if (!trainer.isRunning()) return;
-            trainer.requestStop();
-            try {
-                trainer.awaitFinish(STOP_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gpu-sr-train-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return trainer.run(start, state, best);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running and waits for this run; nothing to undo
-            }
-        }
-    }
-
     private void report(Trainer.Result r, Path checkpointFile) {
         TrainingState s = r.state();
         String rate = r.trainSeconds() > 0 && r.stepsRun() > 0
@@ -632,10 +481,6 @@ public final class TrainCommand implements Callable<Integer> {
                     + ", checkpoint " + checkpointFile + " (step " + s.step() + ")");
         }
         out.flush();
-    }
-
-    private static int or(Integer v, int fallback) {
-        return v != null ? v : fallback;
     }
 
     private static String mib(long bytes) {
