@@ -83,15 +83,19 @@ public final class Main implements Runnable {
         // After every subcommand is added: both settings reach only the subcommands already present. The plain
         // converter keeps the InvalidPathException as the cause (picocli's built-in one hides it in a message).
         cl.registerConverter(Path.class, Path::of);
-        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        // A usage error is one line and a pointer to --help (not the whole help, which hid the line above it).
         cl.setParameterExceptionHandler((ex, args) -> {
+            java.io.PrintWriter err = ex.getCommandLine().getErr();
             for (Throwable c = ex; c != null; c = c.getCause()) {
                 if (c instanceof InvalidPathException ipe) {
-                    ex.getCommandLine().getErr().println("gpu-sr: " + unrepresentable(ipe));
+                    err.println("gpu-sr: " + unrepresentable(ipe));
                     return USAGE;
                 }
             }
-            return usage.handleParseException(ex, args);
+            err.println("gpu-sr: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+            return USAGE;
         });
         return cl;
     }
