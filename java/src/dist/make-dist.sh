@@ -40,6 +40,28 @@ done
 rm -f "$dist"/lib/*.jar "$dist"/test/*.jar
 cp "$target/$name.jar" "$dist/lib/gpu-sr.jar"
 cp "$target"/lib/*.jar "$dist/lib/"
+# The folder must travel to a GPU host whole (the device tool carries at most 64 MiB with the repository): drop
+# natives that no x86-64 Linux run of gpu-sr loads -- sqlite-jdbc's builds for other systems (11 MB) and JCuda's PTX
+# compiler (24 MB unpacked; gpu-sr loads a prebuilt fatbin).
+slim_jar() { # JAR KEEP_REGEX DROP_REGEX: rewrite JAR without the entries matching DROP_REGEX unless they match KEEP_REGEX
+  python3 - "$@" <<'PY' || echo "[gpu-sr] dist: WARNING: could not slim $1 (python3 missing?); the folder is larger" >&2
+import re, shutil, sys, zipfile
+jar, keep, drop = sys.argv[1], re.compile(sys.argv[2]), re.compile(sys.argv[3])
+tmp = jar + ".slim"
+with zipfile.ZipFile(jar) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+    for item in src.infolist():
+        if drop.search(item.filename) and not keep.search(item.filename):
+            continue
+        dst.writestr(item, src.read(item.filename))
+shutil.move(tmp, jar)
+PY
+}
+for jar in "$dist"/lib/sqlite-jdbc-*.jar; do
+  [ -f "$jar" ] && slim_jar "$jar" '^org/sqlite/native/Linux/x86_64/' '^org/sqlite/native/.'
+done
+for jar in "$dist"/lib/jcuda-natives-*.jar; do
+  [ -f "$jar" ] && slim_jar "$jar" '^$' 'libJNvPTXCompiler'
+done
 cp "$target/$name-tests.jar" "$dist/test/gpu-sr-tests.jar"
 cp "$target"/test-lib/*.jar "$dist/test/"
 cp "$here/bin/gpu-sr" "$here/bin/gpu-sr-gpu-tests" "$dist/bin/"
