@@ -29,6 +29,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 
 
+
+def record_source(out, files):
+    """source.txt: the commit the scripts ran from (and whether they had local changes) and each script's sha256,
+    so the run names its exact code without a copy of it."""
+    import hashlib
+    import subprocess
+    here = os.path.dirname(os.path.abspath(__file__))
+    def git(*args):
+        try:
+            return subprocess.run(["git", "-C", here] + list(args), capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+    lines = ["commit " + (git("rev-parse", "HEAD") or "unknown")]
+    dirty = git("status", "--porcelain", "--", *files)
+    lines.append("local changes: " + ("yes" if dirty else "no"))
+    for f in files:
+        with open(f, "rb") as fh:
+            lines.append("sha256 %s  %s" % (hashlib.sha256(fh.read()).hexdigest(), os.path.relpath(f, here + "/../..")))
+    with open(os.path.join(out, "source.txt"), "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
 def find_gpu_sr(explicit):
     if explicit:
         return explicit
@@ -340,7 +361,7 @@ def main():
         with open(os.path.join(out, "summary.json"), "w") as f:
             json.dump(info, f, indent=1)
             f.write("\n")
-        shutil.copy(os.path.abspath(__file__), out)
+        record_source(out, [os.path.abspath(__file__)])
         lines = ["%-36s %4s %22s %10s %14s" % ("side", "runs", "images/s min/med/max", "Mpix/s", "bytes/image")]
         for side, s in info["summary_images_per_s"].items():
             lines.append("%-36s %4d %6.2f / %6.2f / %6.2f %10.1f %14s" % (

@@ -13,9 +13,13 @@ py=${PYTHON:-python3}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 [ -d "$root/java/target/classes/dev/gpusr/image" ] || { echo "run.sh: build first (mvn -pl java compile)" >&2; exit 2; }
-mkdir -p "$out/scripts"
+mkdir -p "$out"
 [ -e "$out/java.jsonl" ] && { echo "run.sh: $out already holds a run: results are never overwritten" >&2; exit 2; }
-cp "$here"/{run.sh,make_images.py,PngBench.java,pillow_bench.py,deflate_bench.c} "$out/scripts/"
+# the run names its exact code (commit, local changes, sha256 of each script) instead of carrying a copy
+{ echo "commit $(git -C "$here" rev-parse HEAD 2>/dev/null || echo unknown)"
+  echo "local changes: $([ -n "$(git -C "$here" status --porcelain -- . 2>/dev/null)" ] && echo yes || echo no)"
+  (cd "$root" && sha256sum benchmarks/png/{run.sh,make_images.py,PngBench.java,pillow_bench.py,deflate_bench.c} | sed 's/^/sha256 /')
+} > "$out/source.txt"
 img=$(mktemp -d)
 trap 'rm -rf "$img"' EXIT
 {
