@@ -10,33 +10,22 @@ Usage: python3 srcnn_torch_cpu.py [--threads N] [--large] [--json FILE]
 """
 import argparse
 import json
-import math
 import platform
 import statistics
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
+from srcnn_torch import srcnn as srcnn_on  # one definition of the peer's model
+
 MODELS = {"9-1-5": (9, 1, 5), "9-5-5": (9, 5, 5)}
-N1, N2 = 64, 32
 LR = (1e-4, 1e-4, 1e-5)
 
 
 def srcnn(filters):
-    f1, f2, f3 = filters
-    m = nn.Sequential(
-        nn.Conv2d(1, N1, f1, padding=f1 // 2), nn.ReLU(inplace=True),
-        nn.Conv2d(N1, N2, f2, padding=f2 // 2), nn.ReLU(inplace=True),
-        nn.Conv2d(N2, 1, f3, padding=f3 // 2))
-    torch.manual_seed(7)
-    for layer in m:
-        if isinstance(layer, nn.Conv2d):
-            fan_in = layer.in_channels * layer.kernel_size[0] * layer.kernel_size[1]
-            nn.init.normal_(layer.weight, std=math.sqrt(2.0 / fan_in))
-            nn.init.uniform_(layer.bias, -0.025, 0.025)
-    return m
+    """The same network and initialisation as the GPU peer (srcnn_torch.py), on the CPU."""
+    return srcnn_on(filters, "cpu")
 
 
 def host_time(run, warmups=3, target_ms=1500.0, min_repeats=3, max_repeats=50):
