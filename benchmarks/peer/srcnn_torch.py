@@ -71,6 +71,10 @@ class Plan:
             self.min_repeats = 5 if quick else 10
             self.max_repeats = 100 if quick else 400
         self.min_repeat_ms = 0.2
+        self.deadline = None  # time.perf_counter() value after which no further compile row starts
+
+    def out_of_time(self):
+        return self.deadline is not None and time.perf_counter() > self.deadline
 
 
 class Memory:
@@ -598,10 +602,37 @@ def compile_unavailable(dev):
     return None
 
 
+def compile_inference(plan, dev, out, mem, name, key):
+    filters = MODELS[name]
+    n, h, w = plan.infer
+    px = float(n * h * w)
+    with mem.group("compile/" + key):
+        try:
+            torch._dynamo.reset()
+            m = srcnn(filters, dev).eval()
+            cm = torch.compile(m, dynamic=False)
+            x = rand((n, 1, h, w), dev)
+            with torch.no_grad():
+                t0 = time.perf_counter()
+                got = cm(x)
+                sync(plan)
+                compile_s = time.perf_counter() - t0
+                err = (got - m(x)).abs().max().item()
+                t = cuda_time(lambda i: cm(x), plan)
+            r = row("compile", "srcnn forward, torch.compile", key, shape_str(n, 1, h, w), "fp32", t,
+                    pixels=px, flop=2 * px * macs_per_pixel(filters), model=name,
+                    note="inductor default mode; largest abs(compiled - eager) %.2e" % err)
+            r["compile_s"] = compile_s
+            out(r)
+            del m, cm, x, got
+        except Exception as e:
+            out(not_run("compile", "srcnn forward, torch.compile", key, "error", describe(e), name, "fp32"))
+
+
 def compiled(plan, dev, out, mem):
-    """torch.compile (inductor, default mode) rows beside the eager ones: inference 8x1080x1920 and the device-fed
-    training step at both batch shapes; plus the 128x33 step in mode reduce-overhead (CUDA graphs, as gpu-sr's
-    engine replays its step). Compile time is in each row (compile_s) and not in the timing."""
+    """torch.compile (inductor) rows beside the eager ones: inference 8x1080x1920 and the device-fed training step
+    (default mode at both batch shapes, quick mode only 128x33) plus the 128x33 step in mode reduce-overhead (CUDA
+    graphs, as gpu-sr's engine replays its step). Compile time is in each row (compile_s), not in the timing."""
     set_mode("fp32")
     why = compile_unavailable(dev)
     if why:
@@ -609,71 +640,60 @@ def compiled(plan, dev, out, mem):
                     precision="fp32"))
         print("[torch] torch.compile rows skipped: " + why, file=sys.stderr, flush=True)
         return
-    n, h, w = plan.infer
-    px = float(n * h * w)
+    late = "time budget: past --deadline-s before this row's compilation"
+    small, large = plan.train_sizes
+    shapes = [(small[0], small[1], "default"), (small[0], small[1], "reduce-overhead")]
+    if not plan.quick or plan.smoke:  # quick mode leaves out the 16x256 compiled step (each compile costs ~30 s)
+        shapes.insert(1, (large[0], large[1], "default"))
     for name in models_for(plan):
-        filters = MODELS[name]
         key = "infer_compiled/%s/fp32" % name
-        with mem.group("compile/" + key):
-            try:
-                torch._dynamo.reset()
-                m = srcnn(filters, dev).eval()
-                cm = torch.compile(m, dynamic=False)
-                x = rand((n, 1, h, w), dev)
-                with torch.no_grad():
-                    t0 = time.perf_counter()
-                    got = cm(x)
-                    sync(plan)
-                    compile_s = time.perf_counter() - t0
-                    err = (got - m(x)).abs().max().item()
-                    t = cuda_time(lambda i: cm(x), plan)
-                r = row("compile", "srcnn forward, torch.compile", key, shape_str(n, 1, h, w), "fp32", t,
-                        pixels=px, flop=2 * px * macs_per_pixel(filters), model=name,
-                        note="inductor default mode; largest abs(compiled - eager) %.2e" % err)
-                r["compile_s"] = compile_s
-                out(r)
-                del m, cm, x, got
-            except Exception as e:
-                out(not_run("compile", "srcnn forward, torch.compile", key, "error", describe(e), name, "fp32"))
-        shapes = [(b, s, "default") for b, s in plan.train_sizes] + [(plan.train_sizes[0][0], plan.train_sizes[0][1],
-                                                                      "reduce-overhead")]
+        if plan.out_of_time():
+            out(not_run("compile", "srcnn forward, torch.compile", key, "skipped", late, name, "fp32"))
+        else:
+            compile_inference(plan, dev, out, mem, name, key)
         for batch, size, mode in shapes:
-            tag = "%dx%d" % (batch, size)
-            key = ("train_compiled/%s/fp32/%s" if mode == "default" else "train_compiled_graphs/%s/fp32/%s") % (
-                name, tag)
-            with mem.group("compile/" + key):
-                try:
-                    torch._dynamo.reset()
-                    m = srcnn(filters, dev)
-                    cm = torch.compile(m, mode=None if mode == "default" else mode, dynamic=False)
-                    opt = sgd(m, plan)
-                    x = rand((batch, 1, size, size), dev)
-                    tg = rand((batch, 1, size, size), dev)
-                    mark = getattr(torch.compiler, "cudagraph_mark_step_begin", None)
-
-                    def step(i):
-                        if mode != "default" and mark is not None:
-                            mark()
-                        opt.zero_grad(set_to_none=True)
-                        loss = F.mse_loss(cm(x), tg)
-                        loss.backward()
-                        opt.step()
-                    t0 = time.perf_counter()
-                    step(0)
-                    sync(plan)
-                    compile_s = time.perf_counter() - t0
-                    bpx = float(batch * size * size)
-                    r = row("compile", "train step sgd, device-fed, torch.compile", key,
-                            shape_str(batch, 1, size, size), "fp32", cuda_time(step, plan), pixels=bpx,
-                            flop=2 * bpx * train_macs_per_pixel(filters), model=name,
-                            note="inductor mode %s (model compiled, %s eager); batch on the card"
-                                 % (mode, optimizer_name(opt)))
-                    r["compile_s"] = compile_s
-                    out(r)
-                    del m, cm, opt, x, tg
-                except Exception as e:
-                    out(not_run("compile", "train step, torch.compile", key, "error", describe(e), name, "fp32"))
+            key = ("train_compiled/%s/fp32/%dx%d" if mode == "default" else "train_compiled_graphs/%s/fp32/%dx%d") % (
+                name, batch, size)
+            if plan.out_of_time():
+                out(not_run("compile", "train step, torch.compile", key, "skipped", late, name, "fp32"))
+            else:
+                compile_train(plan, dev, out, mem, name, key, batch, size, mode)
     torch._dynamo.reset()
+
+
+def compile_train(plan, dev, out, mem, name, key, batch, size, mode):
+    filters = MODELS[name]
+    with mem.group("compile/" + key):
+        try:
+            torch._dynamo.reset()
+            m = srcnn(filters, dev)
+            cm = torch.compile(m, mode=None if mode == "default" else mode, dynamic=False)
+            opt = sgd(m, plan)
+            x = rand((batch, 1, size, size), dev)
+            tg = rand((batch, 1, size, size), dev)
+            mark = getattr(torch.compiler, "cudagraph_mark_step_begin", None)
+
+            def step(i):
+                if mode != "default" and mark is not None:
+                    mark()  # cudagraph trees: the previous step's outputs may be overwritten
+                opt.zero_grad(set_to_none=True)
+                loss = F.mse_loss(cm(x), tg)
+                loss.backward()
+                opt.step()
+            t0 = time.perf_counter()
+            step(0)
+            sync(plan)
+            compile_s = time.perf_counter() - t0
+            bpx = float(batch * size * size)
+            r = row("compile", "train step sgd, device-fed, torch.compile", key, shape_str(batch, 1, size, size),
+                    "fp32", cuda_time(step, plan), pixels=bpx, flop=2 * bpx * train_macs_per_pixel(filters),
+                    model=name, note="inductor mode %s (model compiled, %s eager); batch on the card"
+                                     % (mode, optimizer_name(opt)))
+            r["compile_s"] = compile_s
+            out(r)
+            del m, cm, opt, x, tg
+        except Exception as e:
+            out(not_run("compile", "train step, torch.compile", key, "error", describe(e), name, "fp32"))
 
 
 def describe(e):
@@ -721,6 +741,8 @@ def main(argv=None):
         torch.cuda.set_device(dev)
         torch.backends.cudnn.benchmark = True  # cuDNN Find, as gpu-sr does
     plan = Plan(args.quick, args.smoke)
+    if args.deadline_s:
+        plan.deadline = t_start + args.deadline_s
     mem = Memory(plan, dev)
     env = {"tool": "srcnn_torch.py", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "command": " ".join(["srcnn_torch.py"] + (argv if argv is not None else sys.argv[1:])),
