@@ -75,6 +75,9 @@ if [ $skip_sanitizer = 0 ]; then
         124|137) verdict="cut off by the time limit (rc $rc)" ;;
         *) verdict="tests failed or did not run (rc $rc)" ;;
       esac
+      if [ "$rc" != 0 ] && grep -q "Device not supported" "$log/sanitizer-$tool.log"; then
+        verdict="not run: compute-sanitizer does not support this device here ('Device not supported', as under gVisor)"
+      fi
       sanitizer_rc="$sanitizer_rc $tool: $verdict;"
     done
   fi

@@ -3,7 +3,7 @@
 # self-contained folder (java/target/dist/gpu-sr: no JDK or Maven needed), within BUDGET_S seconds of wall-clock time
 # in all (default 540 = 9 minutes), and scores them on the held-out test photographs beside the bundled models.
 #
-# Usage: java/src/models/train-gpu.sh OUTDIR [--device N|cpu] [--smoke]
+# Usage: java/src/models/train-gpu.sh OUTDIR [--device N|cpu] [--smoke] [--pack]
 #   OUTDIR     a new run folder OUTDIR/train-gpu-<UTC time> gets: log.txt (this script's log), plan.txt (budget,
 #              measured ms/step, steps per scale), x2/ x3/ x4/ (srcnn_xK.safetensors = the best-validating weights,
 #              its .ckpt.safetensors with the last, metrics.jsonl, curve.png, train.log), eval/ (gpu-sr eval --json of
@@ -11,6 +11,8 @@
 #              summary.txt. Nothing is written outside OUTDIR except a temporary folder for the unpacked data.
 #   --device   the GPU (default 0); cpu for a smoke test
 #   --smoke    a check of this script on any machine: CPU, batch 16, a few dozen steps per scale
+#   --pack     leave only two files in OUTDIR: train-gpu-<UTC time>.tgz (the whole run folder) and
+#              train-gpu-<UTC time>-summary.txt (a GPU session gets at most 8 files back from its $OUT)
 # The data: java/target/gpu-train-data.tar from java/src/models/pack-training-set.sh (Y levels of the photographs of
 # make-training-set.sh as 8-bit gray PNG, about 4.7 MiB: gpu-sr trains and scores on them exactly as on the
 # originals). It is git-ignored: a GPU session carries it beside the dist folder (56 MiB; 64 MiB in all).
@@ -28,13 +30,14 @@
 # H200), MIN_STEPS (1000), MAX_STEPS (400000), VALS (12), VAL_S (1.0), RESERVE_S (20), SCALES ("3 2 4").
 set -uo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/../../.." && pwd)
-out=${1:?usage: train-gpu.sh OUTDIR [--device N|cpu] [--smoke]}
+out=${1:?usage: train-gpu.sh OUTDIR [--device N|cpu] [--smoke] [--pack]}
 shift
-device=0 smoke=0
+device=0 smoke=0 pack=0
 while [ $# -gt 0 ]; do
   case $1 in
     --device) device=${2:?--device needs a value}; shift 2 ;;
     --smoke) smoke=1; shift ;;
+    --pack) pack=1; shift ;;
     *) echo "train-gpu.sh: unknown argument '$1' (see the usage at the top of this script)" >&2; exit 2 ;;
   esac
 done
@@ -56,12 +59,14 @@ fi
 
 t0=$(date +%s)
 elapsed() { echo $(( $(date +%s) - t0 )); }
-run="$out/train-gpu-$(date -u +%Y%m%dT%H%M%SZ)"
+name="train-gpu-$(date -u +%Y%m%dT%H%M%SZ)"
+run="$out/$name"
 mkdir -p "$run/eval" || exit 2
-exec > >(tee -a "$run/log.txt") 2>&1
 stamp() { echo "[$(elapsed)s] $*"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+main() {
 
 stamp "run folder $run; budget ${budget}s; device $device$([ $smoke = 1 ] && echo ' (smoke test: not a training run)')"
 {
@@ -194,4 +199,13 @@ fi
 cat "$run/summary.txt"
 fails=0
 for k in $scales; do [[ ${status[$k]:-} == done || ${status[$k]:-} == *"the model holds"* ]] || fails=1; done
-exit $fails
+return $fails
+}
+
+main 2>&1 | tee "$run/log.txt"
+rc=${PIPESTATUS[0]}
+if [ $pack = 1 ]; then
+  cp "$run/summary.txt" "$out/$name-summary.txt" 2>/dev/null
+  tar -C "$out" -czf "$out/$name.tgz" "$name" && rm -rf "$run" && echo "packed into $out/$name.tgz"
+fi
+exit "$rc"
