@@ -26,6 +26,8 @@
 # The recipe (each overridable): Adam LR=1e-3,1e-3,1e-4, cosine with WARMUP steps of warm-up (default 2% of the
 # steps, at most 1000), batch BATCH=128, --augment, --init-scheme he, seed SEED=1; EXTRA adds options.
 # Other settings: GPUSR (launcher; default the dist folder's, else ./gpu-sr), DATA (archive), PROBE_STEPS (1500),
+# PLOT (java: gpu-sr train --plot; python: plot-metrics.py afterwards; default java where the runtime's font
+# libraries resolve),
 # STEP_MS (used when the probe fails; default 1.3, the CUDA engine's 128x33x33 host-fed step was 1.05-1.09 ms on the
 # H200), MIN_STEPS (1000), MAX_STEPS (400000), VALS (12), VAL_S (1.0), RESERVE_S (20), SCALES ("3 2 4").
 set -uo pipefail
@@ -92,6 +94,19 @@ for k in $scales; do
   evals+=($!)
 done
 
+# gpu-sr draws --plot with the Java runtime's font manager, which links the system's freetype and harfbuzz: a bare GPU
+# host may lack them (the dist folder does not carry them), and a missing library is an Error that ends the run at
+# its first validation. Where they are missing, or PLOT=python, the curves are drawn by plot-metrics.py (matplotlib).
+plot_with=${PLOT:-}
+if [ -z "$plot_with" ]; then
+  plot_with=java
+  fm="$(dirname "$(readlink -f "$gpusr")")/../runtime/lib/libfontmanager.so"
+  if [ -f "$fm" ] && ldd "$fm" 2>/dev/null | grep "not found" | grep -qv libjvm; then
+    plot_with=python
+    stamp "curves: the Java runtime's font manager misses $(ldd "$fm" | grep 'not found' | grep -v libjvm | awk '{print $1}' | tr '\n' ' ')- drawn with plot-metrics.py instead"
+  fi
+fi
+
 recipe=(--batch "$batch" --optimizer adam --lr "$lr" --lr-schedule cosine --augment --init-scheme he --seed "$seed"
         --device "$device" --metrics-every 500 --log-every 10)
 # shellcheck disable=SC2206
@@ -146,10 +161,17 @@ PY
   echo "x$k: $steps steps, val every $val_every, warm-up $warmup, time box ${share}s" >> "$run/plan.txt"
   mkdir -p "$run/x$k"
   s0=$(date +%s)
+  plot=()
+  [ "$plot_with" = java ] && plot=(--plot "$run/x$k/curve.png")
   timeout -s TERM -k 30 "$share" "$gpusr" train --scale "$k" --train "$d/train" --val "$d/val" --steps "$steps" \
     --warmup "$warmup" --val-every "$val_every" "${recipe[@]}" "${extra[@]}" --metrics "$run/x$k/metrics.jsonl" \
-    --plot "$run/x$k/curve.png" -o "$run/x$k/srcnn_x$k.safetensors" > "$run/x$k/train.log" 2>&1
+    "${plot[@]}" -o "$run/x$k/srcnn_x$k.safetensors" > "$run/x$k/train.log" 2>&1
   rc=$?
+  if [ ! -s "$run/x$k/curve.png" ] && [ -s "$run/x$k/metrics.jsonl" ]; then
+    python3 "$root/java/src/models/plot-metrics.py" "$run/x$k/metrics.jsonl" "$run/x$k/curve.png" \
+      "gpu-sr train x$k (9-1-5, Y) on $(sed -n 's/^gpu: //p' "$run/environment.txt" | cut -d, -f1)" \
+      || echo "train-gpu.sh: no curve for x$k (plot-metrics.py needs matplotlib)"
+  fi
   case $rc in
     0) status[$k]="done" ;;
     124) status[$k]="time-boxed after ${share}s (stopped by SIGTERM)" ;;
