@@ -10,7 +10,8 @@
 # and run them in a second call.
 # compute-sanitizer (memcheck, then racecheck) runs the kernel tests (classes matching SANITIZER_TESTS, default
 # CudaKernelsTest and CudaPixelPathGpuTest: gpu-sr's own kernels) where the host has it (PATH, CUDA_HOME/bin,
-# /usr/local/cuda*/bin); a host without it gets one line saying so. A sanitizer error fails the step (exit 86).
+# /usr/local/cuda*/bin); a host without it (or a device it does not support) gets one line saying so. A finding
+# shows as ERRORS in the summary (compute-sanitizer --error-exitcode 86); logs/sanitizer-*.log hold the reports.
 # The batch inputs are cut from photos: the system's (mate-backgrounds, opencv-doc) or benchmarks/batch/sources/
 # (make it on a build machine with `benchmarks/batch/make_inputs.py --export-sources benchmarks/batch/sources` and
 # carry it along: it is git-ignored).
