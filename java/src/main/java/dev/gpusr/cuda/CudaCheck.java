@@ -3,6 +3,7 @@ package dev.gpusr.cuda;
 import java.util.Locale;
 import jcuda.Pointer;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcudnn.JCudnn;
 import jcuda.runtime.JCuda;
@@ -33,6 +34,26 @@ final class CudaCheck {
 
     /** Starts every hint of a failed device allocation (CUDA or cuDNN); {@link CudaException#outOfMemory} looks for it. */
     static final String OUT_OF_MEMORY_HINT = "out of GPU memory";
+
+    /**
+     * {@code GPUSR_SYNC_DEBUG=1} (read once): wait after every kernel launch and cuDNN call, so a failure on the device
+     * is reported by the call that caused it instead of by a later, unrelated one. Slow; for debugging only. CUDA
+     * graphs are off in this mode (a capture cannot wait).
+     */
+    static final boolean SYNC_DEBUG = "1".equals(System.getenv("GPUSR_SYNC_DEBUG"));
+
+    /**
+     * In {@link #SYNC_DEBUG} mode: waits for {@code stream} and throws a CudaException naming {@code call} when the
+     * work queued by it failed on the device. Nothing otherwise.
+     */
+    static void afterLaunch(CUstream stream, String call) {
+        if (!SYNC_DEBUG) return;
+        int status = JCudaDriver.cuStreamSynchronize(stream);
+        if (status != CUresult.CUDA_SUCCESS) {
+            throw CudaException.of(call + " (GPUSR_SYNC_DEBUG: failed on the device)", driverStatus(status),
+                    commonHint(status));
+        }
+    }
 
     static final String RESTART_HINT = "the CUDA context is now unusable: restart the process; if it repeats, report "
             + "it with the input shape and `gpu-sr devices` output";

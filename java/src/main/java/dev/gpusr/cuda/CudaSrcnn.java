@@ -60,6 +60,7 @@ public final class CudaSrcnn implements SrcnnEngine {
     private final CudaOptions options;
     private String deviceName = "";
 
+    private CudaContext context;
     private cudaStream_t stream;
     private CUstream cuStream;
     private cudnnHandle cudnn;
@@ -149,27 +150,13 @@ public final class CudaSrcnn implements SrcnnEngine {
     }
 
     private void openDevice() {
-        int[] count = {0};
-        CudaCheck.runtime(JCuda.cudaGetDeviceCount(count), "cudaGetDeviceCount");
-        if (device < 0 || device >= count[0]) {
-            throw new CudaException("GPU " + device + " does not exist: this machine has " + count[0]
-                    + " CUDA device(s)" + (count[0] > 0 ? ", numbered 0.." + (count[0] - 1) : "")
-                    + "; list them with `gpu-sr devices`");
-        }
-        CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
-        CudaCheck.runtime(JCuda.cudaFree(new Pointer()), "cudaFree(0) (creates GPU " + device + "'s primary context)");
-        deviceName = CudaDevices.name(device);
+        context = CudaContext.open(device, false);
+        deviceName = context.name();
         CudnnLibrary.require();
-
-        cudaStream_t s = new cudaStream_t();
-        CudaCheck.runtime(JCuda.cudaStreamCreateWithFlags(s, JCuda.cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-        stream = s;
-        cuStream = new CUstream(stream);
-        cudnnHandle h = new cudnnHandle();
-        CudaCheck.cudnn(JCudnn.cudnnCreate(h), "cudnnCreate");
-        cudnn = h;
-        CudaCheck.cudnn(JCudnn.cudnnSetStream(cudnn, stream), "cudnnSetStream");
-        kernels = CudaKernels.load();
+        stream = context.stream();
+        cuStream = context.cuStream();
+        cudnn = context.cudnn();
+        kernels = context.kernels();
         reluActivation = activationDescriptor(cudnnActivationMode.CUDNN_ACTIVATION_RELU);
         identityActivation = activationDescriptor(cudnnActivationMode.CUDNN_ACTIVATION_IDENTITY);
         transfers = new HostTransfers(stream);
@@ -421,7 +408,13 @@ public final class CudaSrcnn implements SrcnnEngine {
         ShapePlan plan = prepare(input.n, input.h, input.w, true);
         transfers.upload(input.data, 0, input.size(), activation[0].pointer());
         transfers.upload(targetBatch.data, 0, targetBatch.size(), target.pointer());
-        if (options.cudaGraphs() && graphFallbackReason == null && plan.plainTrainingSteps > 0) {
+        runTrainingPasses(plan);
+    }
+
+    /** The training passes of the batch on the device: replayed as a CUDA graph from a shape's second step on. */
+    private void runTrainingPasses(ShapePlan plan) {
+        if (options.cudaGraphs() && !CudaCheck.SYNC_DEBUG && graphFallbackReason == null
+                && plan.plainTrainingSteps > 0) {
             if (plan.trainingGraph == null) {
                 try {
                     plan.trainingGraph = CudaGraph.capture(cuStream, () -> trainingPasses(plan));
@@ -594,6 +587,7 @@ public final class CudaSrcnn implements SrcnnEngine {
 
     /** Buffers, descriptors and algorithms for a batch of n x h x w, ready to run (training adds the backward pass). */
     private ShapePlan prepare(int n, int h, int w, boolean training) {
+        staged = null; // the staged batch's buffers are about to be reused (or moved)
         long pixels = (long) n * h * w;
         for (int i = 0; i <= LAYERS; i++) activation[i].ensure(4L * pixels * channelsEntering(i), stream);
         if (training) {
@@ -788,44 +782,66 @@ public final class CudaSrcnn implements SrcnnEngine {
         CudaCheck.runtime(JCuda.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
     }
 
-    /**
-     * Mean GPU time in ms of one forward pass over an n x c x h x w batch kept on the device (zeros), timed with CUDA
-     * events after one warm-up pass: the number to put beside PyTorch's, without host copies.
-     */
-    public double benchmarkForwardMs(int n, int h, int w, int repeats) {
+    /** The context (GPU and stream) this engine queues its work on: for timing it with CUDA events. */
+    public CudaContext context() {
         begin();
-        if (n < 1 || h < 1 || w < 1 || repeats < 1) {
-            throw new IllegalArgumentException("need a positive shape and repeat count, got " + n + "x" + h + "x" + w
-                    + " x" + repeats);
+        return context;
+    }
+
+    /** The shape of the batch {@link #stageBatch} put on the device; null when none is staged. */
+    private ShapeKey staged;
+    private boolean stagedTarget;
+
+    /**
+     * Puts a batch on the device for {@link #forwardStaged()} (and, with {@code target}, {@link #trainStepStaged()}),
+     * prepared as those calls will run it: the device-resident runs that benchmarks time. The whole batch must fit one
+     * forward call. Any other entry point may reuse the device buffers: stage again after it.
+     */
+    public void stageBatch(Tensor input, Tensor targetBatch) {
+        begin();
+        EngineInputs.requireModelInput(config, input, "input");
+        if (targetBatch != null) EngineInputs.requireTarget(input, targetBatch);
+        if (imagesPerForwardChunk(input.n, input.h, input.w) < input.n) {
+            throw new IllegalArgumentException(input.shapeString() + " does not fit one forward call on " + name());
         }
-        if (imagesPerForwardChunk(n, h, w) < n) {
-            throw new IllegalArgumentException(n + "x" + h + "x" + w + " does not fit one forward call here");
-        }
-        ShapePlan plan = prepare(n, h, w, false);
-        CudaCheck.runtime(JCuda.cudaMemsetAsync(activation[0].pointer(), 0, 4L * n * config.channels() * h * w, stream),
-                "cudaMemsetAsync (benchmark input)");
+        staged = null;
+        ShapePlan plan = prepare(input.n, input.h, input.w, targetBatch != null);
+        transfers.upload(input.data, 0, input.size(), activation[0].pointer());
+        if (targetBatch != null) transfers.upload(targetBatch.data, 0, targetBatch.size(), target.pointer());
+        staged = new ShapeKey(plan.n, plan.h, plan.w);
+        stagedTarget = targetBatch != null;
+    }
+
+    /** Queues the forward pass of the staged batch (nothing crosses PCIe); the result stays on the device. */
+    public void forwardStaged() {
+        ShapePlan plan = stagedPlan(false);
         for (int l = 0; l < LAYERS; l++) forwardLayer(plan, l);
-        cudaEvent_t start = new cudaEvent_t();
-        cudaEvent_t stop = new cudaEvent_t();
-        CudaCheck.runtime(JCuda.cudaEventCreate(start), "cudaEventCreate");
-        try {
-            CudaCheck.runtime(JCuda.cudaEventCreate(stop), "cudaEventCreate");
-            try {
-                CudaCheck.runtime(JCuda.cudaEventRecord(start, stream), "cudaEventRecord");
-                for (int r = 0; r < repeats; r++) {
-                    for (int l = 0; l < LAYERS; l++) forwardLayer(plan, l);
-                }
-                CudaCheck.runtime(JCuda.cudaEventRecord(stop, stream), "cudaEventRecord");
-                CudaCheck.runtime(JCuda.cudaEventSynchronize(stop), "cudaEventSynchronize");
-                float[] ms = {0};
-                CudaCheck.runtime(JCuda.cudaEventElapsedTime(ms, start, stop), "cudaEventElapsedTime");
-                return ms[0] / repeats;
-            } finally {
-                JCuda.cudaEventDestroy(stop);
-            }
-        } finally {
-            JCuda.cudaEventDestroy(start);
+    }
+
+    /** Queues one training step (forward, loss, backward, optimizer update) on the staged batch and target. */
+    public void trainStepStaged() {
+        ShapePlan plan = stagedPlan(true);
+        requireOptimizer();
+        runTrainingPasses(plan);
+        applyOptimizer();
+    }
+
+    /** Downloads the output of the last {@link #forwardStaged()} (waits for it). */
+    public Tensor stagedOutput() {
+        ShapePlan plan = stagedPlan(false);
+        Tensor out = new Tensor(plan.n, config.channels(), plan.h, plan.w);
+        transfers.download(activation[LAYERS].pointer(), out.data, 0, out.size());
+        return out;
+    }
+
+    private ShapePlan stagedPlan(boolean training) {
+        begin();
+        ShapePlan plan = staged == null ? null : plans.get(staged);
+        if (plan == null || (training && !stagedTarget)) {
+            throw new IllegalStateException("no batch " + (training ? "with a target " : "") + "is staged: call "
+                    + "stageBatch first (and again after other calls, which reuse its buffers)");
         }
+        return plan;
     }
 
     /** Why training steps run without CUDA graphs although they are enabled, if capture failed. */
@@ -891,17 +907,14 @@ public final class CudaSrcnn implements SrcnnEngine {
                         "cudnnDestroyActivationDescriptor"));
             }
         }
-        if (kernels != null) release(failures, kernels::close);
-        if (cudnn != null) release(failures, () -> CudaCheck.cudnn(JCudnn.cudnnDestroy(cudnn), "cudnnDestroy"));
-        if (stream != null) {
-            release(failures, () -> CudaCheck.runtime(JCuda.cudaStreamDestroy(stream), "cudaStreamDestroy"));
-        }
+        if (context != null) release(failures, context::close);
         reluActivation = identityActivation = null;
         transfers = null;
         kernels = null;
         cudnn = null;
         stream = null;
         cuStream = null;
+        context = null;
         if (!failures.isEmpty()) {
             throw new CudaException("closing the CUDA engine " + id() + " failed: " + String.join("; ", failures));
         }

@@ -3,6 +3,7 @@ package dev.gpusr.bench;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gpusr.cuda.CudaContext;
 import dev.gpusr.cuda.GpuAvailability;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,8 @@ class GpuBenchSmokeTest {
         Assumptions.assumeTrue(GpuAvailability.usable(), () -> "no usable GPU: " + GpuAvailability.unavailableReason());
         BenchPlan plan = tinyPlan();
         List<String> problems = new ArrayList<>();
-        try (GpuContext ctx = GpuContext.open(0)) {
-            GpuTimer timer = new GpuTimer(ctx, plan);
+        try (CudaContext ctx = CudaContext.open(0, true)) {
+            GpuTimer timer = new GpuTimer(plan);
             for (GpuCase c : GpuCases.all(plan)) {
                 BenchRunner.runCase(ctx, timer, c);
                 BenchRow r = c.row();
