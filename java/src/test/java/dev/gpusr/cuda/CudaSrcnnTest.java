@@ -388,6 +388,7 @@ class CudaSrcnnTest {
         SrcnnWeights w = weights(Y_915, 31);
         Tensor[] batch = blurPair(3, 1, 19, 21, 32);
         try (CudaSrcnn gpu = new CudaSrcnn(0, w.copy()); CpuSrcnn cpu = new CpuSrcnn(w.copy(), 0)) {
+            gpu.setOptimizer(SGD, null);
             assertThrows(IllegalStateException.class, gpu::forwardStaged, "nothing staged yet");
             Tensor expected = cpu.forward(batch[0]);
             gpu.stageBatch(batch[0], null);
@@ -398,7 +399,6 @@ class CudaSrcnnTest {
             gpu.forward(batch[1]);
             assertThrows(IllegalStateException.class, gpu::forwardStaged, "another call reused the buffers");
 
-            gpu.setOptimizer(SGD, null);
             gpu.stageBatch(batch[0], batch[1]);
             for (int i = 0; i < 3; i++) gpu.trainStepStaged(); // the second and third replay the graph
             gpu.synchronize();
