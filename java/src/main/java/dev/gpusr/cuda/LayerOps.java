@@ -8,11 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jcuda.Pointer;
-import jcuda.jcudnn.JCudnn;
-import jcuda.jcudnn.cudnnActivationDescriptor;
-import jcuda.jcudnn.cudnnActivationMode;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgo;
-import jcuda.jcudnn.cudnnNanPropagation;
 
 /**
  * The CUDA engine's layer operations with their plan cache: the activations (and their gradients) of the largest
@@ -24,8 +20,6 @@ final class LayerOps implements AutoCloseable {
     static final int MAX_CACHED_PLANS = 16;
     /** cuDNN's legacy API indexes a tensor with 32-bit integers. */
     static final long CUDNN_MAX_ELEMENTS = Integer.MAX_VALUE;
-    private static final Pointer ONE = Pointer.to(new float[] {1f});
-    private static final Pointer ZERO = Pointer.to(new float[] {0f});
     private static final long MIB = 1L << 20;
 
     record ShapeKey(int n, int h, int w) {}
@@ -33,8 +27,6 @@ final class LayerOps implements AutoCloseable {
     private final CudaContext ctx;
     private final CudaOptions options;
     private ResidentModel model;
-    private cudnnActivationDescriptor reluActivation;
-    private cudnnActivationDescriptor identityActivation;
 
     /** activation[i] enters layer i (0: the input batch, LAYERS: the output); activationGrad[i] is dLoss/dactivation[i]. */
     final DeviceBuffer[] activation = new DeviceBuffer[LAYERS + 1];
@@ -67,23 +59,9 @@ final class LayerOps implements AutoCloseable {
             }
         }
         workspace = new DeviceBuffer("cuDNN workspace", dropGraphs);
-        reluActivation = activationDescriptor(cudnnActivationMode.CUDNN_ACTIVATION_RELU);
-        identityActivation = activationDescriptor(cudnnActivationMode.CUDNN_ACTIVATION_IDENTITY);
     }
 
-    private static cudnnActivationDescriptor activationDescriptor(int mode) {
-        cudnnActivationDescriptor d = new cudnnActivationDescriptor();
-        CudaCheck.cudnn(JCudnn.cudnnCreateActivationDescriptor(d), "cudnnCreateActivationDescriptor");
-        // NaN propagates as through Java's Math.max in the CPU engine
-        int status = JCudnn.cudnnSetActivationDescriptor(d, mode, cudnnNanPropagation.CUDNN_PROPAGATE_NAN, 0.0);
-        if (status != 0) {
-            JCudnn.cudnnDestroyActivationDescriptor(d);
-            throw CudaCheck.cudnnFailure(status, "cudnnSetActivationDescriptor (" + cudnnActivationMode.stringFor(mode) + ")");
-        }
-        return d;
-    }
-
-    /** Runs on {@code m} from now on; the plans of the previous model (its filter descriptors) are dropped. */
+    /** Runs on {@code m} from now on; the plans (made for the previous model's shapes) are dropped. */
     void useModel(ResidentModel m) {
         if (m != model) closePlans();
         model = m;
@@ -105,7 +83,7 @@ final class LayerOps implements AutoCloseable {
         ShapeKey key = new ShapeKey(n, h, w);
         ShapePlan plan = plans.get(key);
         if (plan == null) {
-            plan = new ShapePlan(config, n, h, w, options.math(), model.filters);
+            plan = new ShapePlan(ctx, config, n, h, w, ConvMath.of(options.math()));
             plans.put(key, plan);
         }
         if (!plan.forwardChosen()) chooseForward(plan, !training && withinTimedShape(n, h, w));
@@ -171,10 +149,8 @@ final class LayerOps implements AutoCloseable {
             if (timedForwardShapes.size() > MAX_CACHED_PLANS) timedForwardShapes.remove(0);
         }
         for (int l = 0; l < LAYERS; l++) {
-            ConvAlgorithms.Choice choice = ConvAlgorithms.forward(ctx.cudnn(), c, plan.layerName(l),
-                    plan.activation[l], activation[l].pointer(), model.filters[l], model.weightAt[l],
-                    plan.forwardConv[l], plan.activation[l + 1], activation[l + 1].pointer());
-            plan.forward[l] = choice;
+            plan.layers[l].chooseForward(c, activation[l].pointer(), model.weightAt[l], activation[l + 1].pointer());
+            ConvAlgorithms.Choice choice = plan.layers[l].forwardChoice();
             // ReLU layers: cuDNN fuses bias+ReLU with any algorithm, saving a pass over the 64- and 32-channel maps
             // (2.3 ms of 27 on 8 x 1080p, H200); identity activation is accepted only with IMPLICIT_PRECOMP_GEMM.
             // A refusal on first use falls back to the convolution plus our kernel (forwardLayer).
@@ -194,14 +170,12 @@ final class LayerOps implements AutoCloseable {
         ConvAlgorithms.Constraints c = new ConvAlgorithms.Constraints(options, ConvAlgorithms.workspaceLimit(options));
         // from the last layer down, so backwardChosen() (which looks at layer 0) is true only when all are chosen
         for (int l = LAYERS - 1; l >= 0; l--) {
+            ConvLayer layer = plan.layers[l];
             if (l > 0) {
-                plan.backwardData[l] = ConvAlgorithms.backwardData(ctx.cudnn(), c, plan.layerName(l), model.filters[l],
-                        model.weightAt[l], plan.activation[l + 1], activationGrad[l + 1].pointer(),
-                        plan.backwardDataConv[l], plan.activation[l], activationGrad[l].pointer());
+                layer.chooseBackwardData(c, model.weightAt[l], activationGrad[l + 1].pointer(),
+                        activationGrad[l].pointer());
             }
-            plan.backwardFilter[l] = ConvAlgorithms.backwardFilter(ctx.cudnn(), c, plan.layerName(l),
-                    plan.activation[l], activation[l].pointer(), plan.activation[l + 1],
-                    activationGrad[l + 1].pointer(), plan.backwardFilterConv[l], model.filters[l],
+            layer.chooseBackwardFilter(c, activation[l].pointer(), activationGrad[l + 1].pointer(),
                     model.weightGradAt[l]);
         }
     }
@@ -214,7 +188,7 @@ final class LayerOps implements AutoCloseable {
     private void forwardLayer(ShapePlan plan, int l) {
         SrcnnConfig config = model.config();
         boolean relu = l < LAYERS - 1;
-        ConvAlgorithms.Choice algo = plan.forward[l];
+        ConvLayer layer = plan.layers[l];
         Pointer in = activation[l].pointer();
         Pointer out = activation[l + 1].pointer();
         if (l == LAYERS - 1 && plan.narrowLastLayer) {
@@ -223,28 +197,15 @@ final class LayerOps implements AutoCloseable {
             return;
         }
         if (plan.fused[l]) {
-            // y = act(conv(x) + 0 * z + bias); z must be a valid tensor even when its weight is zero, so it is y
-            String call = "cudnnConvolutionBiasActivationForward (" + plan.layerName(l) + ", " + algo.algoName() + ")";
-            int status = JCudnn.cudnnConvolutionBiasActivationForward(ctx.cudnn(), ONE, plan.activation[l], in,
-                    model.filters[l], model.weightAt[l], plan.forwardConv[l], algo.algo(), workspace.pointer(),
-                    workspace.capacity(), ZERO, plan.activation[l + 1], out, model.biasShapes[l], model.biasAt[l],
-                    relu ? reluActivation : identityActivation, plan.activation[l + 1], out);
-            if (status == 0) {
-                plan.fusedConfirmed[l] = true;
-                ctx.debugSync(call);
-                return;
-            }
-            if (plan.fusedConfirmed[l]) throw CudaCheck.cudnnFailure(status, call);
+            int status = layer.forwardFused(in, model.weightAt[l], model.biasAt[l], out, relu, workspace.pointer(),
+                    workspace.capacity());
+            if (status == 0) return;
             // refused before anything ran: the same convolution plus the bias+activation kernel does the same job
             plan.fused[l] = false;
             plan.notes.add("conv" + (l + 1) + ": fused bias+activation refused (" + CudaCheck.cudnnStatus(status)
                     + "), using convolution + kernel");
         }
-        String call = "cudnnConvolutionForward (" + plan.layerName(l) + ", " + algo.algoName() + ")";
-        CudaCheck.cudnn(JCudnn.cudnnConvolutionForward(ctx.cudnn(), ONE, plan.activation[l], in, model.filters[l],
-                model.weightAt[l], plan.forwardConv[l], algo.algo(), workspace.pointer(), workspace.capacity(), ZERO,
-                plan.activation[l + 1], out), call);
-        ctx.debugSync(call);
+        layer.forward(in, model.weightAt[l], out, workspace.pointer(), workspace.capacity());
         ctx.kernels().biasActivation(ctx.cuStream(), out, model.biasAt[l], plan.n, config.outChannels(l),
                 plan.h * plan.w, relu);
     }
@@ -261,19 +222,12 @@ final class LayerOps implements AutoCloseable {
         // through the activation (in place) and the bias gradient in one pass
         ctx.kernels().biasActivationBackward(ctx.cuStream(), outGrad, activation[l + 1].pointer(),
                 model.biasGradAt[l], plan.n, model.config().outChannels(l), plan.h * plan.w, relu);
-        ConvAlgorithms.Choice f = plan.backwardFilter[l];
-        String filterCall = "cudnnConvolutionBackwardFilter (" + plan.layerName(l) + ", " + f.algoName() + ")";
-        CudaCheck.cudnn(JCudnn.cudnnConvolutionBackwardFilter(ctx.cudnn(), ONE, plan.activation[l],
-                activation[l].pointer(), plan.activation[l + 1], outGrad, plan.backwardFilterConv[l], f.algo(),
-                workspace.pointer(), workspace.capacity(), ZERO, model.filters[l], model.weightGradAt[l]), filterCall);
-        ctx.debugSync(filterCall);
+        ConvLayer layer = plan.layers[l];
+        layer.backwardFilter(activation[l].pointer(), outGrad, model.weightGradAt[l], workspace.pointer(),
+                workspace.capacity());
         if (l == 0) return; // nothing upstream of the input needs a gradient
-        ConvAlgorithms.Choice d = plan.backwardData[l];
-        String dataCall = "cudnnConvolutionBackwardData (" + plan.layerName(l) + ", " + d.algoName() + ")";
-        CudaCheck.cudnn(JCudnn.cudnnConvolutionBackwardData(ctx.cudnn(), ONE, model.filters[l], model.weightAt[l],
-                plan.activation[l + 1], outGrad, plan.backwardDataConv[l], d.algo(), workspace.pointer(),
-                workspace.capacity(), ZERO, plan.activation[l], activationGrad[l].pointer()), dataCall);
-        ctx.debugSync(dataCall);
+        layer.backwardData(model.weightAt[l], outGrad, activationGrad[l].pointer(), workspace.pointer(),
+                workspace.capacity());
     }
 
     /** A buffer moved: every captured graph still points at the old address. */
@@ -301,7 +255,7 @@ final class LayerOps implements AutoCloseable {
         if (first != null) throw first;
     }
 
-    /** Frees the plans, buffers and activation descriptors; throws the first failure after releasing all it can. */
+    /** Frees the plans and buffers; throws the first failure after releasing all it can. */
     @Override
     public void close() {
         List<Runnable> steps = new ArrayList<>();
@@ -311,13 +265,6 @@ final class LayerOps implements AutoCloseable {
             if (b != null) steps.add(b::close);
         }
         steps.add(workspace::close);
-        for (cudnnActivationDescriptor d : new cudnnActivationDescriptor[] {reluActivation, identityActivation}) {
-            if (d != null) {
-                steps.add(() -> CudaCheck.cudnn(JCudnn.cudnnDestroyActivationDescriptor(d),
-                        "cudnnDestroyActivationDescriptor"));
-            }
-        }
-        reluActivation = identityActivation = null;
         RuntimeException first = null;
         for (Runnable step : steps) {
             try {

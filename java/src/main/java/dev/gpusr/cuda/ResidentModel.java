@@ -5,24 +5,16 @@ import static dev.gpusr.model.SrcnnConfig.LAYERS;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import jcuda.Pointer;
-import jcuda.jcudnn.JCudnn;
-import jcuda.jcudnn.cudnnDataType;
-import jcuda.jcudnn.cudnnFilterDescriptor;
-import jcuda.jcudnn.cudnnTensorDescriptor;
-import jcuda.jcudnn.cudnnTensorFormat;
 import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaStream_t;
 
 /**
  * The CUDA engine's resident parameters: parameters, gradients and the two optimizer moments, each one device block
  * in the flat {@link SrcnnConfig} order (one upload, one update launch, one download for a checkpoint), with each
- * layer's weight and bias addresses inside them and the cuDNN filter and bias descriptors of the shapes. Replaced by
- * {@link #allocate} when the shapes change.
+ * layer's weight and bias addresses inside them. Replaced by {@link #allocate} when the shapes change.
  */
 final class ResidentModel implements AutoCloseable {
     private SrcnnConfig config;
-    final cudnnFilterDescriptor[] filters = new cudnnFilterDescriptor[LAYERS];
-    final cudnnTensorDescriptor[] biasShapes = new cudnnTensorDescriptor[LAYERS];
     final DeviceBuffer params = new DeviceBuffer("parameters", null);
     final DeviceBuffer grads = new DeviceBuffer("gradients", null);
     final DeviceBuffer moment1 = new DeviceBuffer("optimizer first moment", null);
@@ -38,7 +30,7 @@ final class ResidentModel implements AutoCloseable {
         this.config = config;
     }
 
-    /** Descriptors and device blocks for {@code c}'s shapes; gradients zeroed. Nothing stays allocated on failure. */
+    /** Device blocks for {@code c}'s shapes; gradients zeroed. Nothing stays allocated on failure. */
     static ResidentModel allocate(SrcnnConfig c, cudaStream_t stream) {
         ResidentModel m = new ResidentModel(c);
         try {
@@ -56,20 +48,6 @@ final class ResidentModel implements AutoCloseable {
 
     private void allocate(cudaStream_t stream) {
         SrcnnConfig c = config;
-        for (int l = 0; l < LAYERS; l++) {
-            cudnnFilterDescriptor f = new cudnnFilterDescriptor();
-            CudaCheck.cudnn(JCudnn.cudnnCreateFilterDescriptor(f), "cudnnCreateFilterDescriptor");
-            filters[l] = f;
-            CudaCheck.cudnn(JCudnn.cudnnSetFilter4dDescriptor(f, cudnnDataType.CUDNN_DATA_FLOAT,
-                    cudnnTensorFormat.CUDNN_TENSOR_NCHW, c.outChannels(l), c.inChannels(l), c.filter(l), c.filter(l)),
-                    "cudnnSetFilter4dDescriptor (conv" + (l + 1) + ")");
-            cudnnTensorDescriptor b = new cudnnTensorDescriptor();
-            CudaCheck.cudnn(JCudnn.cudnnCreateTensorDescriptor(b), "cudnnCreateTensorDescriptor");
-            biasShapes[l] = b;
-            CudaCheck.cudnn(JCudnn.cudnnSetTensor4dDescriptor(b, cudnnTensorFormat.CUDNN_TENSOR_NCHW,
-                    cudnnDataType.CUDNN_DATA_FLOAT, 1, c.outChannels(l), 1, 1),
-                    "cudnnSetTensor4dDescriptor (conv" + (l + 1) + " bias)");
-        }
         long bytes = 4L * c.paramCount();
         for (DeviceBuffer b : new DeviceBuffer[] {params, grads, moment1, moment2}) b.ensure(bytes, stream);
         // gradients() before the first computeGradients reads zeros, not garbage
@@ -87,14 +65,14 @@ final class ResidentModel implements AutoCloseable {
         return config;
     }
 
-    /** Same tensor shapes, so the device blocks and descriptors can stay (scale and colour space do not matter). */
+    /** Same tensor shapes, so the device blocks can stay (scale and colour space do not matter). */
     boolean sameShapes(SrcnnConfig other) {
         SrcnnConfig a = config;
         return a.channels() == other.channels() && a.n1() == other.n1() && a.n2() == other.n2() && a.f1() == other.f1()
                 && a.f2() == other.f2() && a.f3() == other.f3();
     }
 
-    /** Keeps the blocks and descriptors for {@code other}, a config of the same shapes (another scale or colour space). */
+    /** Keeps the blocks for {@code other}, a config of the same shapes (another scale or colour space). */
     void relabel(SrcnnConfig other) {
         if (!sameShapes(other)) throw new IllegalArgumentException(other + " has other shapes than " + config);
         config = other;
@@ -107,23 +85,11 @@ final class ResidentModel implements AutoCloseable {
         CudaCheck.runtime(JCuda.cudaMemsetAsync(moment2.pointer(), 0, bytes, stream), "cudaMemsetAsync (second moment)");
     }
 
-    /** Destroys the descriptors and frees the blocks; throws the first failure after releasing all it can. */
+    /** Frees the blocks; throws the first failure after releasing all it can. */
     @Override
     public void close() {
         RuntimeException first = null;
-        for (int l = 0; l < LAYERS; l++) {
-            if (filters[l] != null) {
-                int s = JCudnn.cudnnDestroyFilterDescriptor(filters[l]);
-                filters[l] = null;
-                if (s != 0 && first == null) first = CudaCheck.cudnnFailure(s, "cudnnDestroyFilterDescriptor");
-            }
-            if (biasShapes[l] != null) {
-                int s = JCudnn.cudnnDestroyTensorDescriptor(biasShapes[l]);
-                biasShapes[l] = null;
-                if (s != 0 && first == null) first = CudaCheck.cudnnFailure(s, "cudnnDestroyTensorDescriptor");
-            }
-            weightAt[l] = biasAt[l] = weightGradAt[l] = biasGradAt[l] = null;
-        }
+        for (int l = 0; l < LAYERS; l++) weightAt[l] = biasAt[l] = weightGradAt[l] = biasGradAt[l] = null;
         for (DeviceBuffer b : new DeviceBuffer[] {params, grads, moment1, moment2}) {
             try {
                 b.close();
