@@ -12,6 +12,7 @@ import java.util.Objects;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
@@ -138,6 +139,7 @@ public final class CudaKernels implements AutoCloseable {
         Pointer scratch = null;
         Pointer ticket = null;
         try {
+            KernelConstants.verify(symbol -> moduleInt(module, symbol));
             EnumMap<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
             for (Kernel k : Kernel.values()) {
                 CUfunction f = new CUfunction();
@@ -168,6 +170,22 @@ public final class CudaKernels implements AutoCloseable {
             JCudaDriver.cuModuleUnload(module);
             throw e;
         }
+    }
+
+    /** The int device global {@code symbol} of {@code module} (kernels/shared_constants.cu). */
+    private static int moduleInt(CUmodule module, String symbol) {
+        CUdeviceptr address = new CUdeviceptr();
+        long[] bytes = {0};
+        CudaCheck.driver(JCudaDriver.cuModuleGetGlobal(address, bytes, module, symbol),
+                "cuModuleGetGlobal(" + symbol + ")", HINT_STALE);
+        if (bytes[0] != Sizeof.INT) {
+            throw new CudaException("kernel global " + symbol + " has " + bytes[0] + " bytes, expected an int ("
+                    + HINT_STALE + ")");
+        }
+        int[] value = {0};
+        CudaCheck.driver(JCudaDriver.cuMemcpyDtoH(Pointer.to(value), address, Sizeof.INT),
+                "cuMemcpyDtoH(" + symbol + ")");
+        return value[0];
     }
 
     private static byte[] readFatbin() {
