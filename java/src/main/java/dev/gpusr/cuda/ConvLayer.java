@@ -194,10 +194,15 @@ public final class ConvLayer implements AutoCloseable {
     /** y = conv(x, w). */
     void forward(Pointer x, Pointer weight, Pointer y, Pointer ws, long wsBytes) {
         ConvAlgorithms.Choice a = require(forward, "forward");
-        String call = "cudnnConvolutionForward (" + label + ", " + a.algoName() + ")";
-        CudaCheck.cudnn(JCudnn.cudnnConvolutionForward(ctx.cudnn(), ONE, xDesc, x, wDesc, weight, fwdConv, a.algo(),
-                ws, wsBytes, ZERO, yDesc, y), call);
-        ctx.debugSync(call);
+        run("cudnnConvolutionForward", a, () -> JCudnn.cudnnConvolutionForward(ctx.cudnn(), ONE, xDesc, x, wDesc,
+                weight, fwdConv, a.algo(), ws, wsBytes, ZERO, yDesc, y));
+    }
+
+    /** Runs one cuDNN call of this layer with algorithm {@code a}; failures (and, when debugging, waits) name both. */
+    private void run(String function, ConvAlgorithms.Choice a, IntSupplier call) {
+        String name = function + " (" + label + ", " + a.algoName() + ")";
+        CudaCheck.cudnn(call.getAsInt(), name);
+        ctx.debugSync(name);
     }
 
     /**
@@ -224,19 +229,15 @@ public final class ConvLayer implements AutoCloseable {
     /** dx = gradient with respect to the input for output gradient dy. */
     void backwardData(Pointer weight, Pointer dy, Pointer dx, Pointer ws, long wsBytes) {
         ConvAlgorithms.Choice a = require(backwardData, "backward-data");
-        String call = "cudnnConvolutionBackwardData (" + label + ", " + a.algoName() + ")";
-        CudaCheck.cudnn(JCudnn.cudnnConvolutionBackwardData(ctx.cudnn(), ONE, wDesc, weight, yDesc, dy, bwdDataConv,
-                a.algo(), ws, wsBytes, ZERO, xDesc, dx), call);
-        ctx.debugSync(call);
+        run("cudnnConvolutionBackwardData", a, () -> JCudnn.cudnnConvolutionBackwardData(ctx.cudnn(), ONE, wDesc,
+                weight, yDesc, dy, bwdDataConv, a.algo(), ws, wsBytes, ZERO, xDesc, dx));
     }
 
     /** dw = gradient with respect to the filter (overwritten). */
     void backwardFilter(Pointer x, Pointer dy, Pointer dw, Pointer ws, long wsBytes) {
         ConvAlgorithms.Choice a = require(backwardFilter, "backward-filter");
-        String call = "cudnnConvolutionBackwardFilter (" + label + ", " + a.algoName() + ")";
-        CudaCheck.cudnn(JCudnn.cudnnConvolutionBackwardFilter(ctx.cudnn(), ONE, xDesc, x, yDesc, dy, bwdFilterConv,
-                a.algo(), ws, wsBytes, ZERO, wDesc, dw), call);
-        ctx.debugSync(call);
+        run("cudnnConvolutionBackwardFilter", a, () -> JCudnn.cudnnConvolutionBackwardFilter(ctx.cudnn(), ONE, xDesc,
+                x, yDesc, dy, bwdFilterConv, a.algo(), ws, wsBytes, ZERO, wDesc, dw));
     }
 
     // ---- the same on DeviceArrays with the context's workspace (the benchmarks) --------------------------------
