@@ -88,7 +88,6 @@ public final class EngineBenchmarks {
      */
     private static void runDeviceInference(CudaSrcnn engine, SrcnnWeights weights, BenchPlan plan, BenchRow row) {
         try {
-            engine.loadWeights(weights);
             Tensor input = BenchData.image(plan.inferBatch(), 1, plan.inferHeight(), plan.inferWidth(), 61);
             engine.stageBatch(input, null);
             engine.forwardStaged();
