@@ -9,15 +9,18 @@
 # The batch inputs are cut from photos: the system's (mate-backgrounds, opencv-doc) or benchmarks/batch/sources/
 # (make it on a build machine with `benchmarks/batch/make_inputs.py --export-sources benchmarks/batch/sources` and
 # carry it along: it is git-ignored).
-# Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench] [--skip-batch]
+# Where the host has compute-sanitizer (CUDA toolkit), the kernel tests also run under its memcheck and racecheck
+# tools (SANITIZE_TIMEOUT each, default 60 s; --skip-sanitizer leaves them out).
+# Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-sanitizer] [--skip-bench] [--skip-batch]
 set -uo pipefail
-out=${1:?usage: gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench] [--skip-batch]}
+out=${1:?usage: gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-sanitizer] [--skip-bench] [--skip-batch]}
 shift
-quick=--quick skip_tests=0 skip_bench=0 skip_batch=0
+quick=--quick skip_tests=0 skip_sanitizer=0 skip_bench=0 skip_batch=0
 for a in "$@"; do
   case $a in
     --full) quick="" ;;
     --skip-tests) skip_tests=1 ;;
+    --skip-sanitizer) skip_sanitizer=1 ;;
     --skip-bench) skip_bench=1 ;;
     --skip-batch) skip_batch=1 ;;
     *) echo "gpu-check.sh: unknown argument $a" >&2; exit 2 ;;
@@ -44,6 +47,24 @@ if [ $skip_tests = 0 ]; then
   timeout "$(limit "${TESTS_TIMEOUT:-170}")" "$dist/bin/gpu-sr-gpu-tests" --include-tag gpu --details=tree --disable-ansi-colors \
     > "$log/gpu-tests.log" 2>&1
   tests_rc=$?
+fi
+
+sanitizer_rc=skipped
+sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+if [ $skip_sanitizer = 0 ]; then
+  if [ -z "$sanitizer" ]; then
+    sanitizer_rc="compute-sanitizer not installed"
+  else
+    sanitizer_rc=""
+    for tool in memcheck racecheck; do
+      stamp "compute-sanitizer $tool on the kernel tests"
+      # the launcher script execs java: follow it into every child process
+      timeout "$(limit "${SANITIZE_TIMEOUT:-60}")" "$sanitizer" --tool "$tool" --target-processes all \
+        --error-exitcode 86 --print-limit 20 "$dist/bin/gpu-sr-gpu-tests" --include-tag gpu \
+        --select-class dev.gpusr.cuda.CudaKernelsTest --disable-ansi-colors > "$log/sanitizer-$tool.log" 2>&1
+      sanitizer_rc="$sanitizer_rc $tool:$?"
+    done
+  fi
 fi
 
 stamp "demo on GPU 0"
@@ -86,6 +107,11 @@ stamp "done"
     grep -E '\[gpu-sr\]' "$log/gpu-tests.log" | head -40
     awk '/^Failures \(/{p=1} p' "$log/gpu-tests.log" | grep -vE '^\s+(org\.junit|java\.base|jdk\.internal)' | head -80
   fi
+  echo "==== compute-sanitizer (rc $sanitizer_rc; 86: errors found, 124: time limit)"
+  for f in "$log"/sanitizer-*.log; do
+    [ -f "$f" ] || continue
+    echo "-- $(basename "$f")"; grep -E 'ERROR SUMMARY|tests (successful|failed)' "$f" | head -5
+  done
   echo "==== demo (rc $demo_rc)"; tail -8 "$log/demo.log"
   echo "==== safetensors interop (rc $st_rc)"; tail -5 "$log/safetensors.log"
   echo "==== batch, files to files (rc $batch_rc)"
