@@ -4,6 +4,7 @@ import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.optim.OptimizerState;
 import dev.gpusr.train.Trainer;
 import dev.gpusr.train.TrainingState;
+import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 
 /** Runs a {@code gpu-sr train} run so that Ctrl-C stops it cleanly: after the current step, with a checkpoint written. */
@@ -26,7 +27,8 @@ final class StopOnShutdown {
             }
         }, "gpu-sr-train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // the temporary-file cleanup hook runs beside ours: it waits until the last checkpoint is written
+        try (AtomicFiles.Hold writesLast = AtomicFiles.holdCleanup()) {
             return trainer.run(start, state, best);
         } finally {
             try {

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * <p>The folder is fsynced after the rename/link so the new name survives a power cut. Temporary files are named
  * {@code .NAME.gpusr-PID-RANDOM.tmp}: a shutdown hook removes this process's unfinished ones (Ctrl-C) and
  * {@link #removeStale} removes those a killed process (kill -9, power cut) left behind, never a live process's.
+ * Shutdown hooks run at the same time, so work that must still write during a shutdown (training's last checkpoint
+ * on Ctrl-C) holds the cleanup back with {@link #holdCleanup()} while it runs.
  */
 public final class AtomicFiles {
     /** Whether an existing target may be replaced. */
@@ -66,10 +68,30 @@ public final class AtomicFiles {
      */
     static final Duration STALE_AFTER = Duration.ofMinutes(2);
 
+    /** The longest the shutdown cleanup waits for held work ({@link #holdCleanup()}) before removing files anyway. */
+    static final long CLEANUP_WAIT_MILLIS = 180_000;
+
     private static final InFlight IN_FLIGHT = new InFlight();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(IN_FLIGHT::abandonAll, "gpu-sr temporary file cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> IN_FLIGHT.abandonAll(CLEANUP_WAIT_MILLIS),
+                "gpu-sr temporary file cleanup"));
+    }
+
+    /** Released by {@link #close()}; see {@link #holdCleanup()}. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Until the returned hold is closed, the shutdown cleanup waits (at most {@value #CLEANUP_WAIT_MILLIS} ms) before
+     * it removes unfinished temporary files and refuses further writes: writes of the holder during a shutdown (a
+     * checkpoint on Ctrl-C) complete instead of failing with "the process is stopping". Take it before the work
+     * starts, not in a shutdown hook (hooks start together); close it when the work is done.
+     */
+    public static Hold holdCleanup() {
+        return IN_FLIGHT.hold();
     }
 
     private AtomicFiles() {}
@@ -231,6 +253,20 @@ public final class AtomicFiles {
     static final class InFlight {
         private final Set<Path> paths = ConcurrentHashMap.newKeySet();
         private boolean abandoned;
+        private int holds;
+
+        synchronized Hold hold() {
+            holds++;
+            boolean[] released = {false};
+            return () -> {
+                synchronized (InFlight.this) {
+                    if (released[0]) return;
+                    released[0] = true;
+                    holds--;
+                    InFlight.this.notifyAll();
+                }
+            };
+        }
 
         void add(Path tmp) {
             paths.add(tmp);
@@ -248,6 +284,25 @@ public final class AtomicFiles {
 
         /** Deletes every unfinished temporary file and refuses later commits. */
         synchronized void abandonAll() {
+            abandonAll(0);
+        }
+
+        /**
+         * As {@link #abandonAll()} once no hold is open, or after {@code maxWaitMillis}: while it waits, held work
+         * can still commit (waiting releases this monitor).
+         */
+        synchronized void abandonAll(long maxWaitMillis) {
+            long deadline = System.nanoTime() + maxWaitMillis * 1_000_000;
+            while (holds > 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) break;
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             abandoned = true;
             for (Path p : paths) {
                 try {

@@ -191,6 +191,37 @@ class AtomicFilesTest {
         assertEquals(2, listing().size(), "no temporary file is left: " + listing());
     }
 
+    @Test
+    void heldWorkStillCommitsWhileTheCleanupWaitsAndTheWaitIsBounded() throws Exception {
+        AtomicFiles.InFlight registry = new AtomicFiles.InFlight();
+        Path checkpoint = dir.resolve("last.ckpt");
+        AtomicFiles.Hold hold = registry.hold();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> cleanup = pool.submit(() -> registry.abandonAll(10_000));
+            Thread.sleep(100);
+            assertFalse(cleanup.isDone(), "the cleanup waits for the hold");
+            // what a training run does on Ctrl-C: its last checkpoint, written while the cleanup hook waits
+            AtomicFiles.write(checkpoint, AtomicFiles.Mode.REPLACE, out -> out.write(7), registry);
+            hold.close();
+            hold.close(); // twice is harmless
+            cleanup.get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(new byte[] {7}, Files.readAllBytes(checkpoint));
+        assertThrows(IOException.class, () -> AtomicFiles.write(dir.resolve("later"), AtomicFiles.Mode.REPLACE,
+                out -> out.write(8), registry), "after the cleanup nothing more is published");
+
+        AtomicFiles.InFlight stuck = new AtomicFiles.InFlight();
+        stuck.hold(); // never released
+        long t0 = System.nanoTime();
+        stuck.abandonAll(200);
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(waited >= 150 && waited < 5_000, "a hold never released delays the cleanup by the bound only: "
+                + waited + " ms");
+    }
+
     private Path touch(String name, FileTime modified) throws IOException {
         Path p = Files.write(dir.resolve(name), new byte[] {1});
         if (modified != null) Files.setLastModifiedTime(p, modified);
