@@ -11,12 +11,10 @@ import dev.gpusr.optim.OptimizerConfig;
 import dev.gpusr.optim.OptimizerState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import jcuda.Pointer;
 import jcuda.runtime.JCuda;
-import jcuda.runtime.cudaMemcpyKind;
 
 /**
  * SRCNN on one CUDA GPU with cuDNN convolutions and gpu-sr's own kernels ({@link CudaKernels}) for bias, activation,
@@ -29,6 +27,7 @@ import jcuda.runtime.cudaMemcpyKind;
  *       and backward pass of each layer;
  *   <li>{@link TrainingStep}: a training batch to the device, forward + loss + backward, replayed as a CUDA graph;
  *   <li>{@link DeviceOptimizer}: SGD or Adam as one launch over the parameter block;
+ *   <li>{@link DeviceUpsampler}: the bicubic baseline on the device;
  *   <li>{@link StagedBatch} and {@link #planSummaries()}: device-resident runs and diagnostics for benchmarks and tests.
  * </ul>
  *
@@ -50,8 +49,7 @@ public final class CudaSrcnn implements SrcnnEngine {
     private StagedBatch staged;
     /** The resident model (replaced by loadWeights when the shapes change); null after a failed replacement. */
     private ResidentModel model;
-    private DeviceBuffer upsampleIn;
-    private DeviceBuffer upsampleOut;
+    private DeviceUpsampler upsampler;
     private boolean closed;
 
     /** Opens GPU {@code device} with the default options (true fp32, fastest algorithms, CUDA graphs). */
@@ -78,8 +76,7 @@ public final class CudaSrcnn implements SrcnnEngine {
             training = new TrainingStep(context, options, layers, transfers);
             optimizer = new DeviceOptimizer(context, transfers);
             staged = new StagedBatch(layers, training, transfers);
-            upsampleIn = new DeviceBuffer("upsampling input", null);
-            upsampleOut = new DeviceBuffer("upsampling output", null);
+            upsampler = new DeviceUpsampler(context, transfers);
             useModel(ResidentModel.allocate(weights.config(), context.stream()));
             transfers.upload(weights.params(), 0, model.config().paramCount(), model.params.pointer());
         } catch (LinkageError e) {
@@ -147,29 +144,7 @@ public final class CudaSrcnn implements SrcnnEngine {
     @Override
     public Tensor upsample(Tensor lowRes, int scale) {
         begin();
-        Objects.requireNonNull(lowRes, "lowRes");
-        if (scale < 1) throw new IllegalArgumentException("upsampling scale must be >= 1, got " + scale);
-        long outH = (long) lowRes.h * scale;
-        long outW = (long) lowRes.w * scale;
-        long outSize = (long) lowRes.n * lowRes.c * outH * outW;
-        if (outSize > Integer.MAX_VALUE - 8) {
-            // a Java array (and so this call's result) holds at most 2^31 - 9 values; say what does fit
-            long perPixel = (long) lowRes.n * lowRes.c * scale * scale;
-            long fits = (Integer.MAX_VALUE - 8) / perPixel;
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "x%d of %s would be %,d values, more than one tensor holds (2^31): at x%d with %d plane(s) an "
-                            + "input may have at most %,d pixels (--max-pixels %d)%s", scale, lowRes.shapeString(),
-                    outSize, scale, lowRes.n * lowRes.c, fits, fits,
-                    lowRes.n > 1 ? "; or upsample fewer images at a time" : ""));
-        }
-        upsampleIn.ensure(4L * lowRes.size(), context.stream());
-        upsampleOut.ensure(4L * outSize, context.stream());
-        transfers.upload(lowRes.data, 0, lowRes.size(), upsampleIn.pointer());
-        context.kernels().bicubicUpscale(context.cuStream(), upsampleIn.pointer(), upsampleOut.pointer(),
-                lowRes.n * lowRes.c, lowRes.h, lowRes.w, scale);
-        Tensor out = new Tensor(lowRes.n, lowRes.c, (int) outH, (int) outW);
-        transfers.download(upsampleOut.pointer(), out.data, 0, out.size());
-        return out;
+        return upsampler.upsample(lowRes, scale);
     }
 
     @Override
@@ -302,28 +277,8 @@ public final class CudaSrcnn implements SrcnnEngine {
      */
     void forwardCrop(Pointer src, long srcPitch, int h, int w, int top, int left, int outH, int outW, Pointer dst,
             long dstPitch) {
-        SrcnnConfig config = begin();
-        if (config.channels() != 1) {
-            throw new IllegalStateException("forwardCrop is for single-channel models, this one has " + config.channels());
-        }
-        if (h < 1 || w < 1 || top < 0 || left < 0 || outH < 1 || outW < 1 || top + outH > h || left + outW > w) {
-            throw new IllegalArgumentException("crop " + h + "x" + w + " cannot give rows " + top + "+" + outH
-                    + ", columns " + left + "+" + outW);
-        }
-        long widest = Math.max(config.n1(), config.n2());
-        if (widest * h * w > LayerOps.CUDNN_MAX_ELEMENTS) {
-            throw new IllegalArgumentException("a " + h + "x" + w + " crop has " + widest * h * w
-                    + " values in its widest layer, over cuDNN's 2^31 limit for one tensor: use smaller tiles");
-        }
-        ShapePlan plan = layers.prepare(1, h, w, false);
-        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(layers.activation[0].pointer(), 4L * w, src, srcPitch, 4L * w, h,
-                cudaMemcpyKind.cudaMemcpyDeviceToDevice, context.stream()),
-                "cudaMemcpy2DAsync (tile in, " + h + "x" + w + ")");
-        layers.forward(plan);
-        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(dst, dstPitch,
-                layers.activation[LAYERS].at(4L * ((long) top * w + left)), 4L * w, 4L * outW, outH,
-                cudaMemcpyKind.cudaMemcpyDeviceToDevice, context.stream()),
-                "cudaMemcpy2DAsync (tile out, " + outH + "x" + outW + ")");
+        begin();
+        layers.forwardCrop(src, srcPitch, h, w, top, left, outH, outW, dst, dstPitch);
     }
 
     // ------------------------------------------------------------------ extras for the CLI, benchmarks and tests
@@ -427,9 +382,7 @@ public final class CudaSrcnn implements SrcnnEngine {
         if (layers != null) release(failures, layers::close);
         if (model != null) release(failures, model::close);
         if (training != null) release(failures, training::close);
-        for (DeviceBuffer b : new DeviceBuffer[] {upsampleIn, upsampleOut}) {
-            if (b != null) release(failures, b::close);
-        }
+        if (upsampler != null) release(failures, upsampler::close);
         if (transfers != null) release(failures, transfers::close);
         if (context != null) release(failures, context::close);
         model = null;

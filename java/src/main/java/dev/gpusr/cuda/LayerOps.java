@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import jcuda.Pointer;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgo;
+import jcuda.runtime.JCuda;
+import jcuda.runtime.cudaMemcpyKind;
 
 /**
  * The CUDA engine's layer operations with their plan cache: the activations (and their gradients) of the largest
@@ -208,6 +210,37 @@ final class LayerOps implements AutoCloseable {
         layer.forward(in, model.weightAt[l], out, workspace.pointer(), workspace.capacity());
         ctx.kernels().biasActivation(ctx.cuStream(), out, model.biasAt[l], plan.n, config.outChannels(l),
                 plan.h * plan.w, relu);
+    }
+
+    /**
+     * The forward pass of one h x w crop of a single-channel device plane (rows {@code srcPitch} bytes apart), all on
+     * the device: the crop into the input activation, the layers, output rows [top, top + outH) x columns
+     * [left, left + outW) to {@code dst} (rows {@code dstPitch} bytes apart). Nothing crosses PCIe.
+     */
+    void forwardCrop(Pointer src, long srcPitch, int h, int w, int top, int left, int outH, int outW, Pointer dst,
+            long dstPitch) {
+        SrcnnConfig config = model.config();
+        if (config.channels() != 1) {
+            throw new IllegalStateException("forwardCrop is for single-channel models, this one has " + config.channels());
+        }
+        if (h < 1 || w < 1 || top < 0 || left < 0 || outH < 1 || outW < 1 || top + outH > h || left + outW > w) {
+            throw new IllegalArgumentException("crop " + h + "x" + w + " cannot give rows " + top + "+" + outH
+                    + ", columns " + left + "+" + outW);
+        }
+        long widest = Math.max(config.n1(), config.n2());
+        if (widest * h * w > CUDNN_MAX_ELEMENTS) {
+            throw new IllegalArgumentException("a " + h + "x" + w + " crop has " + widest * h * w
+                    + " values in its widest layer, over cuDNN's 2^31 limit for one tensor: use smaller tiles");
+        }
+        ShapePlan plan = prepare(1, h, w, false);
+        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(activation[0].pointer(), 4L * w, src, srcPitch, 4L * w, h,
+                cudaMemcpyKind.cudaMemcpyDeviceToDevice, ctx.stream()),
+                "cudaMemcpy2DAsync (tile in, " + h + "x" + w + ")");
+        forward(plan);
+        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(dst, dstPitch,
+                activation[LAYERS].at(4L * ((long) top * w + left)), 4L * w, 4L * outW, outH,
+                cudaMemcpyKind.cudaMemcpyDeviceToDevice, ctx.stream()),
+                "cudaMemcpy2DAsync (tile out, " + outH + "x" + outW + ")");
     }
 
     /** From dLoss/d(output) in activationGrad[LAYERS]: every parameter gradient, layer by layer down. */
