@@ -34,7 +34,9 @@ ALGO_LEGEND = ("cuDNN algorithm numbers: fwd 0 IMPLICIT_GEMM, 1 IMPLICIT_PRECOMP
 
 TRAIN_DEVICE_NOTE = ("Both sides device-fed: the batch stays on the card, one SGD step (per-layer rates, momentum "
                      "0.9) per run, runs grouped between two CUDA events, median repeat, no loss read back. "
-                     "gpu-sr: the bench's `SrcnnPipeline` (GpuCases.train, GpuTimer); PyTorch: eager autograd with "
+                     "gpu-sr: the bench's `SrcnnPipeline` in runs made before issue #10's one GPU stack (2026-11-28), "
+                     "the engine's own training step on a staged batch after it (GpuCases.train, GpuTimer); "
+                     "PyTorch: eager autograd with "
                      "%s.")
 ENGINE_NOTE = ("Host-fed end to end on both sides: 10 training steps per timed repeat, each copying its batch from "
                "host memory, the loss read back after the 10th, host clock, median / 10; forward rows: host tensors "
