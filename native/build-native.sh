@@ -19,7 +19,9 @@ name=libgpusr_deflate.so
 
 case "$mode" in
   skip)
-    echo "[gpu-sr] native: skipped (-Dgpusr.native=skip): PNG is written with java.util.zip"
+    note=""
+    [[ -n "$out_dir" && -f "$out_dir/$name" ]] && note=" (a library from an earlier build stays in $out_dir until 'mvn clean')"
+    echo "[gpu-sr] native: skipped (-Dgpusr.native=skip): the jar gets no native libdeflate$note"
     exit 0 ;;
   auto|require) ;;
   *)
