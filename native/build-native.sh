@@ -17,21 +17,9 @@ out_dir=${3:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 name=libgpusr_deflate.so
 
-case "$mode" in
-  skip)
-    note=""
-    [[ -n "$out_dir" && -f "$out_dir/$name" ]] && note=" (a library from an earlier build stays in $out_dir until 'mvn clean')"
-    echo "[gpu-sr] native: skipped (-Dgpusr.native=skip): the jar gets no native libdeflate$note"
-    exit 0 ;;
-  auto|require) ;;
-  *)
-    echo "[gpu-sr] native: unknown mode '$mode' (-Dgpusr.native takes auto, require or skip)" >&2
-    exit 2 ;;
-esac
-if [[ -z "$build_dir" || -z "$out_dir" ]]; then
-  echo "usage: $0 auto|require|skip BUILD_DIR OUT_DIR" >&2
-  exit 2
-fi
+# shellcheck source=../cmake/build-mode.sh
+. "$here/../cmake/build-mode.sh"
+gpusr_build_mode native gpusr.native "native libdeflate" "$mode" "$build_dir" "$out_dir" "$name"
 
 fail() { # REASON: an error under require, a warning under auto
   if [[ "$mode" == require ]]; then
