@@ -8,10 +8,10 @@ package dev.gpusr.image;
 final class NativeDeflater implements PngDeflater {
     /**
      * libdeflate's level for each zlib-scale level 0-9: the fastest whose files were at least as compact as zlib's
-     * at that level (memLevel 8, FILTERED, as java.util.zip; Pillow's level-6 files are 0.05% smaller than that,
-     * still larger than libdeflate 7's) on every photograph of BENCHMARKS.md "PNG encoding", rounded up so that a
-     * higher level never means a faster one. libdeflate's levels 1-3 already beat zlib's 1-3 (10% smaller); 8-9
-     * map to its near-optimal parser (10, 12), which is smaller and faster than zlib's 8-9.
+     * and Pillow's at that level (zlib memLevel 8, FILTERED, as java.util.zip; Pillow's files are up to 0.1%
+     * smaller than that) on every photograph of BENCHMARKS.md "PNG encoding" (results/cpu2-2026-11-28-png-native),
+     * rounded up so that a higher level never means a faster one. libdeflate's levels 1-3 already beat zlib's 1-3
+     * (7-11% smaller); 8-9 map to its near-optimal parser (10, 12), smaller than zlib's 8-9 and mostly faster.
      */
     private static final int[] LEVELS = {0, 1, 2, 3, 5, 6, 7, 8, 10, 12};
 
