@@ -147,6 +147,31 @@ class NativeDeflateTest {
         }
     }
 
+    @Test
+    void loadsFromInsideAJarThroughATemporaryCopyThatIsRemoved() throws Exception {
+        assumeLoaded();
+        String entry = "dev/gpusr/image/" + NativeDeflate.RESOURCE;
+        Path jar = dir.resolve("lib.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                java.io.InputStream in = NativeDeflate.class.getResourceAsStream(NativeDeflate.RESOURCE)) {
+            out.putNextEntry(new java.util.zip.ZipEntry(entry));
+            in.transferTo(out);
+        }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> before = copies(tmp);
+        NativeDeflate.Status s = NativeDeflate.load("Linux", "amd64", new java.net.URL("jar:" + jar.toUri() + "!/" + entry));
+        assertTrue(s.loaded(), s.reason());
+        List<Path> left = copies(tmp);
+        left.removeAll(before);
+        assertEquals(List.of(), left, "the temporary copy is deleted once loaded");
+    }
+
+    private static List<Path> copies(Path tmp) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
+            return new ArrayList<>(s.filter(p -> p.getFileName().toString().startsWith("gpusr-native")).toList());
+        }
+    }
+
     // ---- when the library cannot be loaded
 
     @Test
