@@ -16,21 +16,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 kernel_dir=$(cd "$here/../kernels" && pwd)
 name=gpusr_kernels.fatbin
 
-case "$mode" in
-  skip)
-    note=""
-    [[ -n "$out_dir" && -f "$out_dir/$name" ]] && note=" (a fatbin from an earlier build stays in $out_dir until 'mvn clean')"
-    echo "[gpu-sr] kernels: skipped (-Dgpusr.kernels=skip): the jar gets no CUDA kernels$note"
-    exit 0 ;;
-  auto|require) ;;
-  *)
-    echo "[gpu-sr] kernels: unknown mode '$mode' (-Dgpusr.kernels takes auto, require or skip)" >&2
-    exit 2 ;;
-esac
-if [[ -z "$build_dir" || -z "$out_dir" ]]; then
-  echo "usage: $0 auto|require|skip BUILD_DIR OUT_DIR" >&2
-  exit 2
-fi
+# shellcheck source=build-mode.sh
+. "$here/build-mode.sh"
+gpusr_build_mode kernels gpusr.kernels "CUDA kernels" "$mode" "$build_dir" "$out_dir" "$name"
 
 find_nvcc() {
   if [[ -n "${CUDACXX:-}" && -x "${CUDACXX}" ]]; then echo "$CUDACXX"; return; fi

@@ -1,3 +1,4 @@
+import dev.gpusr.image.PngCodec;
 import dev.gpusr.image.PngEncoder;
 import dev.gpusr.image.Pixels;
 import java.awt.image.BufferedImage;
@@ -11,34 +12,39 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Times gpu-sr's PngEncoder (levels 1-9) and the JDK's ImageIO PNG writer on the given images, one thread, output to
- * memory: wall and thread-CPU ms, median of REPS runs after a warm-up run (levels 8-9: one run). One JSON object per line on stdout. Run from the repository root:
- * java -cp java/target/classes benchmarks/png/PngBench.java REPS LEVELS IMAGE... (LEVELS: 1,6,9)  (or --write SRC DST: one file at level 6)
+ * Times gpu-sr's PngEncoder (levels 1-9, with each codec asked for: zlib = java.util.zip, libdeflate = the native
+ * library, which must load) and the JDK's ImageIO PNG writer on the given images, one thread, output to memory: wall
+ * and thread-CPU ms, median of REPS runs after a warm-up run (levels 8-9: one run). One JSON object per line on
+ * stdout. Run from the repository root:
+ * java -cp java/target/classes benchmarks/png/PngBench.java REPS LEVELS CODECS IMAGE...
+ *   (LEVELS: 1,6,9; CODECS: zlib,libdeflate)   or   --write SRC DST: one file at level 6 with zlib
  */
 public class PngBench {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("--write")) { // --write SRC DST: SRC encoded at the default level, to DST
             try (var out = new java.io.FileOutputStream(args[2])) {
-                PngEncoder.write(toPixels(ImageIO.read(new File(args[1]))), out, PngEncoder.DEFAULT_COMPRESSION);
+                PngEncoder.write(toPixels(ImageIO.read(new File(args[1]))), out, PngEncoder.DEFAULT_COMPRESSION,
+                        PngCodec.ZLIB);
             }
             return;
         }
         int reps = Integer.parseInt(args[0]);
         int[] levels = java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        PngCodec[] codecs = java.util.Arrays.stream(args[2].split(",")).map(PngCodec::parse).toArray(PngCodec[]::new);
         int warmup = 1;
-        for (int a = 2; a < args.length; a++) {
+        for (int a = 3; a < args.length; a++) {
             File f = new File(args[a]);
             BufferedImage img = ImageIO.read(f);
             Pixels px = toPixels(img);
             ByteArrayOutputStream buf = new ByteArrayOutputStream(px.samples().length + 4096);
-            try (PngEncoder jit = new PngEncoder(1)) { // compile the filter loops before the first timed level
+            try (PngEncoder jit = new PngEncoder(1, PngCodec.ZLIB)) { // compile the filter loops before timing
                 for (int i = 0; i < 5; i++) {
                     buf.reset();
                     jit.encode(px, buf);
                 }
             }
-            for (int level : levels) {
-                try (PngEncoder enc = new PngEncoder(level)) {
+            for (PngCodec codec : codecs) for (int level : levels) {
+                try (PngEncoder enc = new PngEncoder(level, codec)) {
                     double[] ms = new double[level >= 8 ? 1 : reps]; // levels 8-9 take seconds: one run
                     double[] cpu = new double[ms.length];
                     for (int r = level >= 8 ? 0 : -warmup; r < ms.length; r++) {
@@ -51,7 +57,7 @@ public class PngBench {
                             cpu[r] = (THREADS.getCurrentThreadCpuTime() - c) / 1e6;
                         }
                     }
-                    row(f.getName(), px, "gpu-sr PngEncoder", level, ms, cpu, buf.size());
+                    row(f.getName(), px, "gpu-sr PngEncoder " + enc.codec().label(), level, ms, cpu, buf.size());
                 }
             }
             double[] ms = new double[reps];

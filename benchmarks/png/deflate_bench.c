@@ -30,8 +30,8 @@ int main(int argc, char **argv) {
     fclose(f);
     double ms[64];
     for (int kind = 0; kind < 3; kind++) {
-        int levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12};
-        for (int li = 0; li < 10; li++) {
+        int levels[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        for (int li = 0; li < 12; li++) {
             int level = levels[li];
             if (kind < 2 && level > 9) continue;
             size_t size = 0;

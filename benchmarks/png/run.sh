@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The PNG encoder measurement: gpu-sr's PngEncoder (levels 1-9) and the JDK's ImageIO writer vs Pillow (levels
-# 1-9) on the same 2560x1440 images (real photographs shrunk to 720p and enlarged x2 bicubic: make_images.py), one
-# thread each, same machine, in one run, wall and thread-CPU time (CPU time is what a loaded machine can still
-# measure); plus zlib vs libdeflate on the filtered stream (is a native codec worth
-# it?). Writes OUTDIR/{java,pillow,deflate}.jsonl, machine.txt (CPU, load before and after) and copies of these
-# scripts. Needs: mvn compile done (java/target/classes), python3 with Pillow (PYTHON=...), optionally cc + zlib +
-# libdeflate headers (apt-get install libdeflate-dev zlib1g-dev). Usage: benchmarks/png/run.sh OUTDIR [REPS]
+# The PNG encoder measurement: gpu-sr's PngEncoder (levels 1-9, each codec: zlib = java.util.zip and, when its
+# native library loads, libdeflate) and the JDK's ImageIO writer vs Pillow (levels 1-9) on the same 2560x1440 images
+# (real photographs shrunk to 720p and enlarged x2 bicubic: make_images.py), one thread each, same machine, in one
+# run, wall and thread-CPU time (CPU time is what a loaded machine can still measure); plus zlib vs libdeflate on the
+# filtered stream of the first image, deflate alone. Writes OUTDIR/{java,pillow,deflate}.jsonl, machine.txt (CPU,
+# load before and after), source.txt (commit and sha256 of these scripts) and summary.txt. Needs: mvn compile done
+# (java/target/classes, with the native library for libdeflate rows), python3 with Pillow (PYTHON=...), optionally
+# cc + zlib + libdeflate headers (apt-get install libdeflate-dev zlib1g-dev).
+# Usage: benchmarks/png/run.sh OUTDIR [REPS [LEVELS_FIRST [LEVELS_REST]]]   (PHOTOS="a.jpg b.jpg": other photographs)
 set -euo pipefail
 out=${1:?usage: run.sh OUTDIR [REPS]}
 reps=${2:-3}
+levels_first=${3:-1,2,3,4,5,6,7,8,9} # every level on the first image
+levels_rest=${4:-1,3,6,7}             # the fast levels and the default on the others
 py=${PYTHON:-python3}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -26,15 +30,18 @@ trap 'rm -rf "$img"' EXIT
   echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm), $(nproc) cores"
   grep -m1 "model name" /proc/cpuinfo; echo "java: $(java -version 2>&1 | head -1)"
   echo "python: $($py -c 'import sys, PIL; from PIL import features; print(sys.version.split()[0], "Pillow", PIL.__version__, "zlib", features.version("zlib"), "zlib-ng", features.check_feature("zlib_ng"))')"
-  echo "load before: $(cat /proc/loadavg)"
+  echo "load before: $(cat /proc/loadavg)"; echo "uptime before: $(uptime)"
 } > "$out/machine.txt"
-$py "$here/make_images.py" "$img" > "$out/images.txt"
-# every level on the first image; the fast levels and the default on the others
-levels=1,2,3,4,5,6,7,8,9
+# shellcheck disable=SC2086 # PHOTOS is a list of files
+$py "$here/make_images.py" "$img" ${PHOTOS:-} > "$out/images.txt"
+codecs=zlib
+[ -n "$(find "$root/java/target/classes" -name libgpusr_deflate.so -print -quit)" ] && codecs=zlib,libdeflate
+echo "codecs: $codecs" >> "$out/machine.txt"
+levels=$levels_first
 for f in $(cat "$out/images.txt"); do
-  java -cp "$root/java/target/classes" "$here/PngBench.java" "$reps" "$levels" "$f" | tee -a "$out/java.jsonl"
+  java -cp "$root/java/target/classes" "$here/PngBench.java" "$reps" "$levels" "$codecs" "$f" | tee -a "$out/java.jsonl"
   $py "$here/pillow_bench.py" "$reps" "$levels" "$f" | tee -a "$out/pillow.jsonl"
-  levels=1,3,6,7
+  levels=$levels_rest
 done
 if cc -O2 -o "$img/deflate_bench" "$here/deflate_bench.c" -lz -ldeflate 2>/dev/null; then
   # the filtered row stream PngEncoder deflates, taken back out of its level-6 file
@@ -55,5 +62,5 @@ PY
 else
   echo "no C compiler or libdeflate: deflate.jsonl not made" | tee "$out/deflate.txt"
 fi
-echo "load after: $(cat /proc/loadavg)" >> "$out/machine.txt"
+{ echo "load after: $(cat /proc/loadavg)"; echo "uptime after: $(uptime)"; } >> "$out/machine.txt"
 $py "$here/summarize.py" "$out" | tee "$out/summary.txt"

@@ -9,6 +9,8 @@ import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
 import dev.gpusr.image.PixelImages;
 import dev.gpusr.image.Pixels;
+import dev.gpusr.image.PngCodec;
+import dev.gpusr.image.WriteOptions;
 import dev.gpusr.model.BundledModels;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
@@ -56,9 +58,10 @@ public final class SrUpscaler implements AutoCloseable {
     /**
      * Loads the model and opens the engines. Throws IOException when the model cannot be loaded,
      * {@link Engines.EngineUnavailableException} when a requested GPU cannot be used, IllegalArgumentException for a
-     * malformed device list.
+     * malformed device list or {@link PngCodec#LIBDEFLATE} without its native library.
      */
     public static SrUpscaler open(Options o) throws IOException {
+        if (o.writeOptions().pngCodec() == PngCodec.LIBDEFLATE) o.writeOptions().pngCodec().resolve(o.notices()::println);
         int perDevice = o.jobs().proc();
         if (o.method() == Options.Method.BICUBIC) {
             int k = o.scale() == null ? Options.DEFAULT_BICUBIC_SCALE : o.scale();
@@ -127,8 +130,12 @@ public final class SrUpscaler implements AutoCloseable {
         List<Path> inputs = new ArrayList<>();
         for (BatchJob j : jobs) inputs.add(j.input());
         // without overwrite, an output that appears while this run encodes (another run) is never replaced either
-        BatchPipeline pipeline = BatchPipeline.standard(workers, options.jobs(), options.maxPixels(),
-                options.writeOptions().withReplaceExisting(options.overwrite()),
+        WriteOptions write = options.writeOptions().withReplaceExisting(options.overwrite());
+        // the PNG codec is settled before the first image, so a fallback is one notice line, not one per encoder
+        if (jobs.stream().anyMatch(j -> j.format() == ImageFormat.PNG)) {
+            write = write.withPngCodec(write.pngCodec().resolve(options.notices()::println));
+        }
+        BatchPipeline pipeline = BatchPipeline.standard(workers, options.jobs(), options.maxPixels(), write,
                 new OutputGuard(inputs, options.overwrite()));
         running = pipeline;
         if (cancelRequested) pipeline.cancel();

@@ -63,7 +63,7 @@ public final class ImageWriter {
         if (Files.isDirectory(file)) throw new ImageException("output path is a folder, not a file");
         if (format == ImageFormat.PNG) { // gpu-sr's own encoder: Pillow-sized files, the ICC profile kept (iCCP)
             atomically(file, format, options.replaceExisting(),
-                    out -> PngEncoder.write(pixels, out, options.pngCompression()));
+                    out -> PngEncoder.write(pixels, out, options.pngCompression(), options.pngCodec()));
             return;
         }
         encode(PixelImages.toBufferedImage(pixels, holdsDeepSamples(format)), file, format, options.jpegQuality(),

@@ -7,8 +7,8 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * Writes {@link Pixels} as a PNG: IHDR, iCCP when the pixels carry an ICC profile, IDAT compressed with
- * {@link Deflater} (FILTERED strategy) at a chosen level, IEND. Each row gets the PNG filter (None, Sub, Up or Paeth)
+ * Writes {@link Pixels} as a PNG: IHDR, iCCP when the pixels carry an ICC profile, IDAT compressed at a chosen
+ * level 0-9 by a {@link PngCodec} (native libdeflate, or java.util.zip's zlib with the FILTERED strategy), IEND. Each row gets the PNG filter (None, Sub, Up or Paeth)
  * whose output has the smallest sum of absolute values taken as signed bytes -- the heuristic of libpng and Pillow --
  * which is what makes photographs compact (ImageIO's writer gives files about twice as large). Like Pillow, the
  * Average filter is not tried: it almost never wins on photographs and costs a pass per row.
@@ -16,8 +16,9 @@ import java.util.zip.Deflater;
  * <p>Gray, gray+alpha, RGB and RGBA at 8 or 16 bits map to PNG colour types 0, 4, 2 and 6; 16-bit samples (held
  * little-endian in Pixels) are written big-endian as PNG requires. Not interlaced.
  *
- * <p>An encoder holds a Deflater and row buffers and is meant to be reused, by one thread at a time (one per encoder
- * thread); {@link #close()} frees the Deflater's native memory. {@link #write(Pixels, OutputStream, int)} is the
+ * <p>An encoder holds a deflater and row buffers and is meant to be reused, by one thread at a time (one per encoder
+ * thread); {@link #close()} frees the deflater's native memory. Output is deterministic: the same pixels, level and
+ * codec give the same bytes. {@link #write(Pixels, OutputStream, int)} is the
  * one-shot form.
  */
 public final class PngEncoder implements AutoCloseable {
@@ -26,7 +27,7 @@ public final class PngEncoder implements AutoCloseable {
 
     /** Compressed bytes per IDAT chunk (any size is valid; this keeps the output buffer small). */
     private static final int IDAT_SIZE = 1 << 17;
-    /** Filtered bytes handed to the Deflater at once. */
+    /** Filtered bytes handed to the deflater at once. */
     private static final int STAGING_SIZE = 1 << 17;
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     /** The name written in iCCP (any 1-79 Latin-1 characters; this is what ImageIO's and Pillow's writers use). */
@@ -36,7 +37,8 @@ public final class PngEncoder implements AutoCloseable {
 
     private final int level;
     private final int forcedFilter;
-    private final Deflater deflater;
+    private final PngCodec codec;
+    private final PngDeflater deflater;
     private final CRC32 crc = new CRC32();
     private final byte[] idat = new byte[IDAT_SIZE];
     private final byte[] staging = new byte[STAGING_SIZE];
@@ -44,36 +46,52 @@ public final class PngEncoder implements AutoCloseable {
     private byte[] rowA = new byte[0], rowB = new byte[0];
     private int stagingFill;
 
-    /** An encoder at the given zlib level, 0 (stored) to 9 (smallest). */
+    /**
+     * An encoder at the given level, 0 (stored) to 9 (smallest), with {@link PngCodec#AUTO} (libdeflate when loaded;
+     * else java.util.zip, the first such encoder of the JVM saying why on System.err).
+     */
     public PngEncoder(int level) {
-        this(level, -1);
+        this(level, PngCodec.AUTO);
+    }
+
+    /** An encoder at the given level with the given codec (AUTO as in {@link #PngEncoder(int)}). */
+    public PngEncoder(int level, PngCodec codec) {
+        this(level, codec, -1);
     }
 
     /** For tests: every row with the given filter type (0 None, 1 Sub, 2 Up, 4 Paeth), or -1 adaptive. */
-    PngEncoder(int level, int forcedFilter) {
+    PngEncoder(int level, PngCodec codec, int forcedFilter) {
         if (level < 0 || level > 9) throw new IllegalArgumentException("PNG compression must be 0 to 9, got " + level);
         if (forcedFilter < -1 || forcedFilter > PAETH || forcedFilter == 3) {
             throw new IllegalArgumentException("filter " + forcedFilter);
         }
         this.level = level;
         this.forcedFilter = forcedFilter;
-        this.deflater = new Deflater(level);
-        // Filtered rows are mostly small values: zlib's FILTERED strategy prefers literals to short matches there
-        // (as libpng and Pillow do); on photographs it gives 2% smaller files than the default strategy at the same speed.
-        this.deflater.setStrategy(Deflater.FILTERED);
+        this.codec = codec.resolve(System.err::println);
+        this.deflater = PngDeflater.open(this.codec, level);
     }
 
     public PngEncoder() {
         this(DEFAULT_COMPRESSION);
     }
 
+    /** The codec this encoder compresses with (never AUTO). */
+    public PngCodec codec() {
+        return codec;
+    }
+
     public int level() {
         return level;
     }
 
-    /** Encodes once with a throwaway encoder. */
+    /** Encodes once with a throwaway encoder ({@link PngCodec#AUTO}). */
     public static void write(Pixels pixels, OutputStream out, int level) throws IOException {
-        try (PngEncoder encoder = new PngEncoder(level)) {
+        write(pixels, out, level, PngCodec.AUTO);
+    }
+
+    /** Encodes once with a throwaway encoder. */
+    public static void write(Pixels pixels, OutputStream out, int level, PngCodec codec) throws IOException {
+        try (PngEncoder encoder = new PngEncoder(level, codec)) {
             encoder.encode(pixels, out);
         }
     }
@@ -99,7 +117,6 @@ public final class PngEncoder implements AutoCloseable {
         if (icc != null && iccMatches(icc, px.isGray())) writeChunk(out, "iCCP", iccChunk(icc), -1);
 
         deflater.reset();
-        deflater.setLevel(level);
         stagingFill = 0;
         idatFill = 0;
         byte[] samples = px.samples();
@@ -131,7 +148,7 @@ public final class PngEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        deflater.end();
+        deflater.close();
     }
 
     static int colourType(int channels) {

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -118,6 +119,30 @@ class UpscaleCommandTest {
                 dir.resolve("bad.png").toString());
         assertEquals(Main.USAGE, r.exit());
         assertTrue(r.err().contains("--png-compression must be 0..9"), r.err());
+    }
+
+    @Test
+    void pngCodecIsUsedAndChecked() throws Exception {
+        Path a = writePng("a.png", randomRgb(40, 30, 6));
+        java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+        boolean hasNative = dev.gpusr.image.NativeDeflate.available();
+        for (String codec : hasNative ? List.of("zlib", "libdeflate", "auto") : List.of("zlib", "auto")) {
+            Path out = dir.resolve(codec + ".png");
+            CliTestSupport.Run r = CliTestSupport.run("upscale", "--method", "bicubic", "--scale", "2", "--png-codec",
+                    codec, a.toString(), "-o", out.toString());
+            assertEquals(Main.OK, r.exit(), r.err());
+            files.put(codec, Files.readAllBytes(out));
+            Image x = ImageReader.read(dir.resolve("zlib.png"), 1 << 20), y = ImageReader.read(out, 1 << 20);
+            for (int c = 0; c < 3; c++) assertArrayEquals(x.planes()[c], y.planes()[c], codec + ": plane " + c);
+        }
+        // auto is libdeflate where it loads (its own, different deflate stream), else zlib
+        assertArrayEquals(files.get(hasNative ? "libdeflate" : "zlib"), files.get("auto"));
+        if (hasNative) assertFalse(java.util.Arrays.equals(files.get("zlib"), files.get("libdeflate")), "two codecs");
+        CliTestSupport.Run r = CliTestSupport.run("upscale", "--method", "bicubic", "--png-codec", "java", a.toString(),
+                "-o", dir.resolve("bad.png").toString());
+        assertEquals(Main.USAGE, r.exit());
+        assertTrue(r.err().contains("auto, libdeflate or zlib"), r.err());
+        assertFalse(Files.exists(dir.resolve("bad.png")));
     }
 
     @Test

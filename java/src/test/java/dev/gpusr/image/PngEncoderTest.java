@@ -33,12 +33,18 @@ import org.w3c.dom.NodeList;
 
 /**
  * PngEncoder's files decode to exactly the samples given, in two independent decoders: the JDK's ImageIO and
- * (where python3 with Pillow is installed, as .ci/run does) Pillow, which also has every chunk's CRC checked.
+ * (where python3 with Pillow is installed, as .ci/run does) Pillow, which also has every chunk's CRC checked -- with
+ * each codec: java.util.zip always, libdeflate where its native library loads (NativeDeflateTest says when it must).
  */
 class PngEncoderTest {
     /** Odd sizes, single rows and columns, one pixel, and one wide enough for the filters' early exit to matter. */
     static final int[][] SIZES = {{1, 1}, {1, 6}, {7, 1}, {13, 5}, {300, 9}};
     static final int[] FILTERS = {-1, 0, 1, 2, 4};
+
+    /** ZLIB, and LIBDEFLATE when its library loads. */
+    static List<PngCodec> codecs() {
+        return NativeDeflate.available() ? List.of(PngCodec.ZLIB, PngCodec.LIBDEFLATE) : List.of(PngCodec.ZLIB);
+    }
 
     @TempDir
     Path dir;
@@ -67,9 +73,9 @@ class PngEncoderTest {
         return p;
     }
 
-    static byte[] encode(Pixels px, int level, int filter) throws IOException {
+    static byte[] encode(Pixels px, int level, int filter, PngCodec codec) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PngEncoder e = new PngEncoder(level, filter)) {
+        try (PngEncoder e = new PngEncoder(level, codec, filter)) {
             e.encode(px, out);
         }
         return out.toByteArray();
@@ -96,16 +102,20 @@ class PngEncoderTest {
     }
 
     @Test
-    void imageIoReadsBackEverySampleForEveryLayoutFilterAndLevel() throws IOException {
-        int files = 0;
+    void imageIoReadsBackEverySampleForEveryLayoutFilterLevelAndCodec() throws IOException {
+        for (PngCodec codec : codecs()) imageIoReadsBack(codec);
+    }
+
+    private static void imageIoReadsBack(PngCodec codec) throws IOException {
+        int files = 0, fixed = 0;
         for (int bits : new int[] {8, 16}) {
             for (int ch = 1; ch <= 4; ch++) {
                 for (int[] size : SIZES) {
                     Pixels px = pixels(size[0], size[1], ch, bits, files);
                     for (int filter : FILTERS) {
-                        int level = filter == -1 ? PngEncoder.DEFAULT_COMPRESSION : (files % 10);
-                        String what = px + " filter " + filter + " level " + level;
-                        BufferedImage img = ImageIO.read(new ByteArrayInputStream(encode(px, level, filter)));
+                        int level = filter == -1 ? PngEncoder.DEFAULT_COMPRESSION : (fixed++ % 10); // all 0-9
+                        String what = px + " filter " + filter + " level " + level + " " + codec;
+                        BufferedImage img = ImageIO.read(new ByteArrayInputStream(encode(px, level, filter, codec)));
                         assertSamplesEqual(px, img, what);
                         files++;
                     }
@@ -148,13 +158,17 @@ class PngEncoderTest {
 
     @Test
     void adaptiveFiltersPickPerRowAndBeatEveryFixedFilter() throws Exception {
+        for (PngCodec codec : codecs()) adaptiveFilters(codec);
+    }
+
+    private static void adaptiveFilters(PngCodec codec) throws Exception {
         // A smooth photo-like image with a few noisy rows: the adaptive choice must vary and give the smallest file.
         Pixels px = pixels(257, 64, 3, 8, 5);
-        byte[] adaptive = encode(px, 6, -1);
+        byte[] adaptive = encode(px, 6, -1, codec);
         TreeSet<Integer> used = new TreeSet<>(rowFilters(adaptive, 257 * 3, 64));
         assertTrue(used.contains(0) && used.size() >= 3, "filters used: " + used);
         for (int f : new int[] {0, 1, 2, 4}) {
-            byte[] fixed = encode(px, 6, f);
+            byte[] fixed = encode(px, 6, f, codec);
             List<Integer> types = rowFilters(fixed, 257 * 3, 64);
             int firstRow = f == 2 ? 0 : f == 4 ? 1 : f; // no row above: Up is None there, Paeth is Sub
             assertEquals(firstRow, types.get(0));
@@ -165,22 +179,38 @@ class PngEncoderTest {
 
     @Test
     void layoutChunksAndHeader() throws Exception {
+        for (PngCodec codec : codecs()) layoutChunksAndHeader(codec);
+    }
+
+    private static void layoutChunksAndHeader(PngCodec codec) throws Exception {
         Pixels px = pixels(300, 9, 2, 16, 3);
-        List<Map.Entry<String, byte[]>> c = chunks(encode(px, 9, -1));
+        List<Map.Entry<String, byte[]>> c = chunks(encode(px, 9, -1, codec));
         assertEquals("IHDR", c.get(0).getKey());
         byte[] ihdr = c.get(0).getValue();
         assertArrayEquals(new byte[] {0, 0, 1, 44, 0, 0, 0, 9, 16, 4, 0, 0, 0}, ihdr, "300x9, 16-bit gray+alpha");
         assertEquals("IEND", c.get(c.size() - 1).getKey());
         assertEquals(0, c.get(c.size() - 1).getValue().length);
         for (int i = 1; i < c.size() - 1; i++) assertEquals("IDAT", c.get(i).getKey());
+        // a stream longer than one IDAT chunk (128 KiB) is split over several, and they inflate back as one
+        Pixels noise = pixels(400, 300, 4, 8, 9); // every 4th row noise: about 120 KB compressed at level 0
+        for (int level : new int[] {0, 6}) {
+            byte[] png = encode(noise, level, 0, codec);
+            long idats = chunks(png).stream().filter(e -> e.getKey().equals("IDAT")).count();
+            assertTrue(level > 0 || idats >= 4, codec + " level 0: " + idats + " IDAT chunks");
+            assertEquals(new TreeSet<>(List.of(0)), new TreeSet<>(rowFilters(png, 1600, 300)), codec + " level " + level);
+            assertSamplesEqual(noise, ImageIO.read(new ByteArrayInputStream(png)), codec + " level " + level);
+        }
     }
 
     @Test
     void compressionLevelTradesSizeAndStoredIsRaw() throws IOException {
         Pixels px = pixels(200, 40, 3, 8, 11);
-        int stored = encode(px, 0, 0).length, fast = encode(px, 1, -1).length, best = encode(px, 9, -1).length;
-        assertTrue(stored > 200 * 40 * 3, "level 0 stores: " + stored);
-        assertTrue(best <= fast && fast < stored, best + " <= " + fast + " < " + stored);
+        for (PngCodec codec : codecs()) {
+            int stored = encode(px, 0, 0, codec).length, fast = encode(px, 1, -1, codec).length;
+            int best = encode(px, 9, -1, codec).length;
+            assertTrue(stored > 200 * 40 * 3, codec + " level 0 stores: " + stored);
+            assertTrue(best <= fast && fast < stored, codec + ": " + best + " <= " + fast + " < " + stored);
+        }
         assertThrows(IllegalArgumentException.class, () -> new PngEncoder(10));
         assertThrows(IllegalArgumentException.class, () -> new PngEncoder(-1));
     }
@@ -228,32 +258,46 @@ class PngEncoderTest {
                 Pixels plain = pixels(13, 5, ch, bits, ch);
                 byte[] icc = ch <= 2 ? grayProfile() : rgbProfile();
                 Pixels px = new Pixels(13, 5, ch, bits, plain.samples(), icc);
-                byte[] png = encode(px, 6, -1);
+                byte[] png = encode(px, 6, -1, codecs().get(codecs().size() - 1));
                 assertEquals("iCCP", chunks(png).get(1).getKey(), "iCCP right after IHDR");
                 assertSamplesEqual(px, ImageIO.read(new ByteArrayInputStream(png)), px.toString());
                 assertArrayEquals(icc, imageIoProfile(png), px + ": profile bytes");
             }
         }
-        assertEquals(null, imageIoProfile(encode(pixels(3, 2, 3, 8, 1), 6, -1)), "no profile given, none written");
+        assertEquals(null, imageIoProfile(encode(pixels(3, 2, 3, 8, 1), 6, -1, PngCodec.ZLIB)),
+                "no profile given, none written");
     }
 
     @Test
     void mismatchedProfileIsLeftOut() throws Exception {
         Pixels gray = pixels(5, 3, 1, 8, 1);
         Pixels withRgb = new Pixels(5, 3, 1, 8, gray.samples(), rgbProfile());
-        assertTrue(chunks(encode(withRgb, 6, -1)).stream().noneMatch(e -> e.getKey().equals("iCCP")),
+        assertTrue(chunks(encode(withRgb, 6, -1, PngCodec.ZLIB)).stream().noneMatch(e -> e.getKey().equals("iCCP")),
                 "an RGB profile on a gray image would make the file invalid");
         Pixels junk = new Pixels(5, 3, 1, 8, gray.samples(), new byte[] {1, 2, 3});
-        assertSamplesEqual(junk, ImageIO.read(new ByteArrayInputStream(encode(junk, 6, -1))), "junk profile");
+        assertSamplesEqual(junk, ImageIO.read(new ByteArrayInputStream(encode(junk, 6, -1, PngCodec.ZLIB))),
+                "junk profile");
     }
 
     @Test
-    void encoderIsReusableAcrossShapes() throws IOException {
-        try (PngEncoder e = new PngEncoder()) {
-            for (Pixels px : new Pixels[] {pixels(300, 9, 4, 16, 1), pixels(1, 1, 1, 8, 2), pixels(13, 5, 3, 8, 3)}) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                e.encode(px, out);
-                assertSamplesEqual(px, ImageIO.read(new ByteArrayInputStream(out.toByteArray())), "reused " + px);
+    void encoderIsReusableAcrossShapesAndDeterministic() throws IOException {
+        Pixels[] images = {pixels(300, 9, 4, 16, 1), pixels(1, 1, 1, 8, 2), pixels(13, 5, 3, 8, 3), pixels(300, 9, 4, 16, 1)};
+        for (PngCodec codec : codecs()) {
+            List<byte[]> files = new ArrayList<>();
+            try (PngEncoder e = new PngEncoder(PngEncoder.DEFAULT_COMPRESSION, codec)) {
+                assertEquals(codec, e.codec());
+                for (Pixels px : images) {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    e.encode(px, out);
+                    files.add(out.toByteArray());
+                    assertSamplesEqual(px, ImageIO.read(new ByteArrayInputStream(out.toByteArray())), "reused " + px);
+                }
+            }
+            // the same image again, after others, and with a fresh encoder: the same bytes (batches with any -j agree)
+            assertArrayEquals(files.get(0), files.get(3), codec + ": reused encoder");
+            for (int i = 0; i < images.length; i++) {
+                assertArrayEquals(files.get(i), encode(images[i], PngEncoder.DEFAULT_COMPRESSION, -1, codec),
+                        codec + ": fresh encoder, image " + i);
             }
         }
     }
@@ -263,10 +307,14 @@ class PngEncoderTest {
         Pixels px = new Pixels(200, 40, 3, 8, pixels(200, 40, 3, 8, 21).samples(), rgbProfile());
         Path fast = dir.resolve("fast.png"), small = dir.resolve("small.png");
         ImageWriter.write(px, fast, ImageFormat.PNG, WriteOptions.defaults().withPngCompression(1));
-        ImageWriter.write(px, small, ImageFormat.PNG, WriteOptions.defaults().withPngCompression(9));
+        ImageWriter.write(px, small, ImageFormat.PNG, WriteOptions.defaults().withPngCompression(9)
+                .withPngCodec(PngCodec.ZLIB));
         byte[] a = Files.readAllBytes(fast), b = Files.readAllBytes(small);
-        assertArrayEquals(encode(px, 1, -1), a, "level 1: exactly this encoder's bytes");
-        assertArrayEquals(encode(px, 9, -1), b, "level 9");
+        // the default codec is AUTO: libdeflate when loaded
+        PngCodec auto = NativeDeflate.available() ? PngCodec.LIBDEFLATE : PngCodec.ZLIB;
+        assertEquals(PngCodec.AUTO, WriteOptions.defaults().pngCodec());
+        assertArrayEquals(encode(px, 1, -1, auto), a, "level 1: exactly this encoder's bytes");
+        assertArrayEquals(encode(px, 9, -1, PngCodec.ZLIB), b, "level 9, zlib as asked");
         assertTrue(b.length < a.length, b.length + " < " + a.length);
         assertArrayEquals(rgbProfile(), imageIoProfile(a), "the profile travels");
         assertSamplesEqual(px, ImageIO.read(small.toFile()), "level 9 file");
@@ -296,7 +344,7 @@ class PngEncoderTest {
         Map<String, Pixels> written = new HashMap<>();
         List<String> command = new ArrayList<>(List.of("python3", script.toString()));
         int n = 0;
-        for (int bits : new int[] {8, 16}) {
+        for (PngCodec codec : codecs()) for (int bits : new int[] {8, 16}) {
             for (int ch = 1; ch <= 4; ch++) {
                 for (int[] size : SIZES) {
                     for (int filter : new int[] {-1, 4}) {
@@ -304,7 +352,7 @@ class PngEncoderTest {
                         if (n % 5 == 0) px = new Pixels(px.width(), px.height(), ch, bits, px.samples(),
                                 ch <= 2 ? grayProfile() : rgbProfile());
                         Path f = dir.resolve("p" + n++ + ".png");
-                        Files.write(f, encode(px, filter == -1 ? 6 : 1, filter));
+                        Files.write(f, encode(px, filter == -1 ? 6 : n % 10, filter, codec));
                         written.put(f.toString(), px);
                         command.add(f.toString());
                     }
