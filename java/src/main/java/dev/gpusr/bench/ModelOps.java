@@ -2,6 +2,7 @@ package dev.gpusr.bench;
 
 import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.cuda.ConvLayer;
+import dev.gpusr.cuda.ConvMath;
 import dev.gpusr.cuda.CudaContext;
 import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.cuda.CudaSrcnn;
@@ -27,11 +28,16 @@ public final class ModelOps {
     /** Side of the corner region of image 0 compared with the CPU engine (plus the halo the CPU needs). */
     static final int CHECK_CROP = 24;
 
-    /** The engine's options for a benchmark precision (fp32: true fp32, the engine's default; tf32: TF32 math). */
+    /**
+     * The engine's options for a benchmark precision: fp32 is true fp32 with direct summation (the engine's default);
+     * tf32 is TF32 math with FFT and Winograd admitted, as the per-layer tf32 rows ({@link ConvMath#TF32}), the
+     * former tf32 model rows and PyTorch's cudnn.benchmark search have them (they round no worse than TF32 does).
+     */
     static CudaOptions engineOptions(Precision precision) {
         if (precision == Precision.FP16) throw new SkipException("the CUDA engine runs in fp32 or TF32, not fp16");
-        return CudaOptions.defaults().withMath(precision == Precision.FP32 ? CudaOptions.MathMode.FMA
-                : CudaOptions.MathMode.TF32);
+        CudaOptions fp32 = CudaOptions.defaults().withMath(CudaOptions.MathMode.FMA);
+        return precision == Precision.FP32 ? fp32
+                : fp32.withMath(CudaOptions.MathMode.TF32).withTransformAlgorithms(true);
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.gpusr.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpusr.cpu.CpuSrcnn;
+import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
@@ -63,5 +66,17 @@ class ModelOpsCheckTest {
             assertEquals(Check.Outcome.FAILED, ModelOps.cornersAgainstCpu(WEIGHTS, input, bad, 1e-5).outcome(),
                     "image " + at[0] + " at " + at[1] + "," + at[2]);
         }
+    }
+
+    /** The engine rows compute as the per-layer rows of their precision do (ConvMath.layerOptions). */
+    @Test
+    void engineRowsUseTheirPrecisionsMathAndAlgorithms() {
+        CudaOptions fp32 = ModelOps.engineOptions(Precision.FP32);
+        assertEquals(CudaOptions.MathMode.FMA, fp32.math());
+        assertFalse(fp32.transformAlgorithms(), "true fp32 sums directly, as the CPU does");
+        CudaOptions tf32 = ModelOps.engineOptions(Precision.TF32);
+        assertEquals(CudaOptions.MathMode.TF32, tf32.math());
+        assertTrue(tf32.transformAlgorithms(), "tf32 admits FFT and Winograd, as the tf32 layer rows and PyTorch do");
+        assertThrows(SkipException.class, () -> ModelOps.engineOptions(Precision.FP16));
     }
 }
