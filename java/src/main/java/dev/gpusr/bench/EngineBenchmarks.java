@@ -94,7 +94,7 @@ public final class EngineBenchmarks {
             Tensor out = engine.stagedOutput();
             boolean fp32 = engine.options().math() == CudaOptions.MathMode.FMA;
             row.precision(fp32 ? "fp32" : "tf32");
-            row.check(ModelOps.cornerAgainstCpu(weights, input.data, out.data, input.h, input.w,
+            row.check(ModelOps.cornersAgainstCpu(weights, input, out.data,
                     (fp32 ? Precision.FP32 : Precision.TF32).tolerance()));
             row.timing(new GpuTimer(plan).measure(engine.context(), r -> engine.forwardStaged()));
         } catch (Exception | LinkageError e) {

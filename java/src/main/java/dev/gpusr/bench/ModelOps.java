@@ -2,6 +2,7 @@ package dev.gpusr.bench;
 
 import dev.gpusr.cpu.CpuSrcnn;
 import dev.gpusr.cuda.ConvLayer;
+import dev.gpusr.cuda.ConvMath;
 import dev.gpusr.cuda.CudaContext;
 import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.cuda.CudaSrcnn;
@@ -27,11 +28,16 @@ public final class ModelOps {
     /** Side of the corner region of image 0 compared with the CPU engine (plus the halo the CPU needs). */
     static final int CHECK_CROP = 24;
 
-    /** The engine's options for a benchmark precision (fp32: true fp32, the engine's default; tf32: TF32 math). */
+    /**
+     * The engine's options for a benchmark precision: fp32 is true fp32 with direct summation (the engine's default);
+     * tf32 is TF32 math with FFT and Winograd admitted, as the per-layer tf32 rows ({@link ConvMath#TF32}), the
+     * former tf32 model rows and PyTorch's cudnn.benchmark search have them (they round no worse than TF32 does).
+     */
     static CudaOptions engineOptions(Precision precision) {
         if (precision == Precision.FP16) throw new SkipException("the CUDA engine runs in fp32 or TF32, not fp16");
-        return CudaOptions.defaults().withMath(precision == Precision.FP32 ? CudaOptions.MathMode.FMA
-                : CudaOptions.MathMode.TF32);
+        CudaOptions fp32 = CudaOptions.defaults().withMath(CudaOptions.MathMode.FMA);
+        return precision == Precision.FP32 ? fp32
+                : fp32.withMath(CudaOptions.MathMode.TF32).withTransformAlgorithms(true);
     }
 
     /**
@@ -49,26 +55,57 @@ public final class ModelOps {
      * agree. {@code input} and {@code output} hold at least the first rows of image 0 (row length {@code w}).
      */
     static Check cornerAgainstCpu(SrcnnWeights weights, float[] input, float[] output, int h, int w, double tolerance) {
+        return regionAgainstCpu(weights, input, output, 0, h, w, false, tolerance);
+    }
+
+    /**
+     * {@link #cornerAgainstCpu} of image 0 and the same check of the bottom-right corner of the last image, where
+     * a kernel's partial edge tiles, the batch index and the far padding show: a single-channel batch of
+     * {@code input.n} images, {@code output} the whole forward output.
+     */
+    static Check cornersAgainstCpu(SrcnnWeights weights, Tensor input, float[] output, double tolerance) {
+        if (input.c != 1) throw new IllegalArgumentException("the corner checks are for single-channel batches");
+        long last = (long) (input.n - 1) * input.h * input.w;
+        return regionAgainstCpu(weights, input.data, output, 0, input.h, input.w, false, tolerance)
+                .and(regionAgainstCpu(weights, input.data, output, last, input.h, input.w, true, tolerance));
+    }
+
+    /**
+     * One corner (top-left, or bottom-right) of the h x w plane starting at {@code plane} in {@code input} and
+     * {@code output}: CpuSrcnn on a crop of CHECK_CROP + halo pixels a side, compared where the crop's own zero
+     * padding cannot reach (more than the halo from every crop edge that is not an image edge).
+     */
+    private static Check regionAgainstCpu(SrcnnWeights weights, float[] input, float[] output, long plane, int h,
+            int w, boolean bottomRight, double tolerance) {
         int halo = weights.config().halo();
         int rows = Math.min(h, CHECK_CROP + halo);
         int cols = Math.min(w, CHECK_CROP + halo);
+        int top = bottomRight ? h - rows : 0;
+        int left = bottomRight ? w - cols : 0;
         Tensor crop = new Tensor(1, 1, rows, cols);
-        for (int y = 0; y < rows; y++) System.arraycopy(input, y * w, crop.data, y * cols, cols);
+        for (int y = 0; y < rows; y++) {
+            System.arraycopy(input, Math.toIntExact(plane + (long) (top + y) * w + left), crop.data, y * cols, cols);
+        }
         Tensor expected;
         try (CpuSrcnn cpu = new CpuSrcnn(weights, 0)) {
             expected = cpu.forward(crop);
         }
-        int validRows = rows < h ? rows - halo : rows;
-        int validCols = cols < w ? cols - halo : cols;
-        double[] e = new double[validRows * validCols];
+        // the crop edges inside the image: the far ones for the top-left corner, the near ones for the bottom-right
+        int y0 = bottomRight && top > 0 ? halo : 0;
+        int x0 = bottomRight && left > 0 ? halo : 0;
+        int y1 = !bottomRight && rows < h ? rows - halo : rows;
+        int x1 = !bottomRight && cols < w ? cols - halo : cols;
+        int validCols = x1 - x0;
+        double[] e = new double[(y1 - y0) * validCols];
         float[] a = new float[e.length];
-        for (int y = 0; y < validRows; y++) {
-            for (int x = 0; x < validCols; x++) {
-                e[y * validCols + x] = expected.data[y * cols + x];
-                a[y * validCols + x] = output[y * w + x];
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                e[(y - y0) * validCols + x - x0] = expected.data[y * cols + x];
+                a[(y - y0) * validCols + x - x0] = output[Math.toIntExact(plane + (long) (top + y) * w + left + x)];
             }
         }
-        return Check.compare("inference corner vs CpuSrcnn", e, a, tolerance);
+        return Check.compare("inference " + (bottomRight ? "bottom-right corner of the last image"
+                : "top-left corner of image 0") + " vs CpuSrcnn", e, a, tolerance);
     }
 
     /** Rows [0, rows) of image 0 of the checked output: how many the corner check reads. */
@@ -106,8 +143,13 @@ public final class ModelOps {
 
         public Inference(CudaContext ctx, SrcnnWeights weights, Precision precision, int n, int h, int w) {
             super(ctx, weights, precision);
-            input = BenchData.image(n, weights.config().channels(), h, w, 30);
-            engine.stageBatch(input, null);
+            try {
+                input = BenchData.image(n, weights.config().channels(), h, w, 30);
+                engine.stageBatch(input, null);
+            } catch (RuntimeException | Error e) {
+                releaseOwned();
+                throw e;
+            }
         }
 
         @Override
@@ -120,7 +162,7 @@ public final class ModelOps {
             engine.stageBatch(input, null);
             engine.forwardStaged();
             Tensor out = engine.stagedOutput();
-            return cornerAgainstCpu(weights, input.data, out.data, input.h, input.w, precision.tolerance());
+            return cornersAgainstCpu(weights, input, out.data, precision.tolerance());
         }
     }
 
@@ -143,6 +185,15 @@ public final class ModelOps {
             this.weights = weights;
             this.h = h;
             this.w = w;
+            try {
+                allocate(n);
+            } catch (RuntimeException | Error e) {
+                releaseOwned();
+                throw e;
+            }
+        }
+
+        private void allocate(int n) {
             SrcnnConfig cfg = weights.config();
             long hw = (long) h * w;
             for (int l = 0; l < SrcnnConfig.LAYERS; l++) {
@@ -201,8 +252,13 @@ public final class ModelOps {
             int c = weights.config().channels();
             x = BenchData.image(batch, c, size, size, 31);
             t = BenchData.image(batch, c, size, size, 32);
-            engine.setOptimizer(OptimizerConfig.paperSgd(), null);
-            engine.stageBatch(x, t);
+            try {
+                engine.setOptimizer(OptimizerConfig.paperSgd(), null);
+                engine.stageBatch(x, t);
+            } catch (RuntimeException | Error e) {
+                releaseOwned();
+                throw e;
+            }
         }
 
         @Override

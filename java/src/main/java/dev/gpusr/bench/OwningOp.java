@@ -26,6 +26,14 @@ abstract class OwningOp implements GpuOp {
         return b;
     }
 
+    /**
+     * For a subclass constructor that fails after acquiring memory (or a whole CUDA engine): frees what this op owns
+     * before the failure is rethrown, since nobody will close an op that was never returned.
+     */
+    protected final void releaseOwned() {
+        closeAll(owned);
+    }
+
     @Override
     public CudaContext timedContext() {
         return ctx;

@@ -200,9 +200,14 @@ public final class ConvLayer implements AutoCloseable {
 
     /** Runs one cuDNN call of this layer with algorithm {@code a}; failures (and, when debugging, waits) name both. */
     private void run(String function, ConvAlgorithms.Choice a, IntSupplier call) {
-        String name = function + " (" + label + ", " + a.algoName() + ")";
-        CudaCheck.cudnn(call.getAsInt(), name);
-        ctx.debugSync(name);
+        int status = call.getAsInt();
+        // the name is built only for a failure or GPUSR_SYNC_DEBUG: no cost per call otherwise
+        if (status != 0) throw CudaCheck.cudnnFailure(status, callName(function, a));
+        if (CudaCheck.SYNC_DEBUG) ctx.debugSync(callName(function, a));
+    }
+
+    private String callName(String function, ConvAlgorithms.Choice a) {
+        return function + " (" + label + ", " + a.algoName() + ")";
     }
 
     /**
@@ -213,16 +218,16 @@ public final class ConvLayer implements AutoCloseable {
     int forwardFused(Pointer x, Pointer weight, Pointer bias, Pointer y, boolean withRelu, Pointer ws,
             long wsBytes) {
         ConvAlgorithms.Choice a = require(forward, "forward");
-        String call = "cudnnConvolutionBiasActivationForward (" + label + ", " + a.algoName() + ")";
+        String function = "cudnnConvolutionBiasActivationForward";
         // y = act(conv(x) + 0 * z + bias); z must be a valid tensor even when its weight is zero, so it is y
         int status = JCudnn.cudnnConvolutionBiasActivationForward(ctx.cudnn(), ONE, xDesc, x, wDesc, weight, fwdConv,
                 a.algo(), ws, wsBytes, ZERO, yDesc, y, biasDesc, bias, withRelu ? relu : identity, yDesc, y);
         if (status == 0) {
             fusedConfirmed = true;
-            ctx.debugSync(call);
+            if (CudaCheck.SYNC_DEBUG) ctx.debugSync(callName(function, a));
             return 0;
         }
-        if (fusedConfirmed) throw CudaCheck.cudnnFailure(status, call);
+        if (fusedConfirmed) throw CudaCheck.cudnnFailure(status, callName(function, a));
         return status;
     }
 
@@ -262,18 +267,20 @@ public final class ConvLayer implements AutoCloseable {
         forward(x, weight, y);
         addBias(bias, y);
         if (withRelu) {
-            String call = "cudnnActivationForward (" + label + ")";
-            CudaCheck.cudnn(JCudnn.cudnnActivationForward(ctx.cudnn(), relu, ONE, yDesc, y.ptr(), ZERO, yDesc, y.ptr()),
-                    call);
-            ctx.debugSync(call);
+            checked("cudnnActivationForward", JCudnn.cudnnActivationForward(ctx.cudnn(), relu, ONE, yDesc, y.ptr(),
+                    ZERO, yDesc, y.ptr()));
         }
     }
 
     /** y += bias (per output channel). */
     public void addBias(DeviceArray bias, DeviceArray y) {
-        String call = "cudnnAddTensor (" + label + ")";
-        CudaCheck.cudnn(JCudnn.cudnnAddTensor(ctx.cudnn(), ONE, biasDesc, bias.ptr(), ONE, yDesc, y.ptr()), call);
-        ctx.debugSync(call);
+        checked("cudnnAddTensor", JCudnn.cudnnAddTensor(ctx.cudnn(), ONE, biasDesc, bias.ptr(), ONE, yDesc, y.ptr()));
+    }
+
+    /** A cuDNN call's status: its name (with this layer's) is built only for a failure or GPUSR_SYNC_DEBUG. */
+    private void checked(String function, int status) {
+        if (status != 0) throw CudaCheck.cudnnFailure(status, function + " (" + label + ")");
+        if (CudaCheck.SYNC_DEBUG) ctx.debugSync(function + " (" + label + ")");
     }
 
     public void backwardData(DeviceArray weight, DeviceArray dy, DeviceArray dx) {

@@ -540,11 +540,18 @@ public final class CudaKernels implements AutoCloseable {
 
     private static void launchFunction(CUfunction function, String symbol, CUstream stream, int gridX, int gridY,
             int gridZ, int blockX, int blockY, int sharedBytes, Pointer... args) {
-        String call = "cuLaunchKernel(" + symbol + ", grid " + gridX + "x" + gridY + "x" + gridZ + ", block " + blockX
-                + "x" + blockY + ")";
-        CudaCheck.driver(JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, 1, sharedBytes,
-                stream, Pointer.to(args), null), call);
-        CudaCheck.afterLaunch(stream, call);
+        int status = JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, 1, sharedBytes, stream,
+                Pointer.to(args), null);
+        // the call's name is built only when it is needed: a failure, or GPUSR_SYNC_DEBUG (off: no cost per launch)
+        if (status != CUresult.CUDA_SUCCESS) {
+            throw CudaCheck.driverFailure(status, launchName(symbol, gridX, gridY, gridZ, blockX, blockY));
+        }
+        if (CudaCheck.SYNC_DEBUG) CudaCheck.afterLaunch(stream, launchName(symbol, gridX, gridY, gridZ, blockX, blockY));
+    }
+
+    private static String launchName(String symbol, int gridX, int gridY, int gridZ, int blockX, int blockY) {
+        return "cuLaunchKernel(" + symbol + ", grid " + gridX + "x" + gridY + "x" + gridZ + ", block " + blockX + "x"
+                + blockY + ")";
     }
 
     private void ensureOpen() {

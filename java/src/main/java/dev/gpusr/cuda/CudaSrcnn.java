@@ -97,10 +97,22 @@ public final class CudaSrcnn implements SrcnnEngine {
         }
     }
 
+    /** Makes {@code m} (just allocated, owned by nobody yet) the resident model; frees it if that fails. */
     private void useModel(ResidentModel m) {
-        layers.useModel(m);
-        training.useModel(m);
-        optimizer.useModel(m); // zeroes the moments
+        try {
+            layers.useModel(m);
+            training.useModel(m);
+            optimizer.useModel(m); // zeroes the moments
+        } catch (RuntimeException e) {
+            for (Runnable release : new Runnable[] {() -> layers.useModel(null), m::close}) {
+                try {
+                    release.run(); // first nothing may keep plans for m, then m's blocks go
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
         model = m; // last: a model is resident only once all of it is
     }
 

@@ -400,8 +400,11 @@ class CudaSrcnnTest {
             assertThrows(IllegalStateException.class, gpu::forwardStaged, "another call reused the buffers");
 
             gpu.stageBatch(batch[0], batch[1]);
+            long replays = gpu.graphLaunches();
             for (int i = 0; i < 3; i++) gpu.trainStepStaged(); // the second and third replay the graph
             gpu.synchronize();
+            assertEquals(replays + 2, gpu.graphLaunches(),
+                    () -> "capture failed: " + gpu.graphFallbackReason().orElse("?"));
             cpu.setOptimizer(SGD, null);
             for (int i = 0; i < 3; i++) cpu.trainStep(batch[0], batch[1], false);
             assertParamsClose(Y_915, gpu.weights().params(), cpu.weights().params(), 1e-4, "after 3 staged steps");
