@@ -159,7 +159,7 @@ public final class Engines {
      * A CUDA failure that lost the context becomes an {@link EngineLostException} (the batch stops that worker); a
      * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles).
      */
-    private record ContextLossMapping(PixelPath inner) implements PixelPath.Forwarding {
+    record ContextLossMapping(PixelPath inner) implements PixelPath.Forwarding {
         @Override
         public dev.gpusr.image.Pixels upscale(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
             return mapped(() -> inner.upscale(lowRes, outputBitDepth));
