@@ -29,8 +29,10 @@ import jcuda.runtime.cudaStream_t;
  * and interleaves the samples into the result.
  * <li>Reuse: the bookkeeping refills a slot only after finish (or abandon) returned, so its staging is never
  * overwritten while a copy may read it. The compute buffers are shared by all slots but used in stream order by the
- * compute stream only. Every buffer an image needs is grown before anything is queued for it, so a device
- * out-of-memory leaves nothing half-queued (the slot is idle, a growth frees only idle buffers).
+ * compute stream only. The staging and plane buffers an image needs are grown before anything is queued for it
+ * (the slot is idle, a growth frees only idle buffers); the network's activations and workspace grow inside the
+ * compute step, on the compute stream, as on the serial path. A failure after something was queued is abandoned:
+ * all three streams are waited for before the slot is freed.
  * <li>Failures: every call is checked with {@link CudaCheck}, so an out-of-memory or a lost context is a
  * {@link CudaException} as on the serial path, mapped the same way by the caller's wrappers. abandon waits for all
  * three streams.
