@@ -1,6 +1,5 @@
 package dev.gpusr.pipeline;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,18 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gpusr.engine.EngineLostException;
 import dev.gpusr.engine.FakeOverlappedDevice;
 import dev.gpusr.engine.OverlappedPixelPath;
-import dev.gpusr.engine.TiledPixelUpscaler;
-import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
-import dev.gpusr.image.ImageWriter;
-import dev.gpusr.image.Pixels;
 import dev.gpusr.image.WriteOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,18 +29,7 @@ class OverlappedWorkerTest {
     Path dir;
 
     List<BatchJob> inputs(int n) throws Exception {
-        Path in = Files.createDirectories(dir.resolve("in"));
-        Path out = Files.createDirectories(dir.resolve("out"));
-        List<BatchJob> jobs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Path f = in.resolve(String.format("img%02d.png", i));
-            int w = 20 + i, h = 17 + (i % 3), c = 1 + i % 4;
-            byte[] s = new byte[w * h * c];
-            new Random(i).nextBytes(s);
-            ImageWriter.write(new Pixels(w, h, c, 8, s), f, ImageFormat.PNG, WriteOptions.defaults());
-            jobs.add(new BatchJob(f, out.resolve(f.getFileName()), ImageFormat.PNG));
-        }
-        return jobs;
+        return BatchPipelineTest.inputs(dir, n);
     }
 
     static BatchPipeline pipeline(OverlappedPixelPath path, int load, int save) {
@@ -56,14 +37,8 @@ class OverlappedWorkerTest {
                 WriteOptions.defaults(), null);
     }
 
-    /** Every successful output is the complete bicubic result of its input. */
-    static void assertOutputsComplete(List<ImageResult> results) throws Exception {
-        for (ImageResult r : results) {
-            if (!r.ok()) continue;
-            Pixels written = ImageReader.readPixels(r.output(), ImageReader.DEFAULT_MAX_PIXELS);
-            Pixels expected = TiledPixelUpscaler.bicubic(2).upscale(ImageReader.readPixels(r.input(), 1 << 30));
-            assertArrayEquals(expected.samples(), written.samples(), r.output() + " is not the complete result");
-        }
+    void assertOutputsComplete(List<ImageResult> results) throws Exception {
+        BatchPipelineTest.assertOutputsComplete(dir, results);
     }
 
     @Test
@@ -130,38 +105,28 @@ class OverlappedWorkerTest {
     }
 
     @Test
-    void aListenerThatThrowsEndsTheRunWithNothingLeftOnTheDevice() throws Exception {
+    void aConsumerThatThrowsEndsTheRunWithNothingLeftOnTheDevice() throws Exception {
         List<BatchJob> jobs = inputs(10);
-        FakeOverlappedDevice device = new FakeOverlappedDevice(2, 10);
-        BatchListener broken = result -> {
+        BatchListener brokenListener = result -> {
             throw new IllegalStateException("listener bug");
         };
-        try (OverlappedPixelPath path = new OverlappedPixelPath(device)) {
-            BatchResult r = assertTimeoutPreemptively(LIMIT, () -> pipeline(path, 1, 1).run(jobs, broken));
-            assertNotNull(r.error());
-            assertEquals("listener bug", r.error().getMessage());
-            assertTrue(r.succeeded() < 10);
-            assertEquals(0, path.inFlight(), "the worker awaited what it had in flight");
-            assertEquals(0, device.busy());
-        }
-        assertTrue(device.closed);
-    }
-
-    @Test
-    void anEncoderThatThrowsEndsTheRunWithNothingLeftOnTheDevice() throws Exception {
-        List<BatchJob> jobs = inputs(10);
-        FakeOverlappedDevice device = new FakeOverlappedDevice(2, 10);
-        try (OverlappedPixelPath path = new OverlappedPixelPath(device)) {
-            BatchPipeline p = new BatchPipeline(List.of(path), 2, 1, (f, gate) -> ImageReader.readPixels(f, 1 << 30,
-                    gate), (px, target, format) -> {
-                        throw new AssertionError("encoder bug");
-                    }, null, Runtime.getRuntime().maxMemory());
-            BatchResult r = assertTimeoutPreemptively(LIMIT, () -> p.run(jobs, null));
-            assertNotNull(r.error());
-            assertEquals("encoder bug", r.error().getMessage());
-            assertEquals(0, r.succeeded());
-            assertEquals(0, path.inFlight());
-            assertEquals(0, device.busy());
+        BatchPipeline.Encoder brokenEncoder = (px, target, format) -> {
+            throw new AssertionError("encoder bug");
+        };
+        for (boolean listener : new boolean[] {true, false}) {
+            FakeOverlappedDevice device = new FakeOverlappedDevice(2, 10);
+            try (OverlappedPixelPath path = new OverlappedPixelPath(device)) {
+                BatchPipeline p = listener ? pipeline(path, 1, 1) : new BatchPipeline(List.of(path), 2, 1,
+                        (f, gate) -> ImageReader.readPixels(f, 1 << 30, gate), brokenEncoder, null,
+                        Runtime.getRuntime().maxMemory());
+                BatchResult r = assertTimeoutPreemptively(LIMIT, () -> p.run(jobs, listener ? brokenListener : null));
+                assertNotNull(r.error());
+                assertEquals(listener ? "listener bug" : "encoder bug", r.error().getMessage());
+                assertTrue(r.succeeded() < (listener ? 10 : 1));
+                assertEquals(0, path.inFlight(), "the worker awaited what it had in flight");
+                assertEquals(0, device.busy());
+            }
+            assertTrue(device.closed);
         }
     }
 }
