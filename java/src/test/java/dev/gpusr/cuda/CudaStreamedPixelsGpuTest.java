@@ -107,7 +107,8 @@ class CudaStreamedPixelsGpuTest {
                 Pixels lr = in.get(i);
                 assertArrayEquals(serial.get(i).samples(), overlapped.get(i).samples(),
                         "image " + i + " " + lr + ", tile " + tile + ": overlapped differs from serial");
-                if (tile != 97) continue; // the CPU reference once is enough
+                // the CPU reference once per input is enough (the list repeats two, to reuse grown buffers)
+                if (tile != 97 || in.subList(0, i).contains(lr)) continue;
                 int levels = CudaPixelPathGpuTest.worstLevels(CudaPixelPathGpuTest.cpuReference(w, lr, lr.bitDepth()),
                         overlapped.get(i));
                 assertTrue(levels <= (lr.bitDepth() == 16 ? 257 : 1), "image " + i + " " + lr + ": " + levels
