@@ -6,7 +6,7 @@
 # OUTDIR/all.tgz; a short summary is printed last. Without --full the whole run fits in BUDGET seconds (default 470,
 # under 8 minutes): each step's time limit is cut to what is left (defaults: tests 170 s, sanitizer 45 s per tool,
 # demo 40, batch 120, benchmarks the rest; TESTS_TIMEOUT, SANITIZER_TIMEOUT, BATCH_TIMEOUT, BENCH_TIMEOUT, BATCH_N,
-# BATCH_RUNS change them). All steps in one call do not fit in 8 minutes: skip some (--skip-batch, --skip-bench)
+# BATCH_RUNS change them; BATCH_SERIAL=1 adds the one-image-at-a-time device pixel path to the batch). All steps in one call do not fit in 8 minutes: skip some (--skip-batch, --skip-bench)
 # and run them in a second call.
 # compute-sanitizer (memcheck, then racecheck) runs the kernel tests (classes matching SANITIZER_TESTS, default
 # CudaKernelsTest and CudaPixelPathGpuTest: gpu-sr's own kernels) where the host has it (PATH, CUDA_HOME/bin,
@@ -98,9 +98,14 @@ if [ $skip_batch = 0 ]; then
   stamp "batch: ${BATCH_N:-64} 720p PNG photos x2, gpu-sr beside the PyTorch + Pillow peer, ${BATCH_RUNS:-3} runs"
   sources=()
   [ -d "$root/benchmarks/batch/sources" ] && sources=(--sources "$root/benchmarks/batch/sources")
-  # a third side with the opt-in device-resident pixel path (GPUSR_CUDA_PIXELS=device) where this build has it
+  # a third side with the opt-in device-resident pixel path (GPUSR_CUDA_PIXELS=device: two images in flight per
+  # worker, upload, compute and download overlapped) where this build has it; BATCH_SERIAL=1 adds a fourth side with
+  # one image at a time (GPUSR_CUDA_PIXELS=device-serial), to see what the overlap gives
   variant=()
   grep -rq GPUSR_CUDA_PIXELS "$root/java/src/main/java" 2>/dev/null && variant=(--variant "gpu-sr device pixels:GPUSR_CUDA_PIXELS=device")
+  if [ "${BATCH_SERIAL:-0}" = 1 ] && grep -rq device-serial "$root/java/src/main/java" 2>/dev/null; then
+    variant+=(--variant "gpu-sr device pixels serial:GPUSR_CUDA_PIXELS=device-serial")
+  fi
   timeout "$(limit "${BATCH_TIMEOUT:-120}")" python3 "$root/benchmarks/batch/run.py" \
     --n "${BATCH_N:-64}" --runs "${BATCH_RUNS:-3}" --device 0 --gpu-sr "$dist/bin/gpu-sr" --python python3 \
     --results "$out" --name batch "${sources[@]}" "${variant[@]}" > "$log/batch.log" 2>&1

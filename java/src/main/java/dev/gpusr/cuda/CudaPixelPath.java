@@ -37,13 +37,25 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
     private final DeviceBuffer highPlanes = new DeviceBuffer("enlarged planes", null);
     private final DeviceBuffer restoredY = new DeviceBuffer("restored Y", null);
     private final DeviceBuffer packedOut = new DeviceBuffer("output samples", null);
-    private HostTransfers.PinnedBlock pinnedIn;
-    private HostTransfers.PinnedBlock pinnedOut;
+    private final PinnedBuffer pinnedIn = new PinnedBuffer("low-res staging");
+    private final PinnedBuffer pinnedOut = new PinnedBuffer("output staging");
     private boolean closed;
 
-    /** Whether the environment asks for this path ({@code GPUSR_CUDA_PIXELS=device}). */
+    /** The switch's value for the overlapped path ({@link CudaStreamedPixels}, two images in flight). */
+    public static final String OVERLAPPED = "device";
+    /** The switch's value for this path alone: one image at a time, everything on the engine's stream. */
+    public static final String SERIAL = "device-serial";
+
+    /** Whether the environment asks for the pixels to stay on the card ({@code GPUSR_CUDA_PIXELS=device} or
+     * {@code device-serial}). */
     public static boolean requested() {
-        return "device".equals(System.getenv(SWITCH));
+        String v = System.getenv(SWITCH);
+        return OVERLAPPED.equals(v) || SERIAL.equals(v);
+    }
+
+    /** Whether it asks for one image at a time ({@code GPUSR_CUDA_PIXELS=device-serial}) rather than overlapped. */
+    public static boolean serialRequested() {
+        return SERIAL.equals(System.getenv(SWITCH));
     }
 
     /** Whether this path can run the engine's model (single-channel Y models). */
@@ -88,6 +100,40 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
     /** Enlarges by {@link #scale()}, rounding straight to {@code outputBitDepth} (8 or 16). */
     @Override
     public Pixels upscale(Pixels lr, int outputBitDepth) {
+        Pixels out = output(lr, outputBitDepth);
+        engine.beginDeviceWork();
+        int inBytes = lr.samples().length, outBytes = out.samples().length;
+        pinnedIn.ensure(inBytes); // the stream was synchronised at the end of the last image
+        pinnedOut.ensure(outBytes);
+        packedIn.ensure(inBytes, engine.stream());
+        packedOut.ensure(outBytes, engine.stream());
+        prepareCompute(lr, out);
+
+        // host -> pinned (alpha split off) -> one upload
+        split(lr, pinnedIn.buffer());
+        try {
+            CudaCheck.runtime(JCuda.cudaMemcpyAsync(packedIn.pointer(), pinnedIn.pointer(), inBytes,
+                    cudaMemcpyKind.cudaMemcpyHostToDevice, engine.stream()), "cudaMemcpyAsync (low-res samples)");
+            compute(packedIn.pointer(), packedOut.pointer(), lr, out);
+            // one download, then interleave alpha back on the host
+            CudaCheck.runtime(JCuda.cudaMemcpyAsync(pinnedOut.pointer(), packedOut.pointer(), outBytes,
+                    cudaMemcpyKind.cudaMemcpyDeviceToHost, engine.stream()), "cudaMemcpyAsync (output samples)");
+            CudaCheck.runtime(JCuda.cudaStreamSynchronize(engine.stream()), "cudaStreamSynchronize (output samples)");
+        } catch (RuntimeException e) {
+            // a call failed with work already queued: wait for it, so the next image may refill the staging
+            try {
+                engine.drainForRelease();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        merge(pinnedOut.buffer(), out);
+        return out;
+    }
+
+    /** Checks the input and allocates the (unfilled) output samples: nothing is queued yet. */
+    Pixels output(Pixels lr, int outputBitDepth) {
         if (closed) throw new IllegalStateException("this device pixel path is closed");
         if (outputBitDepth != 8 && outputBitDepth != 16) {
             throw new IllegalArgumentException("output bit depth 8 or 16, got " + outputBitDepth);
@@ -99,39 +145,50 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         }
         long outW = (long) k * w, outH = (long) k * h;
         if (outW > Integer.MAX_VALUE || outH > Integer.MAX_VALUE) throw new IllegalArgumentException("output too large");
-        Pixels out = Pixels.allocate((int) outW, (int) outH, lr.channels(), outputBitDepth, lr.iccProfile());
-        engine.beginDeviceWork();
-        int colour = lr.colourChannels();
-        boolean alpha = lr.hasAlpha();
-        int planes = colour + (alpha ? 1 : 0);
-        int inBytes = lr.bytesPerSample(), outBytes = outputBitDepth / 8;
-        long hw = (long) w * h, bigHw = outW * outH;
-        long colourIn = hw * colour * inBytes, colourOut = bigHw * colour * outBytes;
+        return Pixels.allocate((int) outW, (int) outH, lr.channels(), outputBitDepth, lr.iccProfile());
+    }
 
-        // host -> pinned (alpha split off) -> one upload
-        pinnedIn = ensurePinned(pinnedIn, lr.samples().length, "low-res staging");
-        split(lr, pinnedIn.buffer);
-        packedIn.ensure(lr.samples().length, engine.stream());
-        CudaCheck.runtime(JCuda.cudaMemcpyAsync(packedIn.pointer(), pinnedIn.pointer, lr.samples().length,
-                cudaMemcpyKind.cudaMemcpyHostToDevice, engine.stream()), "cudaMemcpyAsync (low-res samples)");
-
-        CudaKernels kernels = engine.kernels();
+    /**
+     * Grows the compute buffers (used by the engine's stream only) for {@code lr} -> {@code out}; a growth waits for
+     * the engine's stream first. Call before queueing anything for the image, so an out-of-memory leaves nothing
+     * half-queued.
+     */
+    void prepareCompute(Pixels lr, Pixels out) {
+        int planes = lr.colourChannels() + (lr.hasAlpha() ? 1 : 0);
+        long hw = lr.pixels(), bigHw = out.pixels();
         lowPlanes.ensure(4L * planes * hw, engine.stream());
         highPlanes.ensure(4L * planes * bigHw, engine.stream());
         restoredY.ensure(4L * bigHw, engine.stream());
-        kernels.unpackPixels(engine.cuStream(), packedIn.pointer(), lowPlanes.pointer(), 1, h, w, colour, inBytes,
-                colour == 3);
+    }
+
+    /**
+     * Queues, on the engine's stream, everything between the upload and the download: the split samples of
+     * {@code lr} at {@code in} (device) to the split samples of {@code out} at {@code packed} (device) -- unpack +
+     * YCbCr, bicubic, SRCNN on Y tile by tile, YCbCr -> RGB, rounding and packing. {@link #prepareCompute} first.
+     */
+    void compute(Pointer in, Pointer packed, Pixels lr, Pixels out) {
+        int w = lr.width(), h = lr.height(), k = scale();
+        int outW = out.width(), outH = out.height();
+        int colour = lr.colourChannels();
+        boolean alpha = lr.hasAlpha();
+        int planes = colour + (alpha ? 1 : 0);
+        int inBytes = lr.bytesPerSample(), outBytes = out.bytesPerSample();
+        long hw = (long) w * h, bigHw = (long) outW * outH;
+        long colourIn = hw * colour * inBytes, colourOut = bigHw * colour * outBytes;
+
+        CudaKernels kernels = engine.kernels();
+        kernels.unpackPixels(engine.cuStream(), in, lowPlanes.pointer(), 1, h, w, colour, inBytes, colour == 3);
         if (alpha) {
-            kernels.unpackPixels(engine.cuStream(), packedIn.at(colourIn), lowPlanes.at(4L * colour * hw), 1, h, w, 1,
-                    inBytes, false);
+            kernels.unpackPixels(engine.cuStream(), in.withByteOffset(colourIn), lowPlanes.at(4L * colour * hw), 1, h,
+                    w, 1, inBytes, false);
         }
         kernels.bicubicUpscale(engine.cuStream(), lowPlanes.pointer(), highPlanes.pointer(), planes, h, w, k);
 
         // SRCNN on the enlarged Y (plane 0), tile by tile, into restoredY; then back into plane 0
         int halo = config.halo();
         long pitch = 4L * outW;
-        for (Span ys : spans((int) outH, tile, halo)) {
-            for (Span xs : spans((int) outW, tile, halo)) {
+        for (Span ys : spans(outH, tile, halo)) {
+            for (Span xs : spans(outW, tile, halo)) {
                 Pointer crop = highPlanes.at(4L * ((long) ys.cropStart * outW + xs.cropStart));
                 Pointer core = restoredY.at(4L * ((long) ys.coreStart * outW + xs.coreStart));
                 engine.forwardCrop(crop, pitch, ys.cropLength, xs.cropLength, ys.coreOffset(), xs.coreOffset(),
@@ -141,26 +198,12 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         CudaCheck.runtime(JCuda.cudaMemcpyAsync(highPlanes.pointer(), restoredY.pointer(), 4L * bigHw,
                 cudaMemcpyKind.cudaMemcpyDeviceToDevice, engine.stream()), "cudaMemcpyAsync (restored Y)");
 
-        packedOut.ensure(out.samples().length, engine.stream());
-        kernels.packPixels(engine.cuStream(), highPlanes.pointer(), packedOut.pointer(), 1, (int) outH, (int) outW,
-                colour, outBytes, colour == 3);
+        kernels.packPixels(engine.cuStream(), highPlanes.pointer(), packed, 1, outH, outW, colour, outBytes,
+                colour == 3);
         if (alpha) {
-            kernels.packPixels(engine.cuStream(), highPlanes.at(4L * colour * bigHw), packedOut.at(colourOut), 1,
-                    (int) outH, (int) outW, 1, outBytes, false);
+            kernels.packPixels(engine.cuStream(), highPlanes.at(4L * colour * bigHw), packed.withByteOffset(colourOut),
+                    1, outH, outW, 1, outBytes, false);
         }
-        // one download, then interleave alpha back on the host
-        pinnedOut = ensurePinned(pinnedOut, out.samples().length, "output staging");
-        CudaCheck.runtime(JCuda.cudaMemcpyAsync(pinnedOut.pointer, packedOut.pointer(), out.samples().length,
-                cudaMemcpyKind.cudaMemcpyDeviceToHost, engine.stream()), "cudaMemcpyAsync (output samples)");
-        CudaCheck.runtime(JCuda.cudaStreamSynchronize(engine.stream()), "cudaStreamSynchronize (output samples)");
-        merge(pinnedOut.buffer, out);
-        return out;
-    }
-
-    private static HostTransfers.PinnedBlock ensurePinned(HostTransfers.PinnedBlock block, long bytes, String what) {
-        if (block != null && block.bytes >= bytes) return block;
-        if (block != null) block.free(); // the stream was synchronised at the end of the last image
-        return HostTransfers.PinnedBlock.allocate(Math.max(bytes, 1), what);
     }
 
     /** The samples into {@code dst}: the colour samples of all pixels, then (with alpha) the alpha samples. */
@@ -255,21 +298,14 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         } catch (RuntimeException e) {
             failures.add(String.valueOf(e.getMessage()));
         }
-        for (DeviceBuffer b : new DeviceBuffer[] {packedIn, lowPlanes, highPlanes, restoredY, packedOut}) {
+        for (AutoCloseable b : new AutoCloseable[] {packedIn, lowPlanes, highPlanes, restoredY, packedOut, pinnedIn,
+                pinnedOut}) {
             try {
                 b.close();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 failures.add(String.valueOf(e.getMessage()));
             }
         }
-        for (HostTransfers.PinnedBlock p : new HostTransfers.PinnedBlock[] {pinnedIn, pinnedOut}) {
-            try {
-                if (p != null) p.free();
-            } catch (RuntimeException e) {
-                failures.add(String.valueOf(e.getMessage()));
-            }
-        }
-        pinnedIn = pinnedOut = null;
         if (!failures.isEmpty()) {
             throw new CudaException("closing the device pixel path failed: " + String.join("; ", failures));
         }

@@ -6,6 +6,7 @@ import dev.gpusr.cuda.CudaException;
 import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.cuda.CudaPixelPath;
 import dev.gpusr.cuda.CudaSrcnn;
+import dev.gpusr.cuda.CudaStreamedPixels;
 import dev.gpusr.cuda.GpuAvailability;
 import dev.gpusr.engine.DeviceOutOfMemoryException;
 import dev.gpusr.engine.EngineLostException;
@@ -140,26 +141,40 @@ public final class Engines {
 
     /**
      * The pixel call an engine worker uses: {@link TiledPixelUpscaler} for every engine (the engine's forward per
-     * tile); with {@code GPUSR_CUDA_PIXELS=device} (opt-in, not yet verified on a GPU) a CUDA engine running a Y model
-     * gets {@link CudaPixelPath} instead (the whole image on the card: one upload, one download).
+     * tile). Opt-in, not yet verified on a GPU: with {@code GPUSR_CUDA_PIXELS=device} a CUDA engine running a Y model
+     * keeps the whole image on the card (one upload, one download) with two images in flight, the upload of one, the
+     * compute of another and the download of a third overlapped ({@link CudaStreamedPixels}); with
+     * {@code GPUSR_CUDA_PIXELS=device-serial} one image at a time on the engine's stream ({@link CudaPixelPath}).
      */
     public static PixelPath pixelPath(SrcnnEngine engine, int tile) {
         if (!(engine instanceof CudaSrcnn cuda)) return new TiledPixelUpscaler(engine, tile);
-        // opt-in, until a GPU session has verified it: GPUSR_CUDA_PIXELS=device keeps the whole image on the card
+        // opt-in, until a GPU session has verified it
         boolean resident = CudaPixelPath.requested() && CudaPixelPath.supports(cuda);
-        return new ShrinkingTiles(t -> new ContextLossMapping(resident ? new CudaPixelPath(cuda, t)
-                : new TiledPixelUpscaler(engine, t)), tile);
+        boolean overlapped = resident && !CudaPixelPath.serialRequested();
+        return new ShrinkingTiles(t -> new ContextLossMapping(!resident ? new TiledPixelUpscaler(engine, t)
+                : overlapped ? CudaStreamedPixels.open(cuda, t) : new CudaPixelPath(cuda, t)), tile);
     }
 
     /**
      * A CUDA failure that lost the context becomes an {@link EngineLostException} (the batch stops that worker); a
      * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles).
      */
-    private record ContextLossMapping(PixelPath inner) implements PixelPath.Forwarding {
+    record ContextLossMapping(PixelPath inner) implements PixelPath.Forwarding {
         @Override
         public dev.gpusr.image.Pixels upscale(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
+            return mapped(() -> inner.upscale(lowRes, outputBitDepth));
+        }
+
+        /** Both halves of an overlapped upscale map failures as upscale does. */
+        @Override
+        public Pending submit(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
+            Pending pending = mapped(() -> inner.submit(lowRes, outputBitDepth));
+            return () -> mapped(pending::await);
+        }
+
+        private static <T> T mapped(java.util.function.Supplier<T> call) {
             try {
-                return inner.upscale(lowRes, outputBitDepth);
+                return call.get();
             } catch (CudaException e) {
                 if (e.contextLost()) throw new EngineLostException(oneLine(e.getMessage()), e);
                 if (e.outOfMemory()) throw new DeviceOutOfMemoryException(oneLine(e.getMessage()), e);

@@ -38,6 +38,33 @@ public interface PixelPath {
     Pixels upscale(Pixels lowRes, int outputBitDepth);
 
     /**
+     * How many images this path can hold in flight: submitted with {@link #submit} and not yet awaited. 1 for a
+     * synchronous path (the CPU engine, the tile-forward path); more for a path that overlaps one image's upload
+     * with another's compute and a third's download ({@link OverlappedPixelPath}). A caller never holds more.
+     */
+    default int depth() {
+        return 1;
+    }
+
+    /**
+     * Starts {@link #upscale(Pixels, int)} of one image; its result is {@link Pending#await()}'s. By default the work
+     * is done here, so a synchronous path behaves exactly as before. Either call may throw what upscale throws, and
+     * that fails this image only: the path stays usable for the others. Callers await in submission order and hold at
+     * most {@link #depth()} pending images.
+     */
+    default Pending submit(Pixels lowRes, int outputBitDepth) {
+        Pixels out = upscale(lowRes, outputBitDepth);
+        return () -> out;
+    }
+
+    /** An image submitted to a pixel path; {@link #await()} waits for and returns its result. */
+    @FunctionalInterface
+    interface Pending {
+        /** The enlarged image (waits for the device); throws what upscale would have thrown for this image. */
+        Pixels await();
+    }
+
+    /**
      * A pixel path that wraps another ({@link #inner()}) to change what upscale does (retry, map failures): the size
      * questions are the inner path's.
      */
@@ -58,6 +85,11 @@ public interface PixelPath {
         @Override
         default long workingBytes(int width, int height, int channels, int bitDepth) {
             return inner().workingBytes(width, height, channels, bitDepth);
+        }
+
+        @Override
+        default int depth() {
+            return inner().depth();
         }
     }
 }

@@ -38,16 +38,48 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
     @Override
     public Pixels upscale(Pixels lowRes, int outputBitDepth) {
         while (true) {
+            PixelPath used = current;
             try {
-                return current.upscale(lowRes, outputBitDepth);
+                return used.upscale(lowRes, outputBitDepth);
             } catch (DeviceOutOfMemoryException e) {
-                if (tile / 2 < MIN_TILE) {
-                    throw new DeviceOutOfMemoryException("out of device memory even with tiles of " + tile
-                            + " pixels (" + e.getMessage() + ")", e);
-                }
-                tile /= 2;
-                current = pathForTile.apply(tile);
+                shrink(used, e);
             }
         }
+    }
+
+    /**
+     * As upscale, keeping the inner path's overlap: an image that runs out of device memory while being queued or
+     * awaited is redone synchronously with smaller tiles (by {@link #upscale}), the others are not touched.
+     */
+    @Override
+    public Pending submit(Pixels lowRes, int outputBitDepth) {
+        PixelPath used = current;
+        Pending pending;
+        try {
+            pending = used.submit(lowRes, outputBitDepth);
+        } catch (DeviceOutOfMemoryException e) {
+            shrink(used, e);
+            Pixels redone = upscale(lowRes, outputBitDepth);
+            return () -> redone;
+        }
+        return () -> {
+            try {
+                return pending.await();
+            } catch (DeviceOutOfMemoryException e) {
+                shrink(used, e);
+                return upscale(lowRes, outputBitDepth);
+            }
+        };
+    }
+
+    /** Halves the tile after {@code failed} ran out of memory, unless another image already moved past that path. */
+    private void shrink(PixelPath failed, DeviceOutOfMemoryException e) {
+        if (current != failed) return;
+        if (tile / 2 < MIN_TILE) {
+            throw new DeviceOutOfMemoryException("out of device memory even with tiles of " + tile + " pixels ("
+                    + e.getMessage() + ")", e);
+        }
+        tile /= 2;
+        current = pathForTile.apply(tile);
     }
 }

@@ -1,6 +1,5 @@
 package dev.gpusr.pipeline;
 
-import dev.gpusr.engine.EngineLostException;
 import dev.gpusr.engine.PixelPath;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageReader;
@@ -17,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * or several) -> encoder threads, joined by small bounded queues, so memory stays bounded however large the folder.
  *
  * <p>Faults: a file that cannot be read, decoded, upscaled or written fails alone with one line (an OutOfMemoryError
- * too) and the rest goes on. An {@link EngineLostException} retires its worker; when no worker is left no more files
+ * too) and the rest goes on. An {@link dev.gpusr.engine.EngineLostException} retires its worker; when no worker is left no more files
  * are decoded, images already upscaled are still written, the rest are not run. {@link #cancel()} stops taking new
  * work: images being upscaled or encoded finish, decoded ones waiting for a worker are dropped. An unexpected error
  * in any stage or in the listener ends the run with that error; no
@@ -94,7 +93,7 @@ public final class BatchPipeline {
         for (int i = 0; i < loaders; i++) threads.add(thread("gpu-sr decode " + i, () -> load(run), run.loadersDone));
         for (int i = 0; i < workers.size(); i++) {
             PixelPath path = workers.get(i);
-            threads.add(thread("gpu-sr device worker " + i, () -> work(run, path), run.workersDone));
+            threads.add(thread("gpu-sr device worker " + i, () -> new EngineWorker(run, path, maxHeap).run(), run.workersDone));
         }
         for (int i = 0; i < savers; i++) threads.add(thread("gpu-sr encode " + i, () -> save(run), null));
         for (Thread t : threads) t.start();
@@ -238,45 +237,8 @@ public final class BatchPipeline {
         return Math.max(0, path.workingBytes(1, 1, 4, 16) - Pixels.byteCount(path.scale(), path.scale(), 4, 16));
     }
 
-    private static int outputDepth(Pixels lr, BatchJob job) {
+    static int outputDepth(Pixels lr, BatchJob job) {
         return ImageWriter.holdsDeepSamples(job.format()) ? lr.bitDepth() : 8;
-    }
-
-    private void work(BatchRun run, PixelPath path) throws InterruptedException {
-        while (true) {
-            BatchRun.Item item = run.take(run.decoded, run.loadersDone, () -> control.stopWorking);
-            if (item == null) return;
-            Pixels lr = item.pixels();
-            long t0 = System.nanoTime();
-            Pixels sr;
-            try {
-                sr = path.upscale(lr, outputDepth(lr, item.job()));
-            } catch (RuntimeException | OutOfMemoryError e) {
-                run.deviceNanos.addAndGet(System.nanoTime() - t0);
-                run.memory.release(item.reserved());
-                if (failUpscale(run, item, e)) return;
-                continue;
-            }
-            run.deviceNanos.addAndGet(System.nanoTime() - t0);
-            BatchRun.Item done = new BatchRun.Item(item.job(), sr, item.startNanos(), item.inW(), item.inH(),
-                    item.reserved());
-            if (!run.put(run.upscaled, done, () -> false)) {
-                run.memory.release(item.reserved());
-                return;
-            }
-        }
-    }
-
-    /** Reports a failed upscale; true when the worker must stop (its device is lost). */
-    private boolean failUpscale(BatchRun run, BatchRun.Item item, Throwable e) {
-        if (e instanceof EngineLostException) {
-            run.fail(item.job(), "device lost: " + reason(e), item.startNanos(), item.inW(), item.inH());
-            if (run.liveWorkers.decrementAndGet() == 0) control.allDevicesLost(reason(e));
-            return true;
-        }
-        String why = e instanceof OutOfMemoryError ? HeapCheck.outOfMemory("upscaling", maxHeap) : reason(e);
-        run.fail(item.job(), why, item.startNanos(), item.inW(), item.inH());
-        return false;
     }
 
     private void save(BatchRun run) throws InterruptedException {

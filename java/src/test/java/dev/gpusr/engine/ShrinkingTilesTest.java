@@ -85,4 +85,68 @@ class ShrinkingTilesTest {
             assertTrue(e.getMessage().startsWith("out of device memory even with tiles of 64 pixels"), e.getMessage());
         }
     }
+
+    /** A two-deep path that runs out of memory for chosen images above some tile: width 10 while queued, 11 awaited. */
+    static final class TileLimited implements PixelPath {
+        final int tile;
+        final TiledPixelUpscaler bicubic = TiledPixelUpscaler.bicubic(2);
+
+        TileLimited(int tile) {
+            this.tile = tile;
+        }
+
+        @Override public int scale() { return 2; }
+        @Override public int minInputSide() { return 1; }
+        @Override public long workingBytes(int w, int h, int c, int b) { return bicubic.workingBytes(w, h, c, b); }
+        @Override public int depth() { return 2; }
+
+        @Override
+        public Pixels upscale(Pixels lr, int bits) {
+            return submit(lr, bits).await();
+        }
+
+        @Override
+        public Pending submit(Pixels lr, int bits) {
+            if (tile > 128 && lr.width() == 10) throw new DeviceOutOfMemoryException("queueing at tile " + tile, null);
+            return () -> {
+                if (tile > 64 && lr.width() == 11) throw new DeviceOutOfMemoryException("awaiting at tile " + tile, null);
+                return bicubic.upscale(lr, bits);
+            };
+        }
+    }
+
+    static Pixels gray(int w, int h) {
+        Pixels p = Pixels.allocate(w, h, 1, 8, null);
+        for (int i = 0; i < p.samples().length; i++) p.samples()[i] = (byte) (i * 37);
+        return p;
+    }
+
+    @Test
+    void anOverlappedImageThatRunsOutOfMemoryQueuedOrAwaitedIsRedoneAloneWithSmallerTiles() {
+        List<Integer> made = new ArrayList<>();
+        ShrinkingTiles s = new ShrinkingTiles(t -> {
+            made.add(t);
+            return new TileLimited(t);
+        }, 256);
+        assertEquals(2, s.depth(), "the inner path's depth");
+        Pixels a = gray(10, 9), b = gray(11, 9), c = gray(12, 9);
+        PixelPath.Pending pa = s.submit(a, 8); // out of memory while queued: redone at 128 at once
+        assertEquals(128, s.tile());
+        PixelPath.Pending pb = s.submit(b, 8), pc = s.submit(c, 8);
+        TiledPixelUpscaler bicubic = TiledPixelUpscaler.bicubic(2);
+        assertArrayEquals(bicubic.upscale(a).samples(), pa.await().samples());
+        assertArrayEquals(bicubic.upscale(b).samples(), pb.await().samples()); // out of memory awaited: redone at 64
+        assertEquals(64, s.tile());
+        assertArrayEquals(bicubic.upscale(c).samples(), pc.await().samples()); // c was fine on the 128 path
+        assertEquals(List.of(256, 128, 64), made);
+    }
+
+    @Test
+    void anOverlappedImageGivesUpBelowTheSmallestTile() {
+        ShrinkingTiles s = new ShrinkingTiles(TileLimited::new, 100); // half of 100 is below MIN_TILE (64)
+        PixelPath.Pending p = s.submit(gray(11, 9), 8);
+        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, p::await);
+        assertTrue(e.getMessage().contains("even with tiles of 100"), e.getMessage());
+        assertEquals(100, s.tile());
+    }
 }

@@ -45,6 +45,11 @@ class BatchPipelineTest {
 
     /** n PNG inputs in dir/in; returns jobs writing to dir/out. */
     List<BatchJob> inputs(int n) throws Exception {
+        return inputs(dir, n);
+    }
+
+    /** n PNG inputs of mixed sizes and layouts (img00.png is 20 wide, img01.png 21, ...) in dir/in; jobs to dir/out. */
+    static List<BatchJob> inputs(Path dir, int n) throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
         Path out = Files.createDirectories(dir.resolve("out"));
         List<BatchJob> jobs = new ArrayList<>();
@@ -122,6 +127,11 @@ class BatchPipelineTest {
     }
 
     private void assertOutputsComplete(List<ImageResult> results) throws Exception {
+        assertOutputsComplete(dir, results);
+    }
+
+    /** Every successful output is the complete bicubic result of its input; no temporary file is left in dir/out. */
+    static void assertOutputsComplete(Path dir, List<ImageResult> results) throws Exception {
         for (ImageResult r : results) {
             if (!r.ok()) continue;
             Pixels written = ImageReader.readPixels(r.output(), ImageReader.DEFAULT_MAX_PIXELS);

@@ -1,0 +1,59 @@
+package dev.gpusr.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.gpusr.cuda.CudaException;
+import dev.gpusr.engine.DeviceOutOfMemoryException;
+import dev.gpusr.engine.EngineLostException;
+import dev.gpusr.engine.PixelPath;
+import dev.gpusr.image.Pixels;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A CUDA failure of the pixel path becomes what the batch acts on -- a lost context stops the worker, an allocation
+ * failure retries with smaller tiles -- whether the overlapped path throws it while queueing or while awaiting.
+ */
+class ContextLossMappingTest {
+    static final CudaException LOST = CudaException.of("cudaEventSynchronize", "cudaErrorIllegalAddress",
+            "the CUDA context is now unusable: restart the process; if it repeats, report it with the input shape "
+                    + "and `gpu-sr devices` output");
+    static final CudaException OOM = CudaException.of("cudaMalloc", "cudaErrorMemoryAllocation",
+            "out of GPU memory: asked for 1 GiB");
+    static final CudaException OTHER = CudaException.of("cudaMemcpyAsync", "cudaErrorInvalidValue", "");
+
+    /** Throws {@code whileQueued} from submit if set, else {@code whileAwaited} from await. */
+    record Failing(RuntimeException whileQueued, RuntimeException whileAwaited) implements PixelPath {
+        @Override public int scale() { return 2; }
+        @Override public int minInputSide() { return 1; }
+        @Override public long workingBytes(int w, int h, int c, int b) { return 0; }
+        @Override public int depth() { return 2; }
+        @Override public Pixels upscale(Pixels lr, int bits) { return submit(lr, bits).await(); }
+
+        @Override
+        public Pending submit(Pixels lr, int bits) {
+            if (whileQueued != null) throw whileQueued;
+            return () -> {
+                throw whileAwaited;
+            };
+        }
+    }
+
+    @Test
+    void failuresAreMappedWhileQueuedAndWhileAwaited() {
+        Pixels lr = Pixels.allocate(4, 4, 1, 8, null);
+        for (boolean queued : new boolean[] {true, false}) {
+            PixelPath lost = new Engines.ContextLossMapping(queued ? new Failing(LOST, null) : new Failing(null, LOST));
+            EngineLostException e = assertThrows(EngineLostException.class, () -> lost.submit(lr, 8).await());
+            assertSame(LOST, e.getCause());
+            PixelPath full = new Engines.ContextLossMapping(queued ? new Failing(OOM, null) : new Failing(null, OOM));
+            assertSame(OOM, assertThrows(DeviceOutOfMemoryException.class, () -> full.submit(lr, 8).await())
+                    .getCause());
+            PixelPath other = new Engines.ContextLossMapping(queued ? new Failing(OTHER, null)
+                    : new Failing(null, OTHER));
+            assertSame(OTHER, assertThrows(CudaException.class, () -> other.submit(lr, 8).await()));
+            assertEquals(2, other.depth(), "the wrapper keeps the inner path's depth");
+        }
+    }
+}
