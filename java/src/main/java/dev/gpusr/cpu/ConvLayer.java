@@ -67,6 +67,10 @@ final class ConvLayer {
 
     /** Computes output rows [ra, rb) of {@code out} from {@code in}. */
     void forwardRows(Canvas in, Canvas out, RowLayout layout, int ra, int rb, Epilogue epilogue, Scratch s) {
+        if (cout == 1 && f > 1) {
+            singleOutputRows(in, out, layout, ra, rb, epilogue, s);
+            return;
+        }
         int k = taps();
         int from = layout.first();
         int to = layout.end();
@@ -102,6 +106,62 @@ final class ConvLayer {
                 finish(dst, out, o, r, epilogue, layout, from, to);
             }
             if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
+        }
+    }
+
+    /** Output rows a layer with one output channel computes together (their rows stay in L2 meanwhile). */
+    static final int SINGLE_OUTPUT_BLOCK_ROWS = 32;
+
+    /** {@link #SINGLE_OUTPUT_BLOCK_ROWS}; tests make blocks smaller than their images. */
+    int singleOutputBlockRows = SINGLE_OUTPUT_BLOCK_ROWS;
+
+    /**
+     * Rows of a layer with one output channel (the last layer: 800 taps in 9-1-5 and 9-5-5). Its taps are all the
+     * channels' shifted rows, too many to stay in cache from one output row to the next; so each input row is
+     * shifted once per block of output rows and its f taps are added at once to the f output rows that read it,
+     * while they are in L2. Each output still gets its taps in tap order (channel, then filter row, then column),
+     * one fused multiply-add after another, so the sums are bit for bit those of the tap list.
+     */
+    private void singleOutputRows(Canvas in, Canvas out, RowLayout layout, int ra, int rb, Epilogue epilogue,
+            Scratch s) {
+        int from = layout.first();
+        int to = layout.end();
+        int length = layout.length();
+        float[] zero = in.zero();
+        s.prepare(f, length);
+        float[][] taps = s.tapRows;
+        int[] index = s.tapIndex;
+        float[][] shifted = s.shiftRows(f, length);
+        int block = singleOutputBlockRows;
+        float[][] spare = s.outputRows(block, length);
+        float[][] dsts = s.rowRefs(block);
+        float b = bias == null ? 0f : bias[biasOffset];
+        for (int r0 = ra; r0 < rb; r0 += block) {
+            int r1 = Math.min(rb, r0 + block);
+            for (int r = r0; r < r1; r++) {
+                dsts[r - r0] = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? spare[r - r0] : out.writable(0, r);
+                Arrays.fill(dsts[r - r0], from, to, b);
+            }
+            for (int i = 0; i < cin; i++) {
+                for (int u = r0 - pad; u < r1 + f - 1 - pad; u++) {
+                    float[] base = in.row(i, u);
+                    if (base == zero) continue; // zero padding rows contribute nothing
+                    for (int kx = 0; kx < f; kx++) {
+                        if (kx != pad) System.arraycopy(base, from + kx - pad, shifted[kx], from, to - from);
+                        taps[kx] = kx == pad ? base : shifted[kx];
+                    }
+                    for (int ky = 0; ky < f; ky++) { // output row r reads input row u as its filter row ky
+                        int r = u - ky + pad;
+                        if (r < r0 || r >= r1) continue;
+                        for (int kx = 0; kx < f; kx++) index[kx] = (i * f + ky) * f + kx;
+                        accumulate(dsts[r - r0], taps, index, 0, f, weightOffset, from, to);
+                    }
+                }
+            }
+            for (int r = r0; r < r1; r++) {
+                finish(dsts[r - r0], out, 0, r, epilogue, layout, from, to);
+                if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
+            }
         }
     }
 

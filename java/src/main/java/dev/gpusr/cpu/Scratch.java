@@ -26,6 +26,17 @@ final class Scratch {
         return outputRows;
     }
 
+    private float[][] shiftRows = new float[0][];
+
+    /** {@code count} rows of at least {@code length} floats for the shifted copies of one input row. */
+    float[][] shiftRows(int count, int length) {
+        if (shiftRows.length < count || shiftRows[0].length < length) {
+            shiftRows = new float[Math.max(count, shiftRows.length)][Math.max(length,
+                    shiftRows.length == 0 ? 0 : shiftRows[0].length)];
+        }
+        return shiftRows;
+    }
+
     private float[][] rowRefs = new float[0][];
 
     /** Room for {@code count} row references (filled by the caller). */

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One layer's row kernels against plain loops written here: every output value and every weight gradient must be
  * the float that a sequential {@link Math#fma} over the taps (forward) or over the pixels of a row (gradient) gives,
- * bit for bit, whatever the tap chunks (L1-sized, one pass), the groups of four or the reuse of scratch buffers.
+ * bit for bit, whatever the tap chunks (L1-sized, one pass), the blocks of rows of one-output layers, the groups of
+ * four or the reuse of scratch buffers.
  * Filters 1, 3 and 5, odd sizes, one to three images per row, gradients with many zeros (as after a ReLU) so that
  * groups end with one to three pixels, and outputs and scratch poisoned with NaN before each call.
  */
@@ -31,6 +32,7 @@ class ConvLayerTest {
     private static final Case[] CASES = {
         new Case(3, 5, 1, 2, 13), new Case(2, 9, 3, 1, 29), new Case(5, 3, 5, 3, 11), new Case(7, 11, 5, 2, 23),
         new Case(1, 16, 3, 3, 17), new Case(13, 8, 1, 1, 70), new Case(4, 1, 5, 2, 19),
+        new Case(6, 1, 3, 1, 21), new Case(5, 1, 1, 2, 9),
     };
 
     private static float[] random(int n, long seed) {
@@ -110,6 +112,9 @@ class ConvLayerTest {
         float[] bias = random(c.cout, 12);
         ConvLayer layer = new ConvLayer(c.cin, c.cout, c.f, w, 0, bias, 0);
         layer.chunkFloats = chunkFloats;
+        // one-output layers: blocks of all rows, of 3 and of 2 (blocks that end inside the image)
+        layer.singleOutputBlockRows = chunkFloats == ConvLayer.CHUNK_FLOATS ? ConvLayer.SINGLE_OUTPUT_BLOCK_ROWS
+                : chunkFloats == Integer.MAX_VALUE / 2 ? 2 : 3;
         Canvas in = input(c, c.cin, 13, false, zero);
         Canvas out = epilogue == ConvLayer.Epilogue.RELU_GRAD_IN_PLACE ? input(c, c.cout, 14, true, zero)
                 : poisoned(c.cout, layout, zero);
