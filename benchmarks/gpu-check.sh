@@ -4,20 +4,27 @@
 # benchmark beside the PyTorch + Pillow peer (benchmarks/batch/run.py: BATCH_N images, BATCH_RUNS runs), and the
 # kernel benchmarks beside PyTorch. Everything goes to OUTDIR (logs, JSON, demo images) and is packed into
 # OUTDIR/all.tgz; a short summary is printed last. Without --full the whole run fits in BUDGET seconds (default 470,
-# under 8 minutes): each step's time limit is cut to what is left (defaults: tests 170 s, demo 40, batch 120,
-# benchmarks the rest; TESTS_TIMEOUT, BATCH_TIMEOUT, BENCH_TIMEOUT, BATCH_N, BATCH_RUNS change them).
+# under 8 minutes): each step's time limit is cut to what is left (defaults: tests 170 s, sanitizer 45 s per tool,
+# demo 40, batch 120, benchmarks the rest; TESTS_TIMEOUT, SANITIZER_TIMEOUT, BATCH_TIMEOUT, BENCH_TIMEOUT, BATCH_N,
+# BATCH_RUNS change them). All steps in one call do not fit in 8 minutes: skip some (--skip-batch, --skip-bench)
+# and run them in a second call.
+# compute-sanitizer (memcheck, then racecheck) runs the kernel tests (classes matching SANITIZER_TESTS, default
+# CudaKernelsTest and CudaPixelPathGpuTest: gpu-sr's own kernels) where the host has it (PATH, CUDA_HOME/bin,
+# /usr/local/cuda*/bin); a host without it (or a device it does not support) gets one line saying so. A finding
+# shows as ERRORS in the summary (compute-sanitizer --error-exitcode 86); logs/sanitizer-*.log hold the reports.
 # The batch inputs are cut from photos: the system's (mate-backgrounds, opencv-doc) or benchmarks/batch/sources/
 # (make it on a build machine with `benchmarks/batch/make_inputs.py --export-sources benchmarks/batch/sources` and
 # carry it along: it is git-ignored).
-# Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench] [--skip-batch]
+# Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-sanitizer] [--skip-bench] [--skip-batch]
 set -uo pipefail
-out=${1:?usage: gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-bench] [--skip-batch]}
+out=${1:?usage: gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-sanitizer] [--skip-bench] [--skip-batch]}
 shift
-quick=--quick skip_tests=0 skip_bench=0 skip_batch=0
+quick=--quick skip_tests=0 skip_sanitizer=0 skip_bench=0 skip_batch=0
 for a in "$@"; do
   case $a in
     --full) quick="" ;;
     --skip-tests) skip_tests=1 ;;
+    --skip-sanitizer) skip_sanitizer=1 ;;
     --skip-bench) skip_bench=1 ;;
     --skip-batch) skip_batch=1 ;;
     *) echo "gpu-check.sh: unknown argument $a" >&2; exit 2 ;;
@@ -46,6 +53,37 @@ if [ $skip_tests = 0 ]; then
   tests_rc=$?
 fi
 
+sanitizer_rc=" skipped (--skip-sanitizer)"
+if [ $skip_sanitizer = 0 ]; then
+  sanitizer=$(command -v compute-sanitizer 2>/dev/null || ls -d "${CUDA_HOME:-/nonexistent}/bin/compute-sanitizer" \
+    /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda-*/bin/compute-sanitizer 2>/dev/null | head -n 1)
+  if [ -z "$sanitizer" ] || [ ! -x "$sanitizer" ]; then
+    stamp "compute-sanitizer: not on this host (PATH, CUDA_HOME/bin, /usr/local/cuda*/bin): skipped"
+    sanitizer_rc=" skipped: no compute-sanitizer on this host"
+  else
+    sanitizer_rc=""
+    for tool in memcheck racecheck; do
+      stamp "compute-sanitizer $tool on the kernel tests"
+      timeout "$(limit "${SANITIZER_TIMEOUT:-45}")" "$sanitizer" --tool "$tool" --target-processes all \
+        --error-exitcode 86 --print-limit 100 "$dist/bin/gpu-sr-gpu-tests" --include-tag gpu \
+        --include-classname "${SANITIZER_TESTS:-.*\.(CudaKernels|CudaPixelPathGpu)Test}" --disable-ansi-colors \
+        > "$log/sanitizer-$tool.log" 2>&1
+      rc=$?
+      passed=$(grep -oE '^\[ +[0-9]+ tests successful' "$log/sanitizer-$tool.log" | grep -oE '[0-9]+' || echo 0)
+      case $rc in
+        0) if [ "${passed:-0}" -gt 0 ]; then verdict="clean, $passed tests"; else verdict="no test ran on a GPU (rc 0)"; fi ;;
+        86) verdict="ERRORS (rc 86)" ;;
+        124|137) verdict="cut off by the time limit (rc $rc)" ;;
+        *) verdict="tests failed or did not run (rc $rc)" ;;
+      esac
+      if [ "$rc" != 0 ] && grep -q "Device not supported" "$log/sanitizer-$tool.log"; then
+        verdict="not run: compute-sanitizer does not support this device here ('Device not supported', as under gVisor)"
+      fi
+      sanitizer_rc="$sanitizer_rc $tool: $verdict;"
+    done
+  fi
+fi
+
 stamp "demo on GPU 0"
 timeout "$(limit 40)" "$dist/bin/gpu-sr" demo --device 0 -o "$out/demo" > "$log/demo.log" 2>&1
 demo_rc=$?
@@ -72,8 +110,9 @@ fi
 bench_rc=skipped
 if [ $skip_bench = 0 ]; then
   stamp "benchmarks beside PyTorch ($quick)"
-  timeout "$(limit "${BENCH_TIMEOUT:-330}")" "$root/benchmarks/peer/side_by_side.sh" "$dist/bin/gpu-sr" $quick --out "$out/bench" \
-    > "$log/bench.log" 2>&1
+  bench_limit=$(limit "${BENCH_TIMEOUT:-330}")
+  timeout "$bench_limit" "$root/benchmarks/peer/side_by_side.sh" "$dist/bin/gpu-sr" $quick --out "$out/bench" \
+    --deadline "$bench_limit" > "$log/bench.log" 2>&1
   bench_rc=$?
 fi
 stamp "done"
@@ -86,6 +125,13 @@ stamp "done"
     grep -E '\[gpu-sr\]' "$log/gpu-tests.log" | head -40
     awk '/^Failures \(/{p=1} p' "$log/gpu-tests.log" | grep -vE '^\s+(org\.junit|java\.base|jdk\.internal)' | head -80
   fi
+  echo "==== compute-sanitizer on the kernel tests:$sanitizer_rc"
+  for f in "$log"/sanitizer-*.log; do
+    [ -f "$f" ] || continue
+    echo "-- $(basename "$f")"
+    grep -E '^(=+ )?ERROR SUMMARY|^\[ +[0-9]+ tests (found|successful|aborted|failed)' "$f"
+    grep -m 20 -E '^=+ (Invalid|Race|Error|Program hit|Uninitialized|Leaked)' "$f"
+  done
   echo "==== demo (rc $demo_rc)"; tail -8 "$log/demo.log"
   echo "==== safetensors interop (rc $st_rc)"; tail -5 "$log/safetensors.log"
   echo "==== batch, files to files (rc $batch_rc)"

@@ -27,6 +27,17 @@ TARGETS = [
     ("train/9-1-5/fp32/16x256", "training step 9-1-5 16x256 >= 1.0x PyTorch",
      lambda o, p: p is not None and speedup(o, p) >= 1.0),
 ]
+# gpu-sr rows set beside PyTorch's torch.compile rows as well (same work; compare.json "compiled_pairs")
+COMPILED_PEERS = [("infer/9-1-5/fp32", "infer_compiled/9-1-5/fp32"),
+                  ("infer/9-5-5/fp32", "infer_compiled/9-5-5/fp32"),
+                  ("engine_infer_device/9-1-5", "infer_compiled/9-1-5/fp32"),
+                  ("engine_infer_device/9-5-5", "infer_compiled/9-5-5/fp32"),
+                  ("train/9-1-5/fp32/128x33", "train_compiled/9-1-5/fp32/128x33"),
+                  ("train/9-1-5/fp32/128x33", "train_compiled_graphs/9-1-5/fp32/128x33"),
+                  ("train/9-1-5/fp32/16x256", "train_compiled/9-1-5/fp32/16x256"),
+                  ("train/9-5-5/fp32/128x33", "train_compiled/9-5-5/fp32/128x33"),
+                  ("train/9-5-5/fp32/128x33", "train_compiled_graphs/9-5-5/fp32/128x33"),
+                  ("train/9-5-5/fp32/16x256", "train_compiled/9-5-5/fp32/16x256")]
 # packing has no key of its own in PyTorch; judged on gpu-sr's own percent of bandwidth
 OP_TARGETS = [("pack ycbcr->rgb8", "packing >= 80% of copy bandwidth"),
               ("unpack rgb8->ycbcr", "unpacking >= 80% of copy bandwidth")]
@@ -57,6 +68,12 @@ def fmt(v, digits=3):
 def load(path):
     with open(path) as f:
         return json.load(f)
+
+
+def not_measured(doc):
+    """Rows that say why they have no number: [(key or section, status, reason)]."""
+    return [(r.get("key") or "section " + r.get("section", "?"), r.get("status"), r.get("reason", ""))
+            for r in doc.get("rows", []) if r.get("status") not in ("ok", None)]
 
 
 def main(argv=None):
@@ -94,6 +111,26 @@ def main(argv=None):
         print("\nonly in gpu-sr: " + ", ".join(only_ours))
     if only_peer:
         print("only in PyTorch: " + ", ".join(only_peer))
+    if env_p.get("mode") == "smoke":
+        print("\nWARNING: torch.json is a --smoke run on the CPU: its times are no benchmark")
+    skipped = not_measured(peer_doc)
+    if skipped:
+        print("\nPyTorch rows not measured:")
+        for key, status, reason in skipped:
+            print("  %-40s %-8s %s" % (key, status, reason))
+
+    compiled_pairs = []
+    for key, peer_key in COMPILED_PEERS:
+        o, p = ours.get(key), peer.get(peer_key)
+        if o is None or p is None:
+            continue
+        compiled_pairs.append({"key": key, "torch_key": peer_key, "ours_ms": o["median_ms"],
+                               "torch_ms": p["median_ms"], "speedup": speedup(o, p)})
+    if compiled_pairs:
+        print("\nagainst torch.compile (same work; speedup = torch.compile ms / gpu-sr ms):")
+        for c in compiled_pairs:
+            print("  %-28s %-42s %9s %9s %7s" % (c["key"], c["torch_key"], fmt(c["ours_ms"]), fmt(c["torch_ms"]),
+                                                fmt(c["speedup"], 2)))
 
     print("\ntargets (issue #4):")
     results = []
@@ -122,7 +159,9 @@ def main(argv=None):
         print("  %-12s %-46s %s" % (verdict, what, detail))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"pairs": pairs, "targets": results}, f, indent=1)
+            json.dump({"pairs": pairs, "compiled_pairs": compiled_pairs, "targets": results,
+                       "peer_not_measured": [{"key": k, "status": st, "reason": r} for k, st, r in skipped]},
+                      f, indent=1)
     return 0
 
 

@@ -32,6 +32,23 @@ ALGO_LEGEND = ("cuDNN algorithm numbers: fwd 0 IMPLICIT_GEMM, 1 IMPLICIT_PRECOMP
                "2/4/5/6 bwdFilter).")
 
 
+TRAIN_DEVICE_NOTE = ("Both sides device-fed: the batch stays on the card, one SGD step (per-layer rates, momentum "
+                     "0.9) per run, runs grouped between two CUDA events, median repeat, no loss read back. "
+                     "gpu-sr: the bench's `SrcnnPipeline` (GpuCases.train, GpuTimer); PyTorch: eager autograd with "
+                     "%s.")
+ENGINE_NOTE = ("Host-fed end to end on both sides: 10 training steps per timed repeat, each copying its batch from "
+               "host memory, the loss read back after the 10th, host clock, median / 10; forward rows: host tensors "
+               "in and out, host clock. gpu-sr: EngineBenchmarks, Java arrays through pinned staging. PyTorch: %s")
+PEER_WAYS = {  # srcnn_torch.py's environment.peer_revision (absent before revision 2)
+    1: ("torch.optim.SGD's default (foreach) implementation",
+        "**pageable** `.to()` / `.cpu()` copies (peer revision 1: not like for like with gpu-sr's pinned staging)."),
+    2: ("the SGD implementation its row's note names (fused on CUDA)",
+        "pinned host tensors, `non_blocking` copies into preallocated device tensors and out into preallocated "
+        "pinned tensors, as its row's note says; the pageable `.to()` / `.cpu()` path of earlier runs is "
+        "`engine_*_pageable` in the PyTorch-only table below."),
+}
+
+
 def load_json(folder, name, required):
     path = os.path.join(folder, name)
     if not os.path.exists(path):
@@ -70,11 +87,19 @@ def ratio(v):
     return "-" if v is None else "%sx" % fmt(v, 2)
 
 
+def mib(v):
+    return "-" if v is None else fmt(v / 2 ** 20)
+
+
 class Results:
-    def __init__(self, folder):
+    def __init__(self, folder, allow_smoke=False):
         self.folder = folder
         self.ours_doc = load_json(folder, "gpu-sr.json", True)
         self.peer_doc = load_json(folder, "torch.json", False) or {"rows": [], "environment": {}}
+        if self.peer_doc.get("environment", {}).get("mode") == "smoke" and not allow_smoke:
+            raise SystemExit("report.py: %s/torch.json is a `srcnn_torch.py --smoke` run on the CPU: its times are "
+                             "no benchmark and never go into BENCHMARKS.md (--allow-smoke only to test report.py)"
+                             % folder)
         self.compare_doc = load_json(folder, "compare.json", False) or {"pairs": [], "targets": []}
         self.devices = load_lines(folder, "devices.txt")
         self.engine_tests = load_lines(folder, "engine-tests.txt")
@@ -187,11 +212,102 @@ class Results:
         for r in self.section("conv"):
             layer, _, direction = r["op"].rpartition(" ")
             p = self.peer_row(r)
-            rows.append((r["model"], layer, direction, r["shape"], fmt(r["median_ms"]), fmt(r.get("tflop_per_s")),
-                         pct(r.get("percent_of_ceiling")), (r.get("note") or "").replace("algo ", ""),
-                         fmt(p["median_ms"]) if p else "-", ratio(self.speedup(r))))
-        return table(["model", "layer", "direction", "input", "median ms", "TFLOP/s", "% FMA peak",
-                      "cuDNN algo", "PyTorch ms", "speedup"], rows, "llllrrrlrr")
+            rows.append((r["model"], layer, direction, r.get("precision", "fp32"), r["shape"], fmt(r["median_ms"]),
+                         fmt(r.get("tflop_per_s")), pct(r.get("percent_of_ceiling")),
+                         (r.get("note") or "").replace("algo ", ""), fmt(p["median_ms"]) if p else "-",
+                         ratio(self.speedup(r))))
+        return table(["model", "layer", "direction", "precision", "input", "median ms", "TFLOP/s", "% FMA peak",
+                      "cuDNN algo", "PyTorch ms", "speedup"], rows, "lllllrrrlrr")
+
+    def peer_way(self):
+        revision = self.peer_doc.get("environment", {}).get("peer_revision", 1)
+        return PEER_WAYS.get(revision, PEER_WAYS[max(PEER_WAYS)])
+
+    def ours_by_key(self):
+        return {r["key"]: r for r in self.ours_rows if r.get("key")}
+
+    def peer_rows(self, section=None, precision=None):
+        return [r for r in self.peer_doc.get("rows", []) if r.get("status") == "ok" and r.get("key")
+                and (section is None or r.get("section") == section)
+                and (precision is None or r.get("precision") == precision)]
+
+    def conv_tf32_table(self):
+        """PyTorch's per-layer TF32 rows, beside gpu-sr's rows of the same key where its bench has them."""
+        ours = self.ours_by_key()
+        rows = []
+        for p in self.peer_rows("conv", "tf32"):
+            layer, _, direction = p["op"].rpartition(" ")
+            o = ours.get(p["key"])
+            fp32 = self.peer.get(p["key"].replace("/tf32/", "/fp32/"))
+            rows.append((p["model"], layer, direction, p["shape"], fmt(o["median_ms"]) if o else "-",
+                         fmt(p["median_ms"]), fmt(p.get("tflop_per_s")),
+                         ratio(fp32["median_ms"] / p["median_ms"]) if fp32 else "-",
+                         ratio(p["median_ms"] / o["median_ms"]) if o else "-"))
+        if not rows:
+            return "No per-layer TF32 rows in this run (PyTorch's peer has them from revision 2 on)."
+        return table(["model", "layer", "direction", "input", "gpu-sr ms", "PyTorch ms", "PyTorch TFLOP/s",
+                      "PyTorch TF32 gain over fp32", "speedup"], rows, "llllrrrrr")
+
+    def compile_table(self):
+        """torch.compile rows (or the row saying why there are none), beside gpu-sr's row for the same work."""
+        ours = self.ours_by_key()
+        rows = []
+        for r in self.peer_doc.get("rows", []):
+            if r.get("section") != "compile":
+                continue
+            if r.get("status") != "ok":
+                rows.append((r.get("key") or "-", r.get("shape", ""), r.get("status"), "-", "-", "-", "-",
+                             r.get("reason", "")))
+                continue
+            mates = [k for k, pk in compare.COMPILED_PEERS if pk == r["key"] and k in ours]
+            rows.append((r["key"], r["shape"], fmt(r["median_ms"]), fmt(r.get("compile_s")),
+                         ", ".join("`%s` %s ms" % (k, fmt(ours[k]["median_ms"])) for k in mates) or "-",
+                         ", ".join(ratio(r["median_ms"] / ours[k]["median_ms"]) for k in mates) or "-",
+                         mib(r.get("peak_device_bytes")), r.get("note") or ""))
+        return table(["PyTorch key", "shape", "torch.compile ms", "compile s", "gpu-sr row", "speedup",
+                      "peak device MiB", "note"], rows, "llrrlrrl")
+
+    def memory_table(self):
+        rows = [(g["group"], ", ".join("`%s`" % k for k in g.get("keys", [])) or "-",
+                 mib(g.get("peak_device_bytes")), mib(g.get("pinned_host_bytes")),
+                 mib(g.get("pinned_host_peak_bytes")))
+                for g in self.peer_doc.get("memory", [])]
+        if rows:
+            out = table(["PyTorch row group", "rows", "peak device MiB (max_memory_allocated)",
+                         "pinned host MiB (tensors)", "pinned host MiB (allocator peak)"], rows, "llrrr")
+        else:
+            out = "`torch.json` records no memory figures (PyTorch's peer has them from revision 2 on)."
+        ours = [r for r in self.ours_rows if r.get("peak_device_bytes") is not None]
+        if ours:
+            out += "\n\n" + table(["gpu-sr key", "peak device MiB", "pinned host MiB"],
+                                   [(r.get("key") or r["op"], mib(r.get("peak_device_bytes")),
+                                     mib(r.get("pinned_host_bytes"))) for r in ours], "lrr")
+        else:
+            out += "\n\ngpu-sr's `gpu-sr.json` records no memory figures (its bench does not measure them yet)."
+        return out
+
+    def peer_only_table(self):
+        """PyTorch rows that no gpu-sr row pairs with and no table above shows: pinned copies, the pageable host
+        path of earlier runs, host-fed training at 16x256, ..."""
+        ours = self.ours_by_key()
+        rows = []
+        for p in self.peer_rows():
+            if p["key"] in ours or p["section"] == "compile" or (p["section"] == "conv" and p["precision"] == "tf32"):
+                continue
+            rows.append((p["section"], "`%s`" % p["key"], p["shape"], fmt(p["median_ms"]), fmt(p.get("mpix_per_s")),
+                         fmt(p.get("gb_per_s")), p.get("clock", "-"), mib(p.get("peak_device_bytes")),
+                         mib(p.get("pinned_host_bytes")), p.get("note") or ""))
+        if not rows:
+            return "None: every PyTorch row pairs with a gpu-sr row."
+        return table(["section", "PyTorch key", "shape", "median ms", "Mpix/s", "GB/s", "clock", "peak device MiB",
+                      "pinned host MiB", "note"], rows, "lllrrrlrrl")
+
+    def not_measured_table(self):
+        rows = [(k, st, reason) for k, st, reason in compare.not_measured(self.peer_doc)]
+        rows += [("gpu-sr " + (r.get("key") or r.get("op") or r.get("section", "?")), r.get("status"),
+                  r.get("reason") or r.get("error") or "") for r in self.ours_doc.get("rows", [])
+                 if r.get("status") not in ("ok", None)]
+        return table(["row", "status", "reason"], rows, "lll") if rows else "Every row was measured."
 
     def inference_table(self):
         rows = []
@@ -223,9 +339,10 @@ class Results:
             p = self.peer_row(r)
             rows.append((r.get("key") or r["op"], r["op"], r["model"], r["shape"], fmt(r["median_ms"]),
                          fmt(r.get("mpix_per_s")), fmt(p["median_ms"]) if p else "-",
-                         fmt(p.get("mpix_per_s")) if p else "-", ratio(self.speedup(r)), r.get("note") or ""))
+                         fmt(p.get("mpix_per_s")) if p else "-", ratio(self.speedup(r)), r.get("note") or "",
+                         (p.get("note") or "") if p else ""))
         return table(["key", "what", "model", "shape", "median ms", "Mpix/s", "PyTorch ms", "PyTorch Mpix/s",
-                      "speedup", "note"], rows, "llllrrrrrl")
+                      "speedup", "note", "PyTorch's way"], rows, "llllrrrrrll")
 
     def engine_test_table(self):
         """The `[gpu-sr] ...` lines of CudaSrcnnTest: one row per measured size, beside PyTorch's row for the
@@ -294,13 +411,21 @@ class Results:
                   "### Ceilings", self.ceiling_table(),
                   "### Our kernels (fp32)", self.kernel_table(),
                   "### Bicubic", self.bicubic_table(),
-                  "### Convolution layers (fp32, cuDNN, algorithm from Find)", self.conv_table(), ALGO_LEGEND,
+                  "### Convolution layers (cuDNN, algorithm from Find)", self.conv_table(), ALGO_LEGEND,
+                  "### Convolution layers, TF32 (tensor cores allowed)", self.conv_tf32_table(),
                   "### Inference, device-resident", self.inference_table(),
-                  "### Training step, SGD momentum, device-resident", self.train_table(),
-                  "### The CUDA engine as users call it (`engine_*` rows)", self.engine_table()]
+                  "### Training step, SGD momentum, device-resident", TRAIN_DEVICE_NOTE % self.peer_way()[0],
+                  self.train_table(),
+                  "### The CUDA engine as users call it (`engine_*` rows)", ENGINE_NOTE % self.peer_way()[1],
+                  self.engine_table()]
         if self.engine_tests:
             parts += ["### The CUDA engine's own GPU tests (`engine-tests.txt`)", self.engine_test_table()]
-        parts += ["### Issue targets (`compare.json`)", self.target_table()]
+        if any(r.get("section") == "compile" for r in self.peer_doc.get("rows", [])):
+            parts += ["### torch.compile", self.compile_table()]
+        parts += ["### PyTorch rows with no gpu-sr counterpart", self.peer_only_table(),
+                  "### Memory", self.memory_table(),
+                  "### Rows not measured", self.not_measured_table(),
+                  "### Issue targets (`compare.json`)", self.target_table()]
         return "\n\n".join(parts) + "\n"
 
 
@@ -323,10 +448,11 @@ def main(argv=None):
     ap.add_argument("results_dir", metavar="RESULTS_DIR")
     ap.add_argument("--update", metavar="MARKDOWN_FILE",
                     help="rewrite the block between %s and %s in this file instead of printing" % (BEGIN, END))
+    ap.add_argument("--allow-smoke", action="store_true", help="accept a --smoke torch.json (to test this script)")
     args = ap.parse_args(argv)
     if not os.path.isdir(args.results_dir):
         raise SystemExit("report.py: results folder '%s' not found" % args.results_dir)
-    generated = Results(args.results_dir).markdown(args.results_dir.rstrip("/"))
+    generated = Results(args.results_dir, args.allow_smoke).markdown(args.results_dir.rstrip("/"))
     if args.update:
         update(args.update, generated)
     else:

@@ -5,6 +5,8 @@
 #   GPU_SR_BIN  the gpu-sr launcher (default: bin/gpu-sr, then java/target/dist/gpu-sr/bin/gpu-sr, then gpu-sr on PATH)
 #   --quick     both sides in quick mode (about 1 + 1.5 minutes on an H100 instead of about 3 + 3)
 #   --out DIR   where gpu-sr.json, torch.json, compare.json and the printed tables go (default: bench-<date>)
+#   --deadline S  the whole script should end within S seconds: PyTorch's peer skips (with a row saying so) the
+#               sections that would start after what is left of S once gpu-sr is done, less 20 s for the ratios
 # Exit status: gpu-sr's (1 when one of its rows failed or did not match the CPU), else PyTorch's.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,12 +21,14 @@ if [[ -z $bin ]]; then
 fi
 quick=()
 device=0
+deadline=0
 out="bench-$(date -u +%Y%m%dT%H%M%SZ)"
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=(--quick); shift ;;
     --device) device=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --deadline) deadline=$2; shift 2 ;;
     *) echo "side_by_side.sh: unknown argument '$1' (see the usage at the top of this script)" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +37,7 @@ if [[ -z $bin ]] || ! command -v "$bin" >/dev/null 2>&1; then
   exit 2
 fi
 mkdir -p "$out"
+started=$(date +%s)
 echo "== GPU: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader -i "$device" 2>/dev/null || echo unknown)"
 
 echo "== gpu-sr bench (${quick[*]:-full})"
@@ -40,9 +45,15 @@ echo "== gpu-sr bench (${quick[*]:-full})"
 ours=${PIPESTATUS[0]}
 
 echo "== PyTorch peer (${quick[*]:-full})"
+peer_deadline=()
+if [[ $deadline -gt 0 ]]; then
+  left=$(( deadline - ($(date +%s) - started) - 20 ))
+  [[ $left -lt 10 ]] && left=10
+  peer_deadline=(--deadline-s "$left")
+fi
 # PyTorch brings its own cuDNN and refuses to start against the system one: never hand it our LD_LIBRARY_PATH
 env -u LD_LIBRARY_PATH python3 "$here/srcnn_torch.py" --device "$device" --json "$out/torch.json" "${quick[@]}" \
-  2> "$out/torch.log" | tee "$out/torch.txt"
+  "${peer_deadline[@]}" 2> "$out/torch.log" | tee "$out/torch.txt"
 peer=${PIPESTATUS[0]}
 
 echo "== ratios"

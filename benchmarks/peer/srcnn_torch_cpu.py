@@ -12,15 +12,15 @@ import argparse
 import json
 import platform
 import statistics
+import sys
 import time
 
-import torch
-import torch.nn.functional as F
+sys.dont_write_bytecode = True  # importing peer_common.py must leave no __pycache__ in the checkout
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
-from srcnn_torch import srcnn as srcnn_on  # one definition of the peer's model
-
-MODELS = {"9-1-5": (9, 1, 5), "9-5-5": (9, 5, 5)}
-LR = (1e-4, 1e-4, 1e-5)
+from peer_common import LR, MODELS  # one definition of the peer's models and rates  # noqa: E402
+from peer_common import srcnn as srcnn_on  # noqa: E402
 
 
 def srcnn(filters):

@@ -5,14 +5,13 @@ import dev.gpusr.bench.BenchStats;
 import dev.gpusr.bench.Check;
 import dev.gpusr.bench.GpuCase;
 import dev.gpusr.bench.GpuCases;
-import dev.gpusr.bench.GpuContext;
 import dev.gpusr.bench.GpuOp;
+import dev.gpusr.cuda.CudaContext;
+import dev.gpusr.cuda.CudaEvents;
 import dev.gpusr.cuda.GpuAvailability;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import jcuda.runtime.JCuda;
-import jcuda.runtime.cudaEvent_t;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,56 +48,49 @@ public class GpuOpBenchmark {
     @Param({"0"})
     int device;
 
-    private GpuContext ctx;
+    private CudaContext ctx;
     private GpuOp op;
+    private CudaEvents events;
     private int run;
-    private final cudaEvent_t start = new cudaEvent_t();
-    private final cudaEvent_t end = new cudaEvent_t();
     private double[] eventMs = new double[1024];
-    private int events;
+    private int timed;
 
     @Setup(Level.Trial)
     public void setup() {
         GpuAvailability.unavailableReason().ifPresent(r -> {
             throw new IllegalStateException("GPU part skipped: " + r);
         });
-        ctx = GpuContext.open(device);
+        ctx = CudaContext.open(device, true);
         GpuCase c = GpuCases.find(BenchPlan.of(false, Set.of()), id);
         op = c.factory().create(ctx);
         Check check = op.check();
         if (check.outcome() == Check.Outcome.FAILED) throw new IllegalStateException(id + ": " + check.detail());
-        GpuContext.check(JCuda.cudaEventCreate(start), "cudaEventCreate", null);
-        GpuContext.check(JCuda.cudaEventCreate(end), "cudaEventCreate", null);
+        events = new CudaEvents(op.timedContext());
     }
 
     @Benchmark
     public void launch() {
-        GpuContext.check(JCuda.cudaEventRecord(start, ctx.stream()), "cudaEventRecord", null);
+        events.start();
         op.launch(run++);
-        GpuContext.check(JCuda.cudaEventRecord(end, ctx.stream()), "cudaEventRecord", null);
-        ctx.sync();
-        float[] ms = {0};
-        GpuContext.check(JCuda.cudaEventElapsedTime(ms, start, end), "cudaEventElapsedTime", null);
-        if (events == eventMs.length) eventMs = Arrays.copyOf(eventMs, events * 2);
-        eventMs[events++] = ms[0];
+        events.stop();
+        double ms = events.elapsedMs(); // waits for the launch, as the synchronisation JMH times
+        if (timed == eventMs.length) eventMs = Arrays.copyOf(eventMs, timed * 2);
+        eventMs[timed++] = ms;
     }
 
     @TearDown(Level.Iteration)
     public void reportDeviceTime() {
-        if (events > 0) {
+        if (timed > 0) {
             System.out.printf("%n[gpu] %s: CUDA-event median %.4f ms over %d launches%n", id,
-                    BenchStats.median(Arrays.copyOf(eventMs, events)), events);
+                    BenchStats.median(Arrays.copyOf(eventMs, timed)), timed);
         }
-        events = 0;
+        timed = 0;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (events != null) events.close();
         if (op != null) op.close();
-        if (ctx != null) {
-            JCuda.cudaEventDestroy(start);
-            JCuda.cudaEventDestroy(end);
-            ctx.close();
-        }
+        if (ctx != null) ctx.close();
     }
 }

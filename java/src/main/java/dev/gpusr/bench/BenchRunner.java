@@ -1,5 +1,6 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.cuda.CudaContext;
 import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,9 +78,9 @@ public final class BenchRunner {
     }
 
     private static void runGpu(int device, BenchPlan plan, BenchReport report, Sink sink, PrintWriter progress) {
-        GpuContext ctx;
+        CudaContext ctx;
         try {
-            ctx = GpuContext.open(device);
+            ctx = CudaContext.open(device, true);
         } catch (RuntimeException | LinkageError e) {
             BenchRow row = new BenchRow("gpu", "open device " + device);
             CpuBenchmarks.fail(row, e);
@@ -92,7 +93,7 @@ public final class BenchRunner {
             String fmaMethod = String.format(Locale.ROOT, "computed, not measured: %d SMs x %d FP32 lanes x 2 FLOP x %d MHz",
                     ctx.multiprocessors(), BenchStats.fp32LanesPerSm(ctx.ccMajor(), ctx.ccMinor()), ctx.clockKHz() / 1000);
             report.ceilings(new Ceilings(Double.NaN, fma, "not measured (run the ceiling section)", fmaMethod));
-            GpuTimer timer = new GpuTimer(ctx, plan);
+            GpuTimer timer = new GpuTimer(plan);
             String section = null;
             for (GpuCase c : GpuCases.all(plan)) {
                 if (section != null && !section.equals(c.row().section())) sink.save();
@@ -113,11 +114,11 @@ public final class BenchRunner {
         }
     }
 
-    static void runCase(GpuContext ctx, GpuTimer timer, GpuCase c) {
+    static void runCase(CudaContext ctx, GpuTimer timer, GpuCase c) {
         BenchRow row = c.row();
         try (GpuOp op = c.factory().create(ctx)) {
             row.check(op.check());
-            row.timing(timer.measure(op::launch));
+            row.timing(timer.measure(op.timedContext(), op::launch));
             String note = op.note();
             if (!note.isEmpty()) row.note(row.note().isEmpty() ? note : row.note() + "; " + note);
         } catch (RuntimeException | LinkageError e) {

@@ -1,10 +1,13 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.cuda.ConvLayer;
+import dev.gpusr.cuda.CudaContext;
+import dev.gpusr.cuda.DeviceArray;
 import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 
-/** One SRCNN convolution layer alone on cuDNN, in one direction: where the model's FLOPs are spent. */
+/** One SRCNN convolution layer alone (the engine's {@link ConvLayer}), in one direction: where the model's FLOPs are spent. */
 public final class ConvOps {
     private ConvOps() {}
 
@@ -19,14 +22,14 @@ public final class ConvOps {
     }
 
     public static final class Layer extends OwningOp {
-        private final CudnnConv conv;
+        private final ConvLayer conv;
         private final Direction direction;
-        private final DeviceBuffer x, weight, y, aux;
+        private final DeviceArray x, weight, y, aux;
         private final SrcnnConfig cfg;
         private final int layer;
         private final Precision precision;
 
-        public Layer(GpuContext ctx, SrcnnWeights weights, int layer, Direction direction, Precision precision, int n,
+        public Layer(CudaContext ctx, SrcnnWeights weights, int layer, Direction direction, Precision precision, int n,
                 int h, int w) {
             super(ctx);
             if (precision == Precision.FP16) throw new SkipException("per-layer rows run in fp32 and TF32");
@@ -34,30 +37,30 @@ public final class ConvOps {
             this.layer = layer;
             this.direction = direction;
             this.precision = precision;
-            conv = own(new CudnnConv(ctx, precision, n, cfg.inChannels(layer), cfg.outChannels(layer), cfg.filter(layer), h, w));
-            x = own(DeviceBuffer.floats(conv.inputValues(), "layer input")).fillUniform(1, 0, 1);
-            weight = own(DeviceBuffer.floats(weights.tensor(Param.weight(layer)), "layer weights"));
-            y = own(DeviceBuffer.floats(conv.outputValues(), "layer output")).fillUniform(2, -1, 1);
-            aux = direction == Direction.BACKWARD_FILTER ? own(DeviceBuffer.floats(conv.filterValues(), "filter gradient"))
+            conv = own(new ConvLayer(ctx, precision.math, n, cfg.inChannels(layer), cfg.outChannels(layer), cfg.filter(layer), h, w));
+            x = own(DeviceArray.floats(conv.inputValues(), "layer input")).fillUniform(1, 0, 1);
+            weight = own(DeviceArray.floats(weights.tensor(Param.weight(layer)), "layer weights"));
+            y = own(DeviceArray.floats(conv.outputValues(), "layer output")).fillUniform(2, -1, 1);
+            aux = direction == Direction.BACKWARD_FILTER ? own(DeviceArray.floats(conv.filterValues(), "filter gradient"))
                     : direction == Direction.BACKWARD_DATA ? x : null;
             find(conv, x, weight, y, aux, direction);
         }
 
-        private static void find(CudnnConv c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, DeviceBuffer aux,
+        private static void find(ConvLayer c, DeviceArray x, DeviceArray w, DeviceArray y, DeviceArray aux,
                 Direction d) {
             switch (d) {
-                case FORWARD -> c.findForward(x.ptr(), w.ptr(), y.ptr());
-                case BACKWARD_DATA -> c.findBackwardData(w.ptr(), y.ptr(), x.ptr());
-                case BACKWARD_FILTER -> c.findBackwardFilter(x.ptr(), y.ptr(), aux.ptr());
+                case FORWARD -> c.findForward(x, w, y);
+                case BACKWARD_DATA -> c.findBackwardData(w, y, x);
+                case BACKWARD_FILTER -> c.findBackwardFilter(x, y, aux);
             }
         }
 
-        private static void run(CudnnConv c, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, DeviceBuffer aux,
+        private static void run(ConvLayer c, DeviceArray x, DeviceArray w, DeviceArray y, DeviceArray aux,
                 Direction d) {
             switch (d) {
-                case FORWARD -> c.forward(x.ptr(), w.ptr(), y.ptr());
-                case BACKWARD_DATA -> c.backwardData(w.ptr(), y.ptr(), x.ptr());
-                case BACKWARD_FILTER -> c.backwardFilter(x.ptr(), y.ptr(), aux.ptr());
+                case FORWARD -> c.forward(x, w, y);
+                case BACKWARD_DATA -> c.backwardData(w, y, x);
+                case BACKWARD_FILTER -> c.backwardFilter(x, y, aux);
             }
         }
 
@@ -79,11 +82,11 @@ public final class ConvOps {
             float[] hx = BenchData.uniform(sn * cin * sh * sw, 20, 0, 1);
             float[] hw = BenchData.uniform(cout * cin * f * f, 21, -0.2f, 0.2f);
             float[] hy = BenchData.uniform(sn * cout * sh * sw, 22, -1, 1);
-            try (CudnnConv c = new CudnnConv(ctx, precision, sn, cin, cout, f, sh, sw);
-                    DeviceBuffer dx = DeviceBuffer.floats(hx, "check x"); DeviceBuffer dw = DeviceBuffer.floats(hw, "check w");
-                    DeviceBuffer dy = DeviceBuffer.floats(hy, "check y");
-                    DeviceBuffer dwg = DeviceBuffer.floats(hw.length, "check dw")) {
-                DeviceBuffer a = direction == Direction.BACKWARD_FILTER ? dwg : dx;
+            try (ConvLayer c = new ConvLayer(ctx, precision.math, sn, cin, cout, f, sh, sw);
+                    DeviceArray dx = DeviceArray.floats(hx, "check x"); DeviceArray dw = DeviceArray.floats(hw, "check w");
+                    DeviceArray dy = DeviceArray.floats(hy, "check y");
+                    DeviceArray dwg = DeviceArray.floats(hw.length, "check dw")) {
+                DeviceArray a = direction == Direction.BACKWARD_FILTER ? dwg : dx;
                 find(c, dx, dw, dy, a, direction);
                 // Find may have written the buffers it searched with: restore the inputs before the checked run
                 dx.upload(hx);

@@ -56,7 +56,7 @@ public final class CpuBenchmarks {
             double pixels = (double) b * s * s;
             BenchRow row = new BenchRow("cpu", "train step sgd").where("cpu").model(cfg.filterName()).precision("fp32")
                     .shape(BenchPlan.shape(b, 1, s, s))
-                    .work(new Work(pixels, 0, 2 * pixels * SrcnnPipeline.trainMacsPerPixel(cfg))).note(threadNote);
+                    .work(new Work(pixels, 0, 2 * pixels * ModelOps.trainMacsPerPixel(cfg))).note(threadNote);
             Tensor x = BenchData.image(b, 1, s, s, 52);
             Tensor t = BenchData.image(b, 1, s, s, 53);
             withEngine(row, cfg, engine -> {

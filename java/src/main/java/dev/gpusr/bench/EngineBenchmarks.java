@@ -1,6 +1,7 @@
 package dev.gpusr.bench;
 
 import dev.gpusr.cpu.CpuSrcnn;
+import dev.gpusr.cuda.CudaOptions;
 import dev.gpusr.cuda.CudaSrcnn;
 import dev.gpusr.device.Engines;
 import dev.gpusr.engine.SrcnnEngine;
@@ -39,18 +40,18 @@ public final class EngineBenchmarks {
             double trainPixels = (double) b * s * s;
             BenchRow train = new BenchRow("engine", "engine train step h2d").model(cfg.filterName()).precision("default")
                     .shape(BenchPlan.shape(b, 1, s, s)).key("engine_train/" + cfg.filterName() + "/" + b + "x" + s)
-                    .work(new Work(trainPixels, 0, 2 * trainPixels * SrcnnPipeline.trainMacsPerPixel(cfg)))
+                    .work(new Work(trainPixels, 0, 2 * trainPixels * ModelOps.trainMacsPerPixel(cfg)))
                     .note("host batch each step; loss read every " + STEPS_PER_REPEAT + " steps");
             BenchRow inferDevice = new BenchRow("engine", "engine forward on device").model(cfg.filterName())
                     .precision("fp32").shape(BenchPlan.shape(n, 1, h, w)).key("engine_infer_device/" + cfg.filterName())
                     .work(new Work(pixels, 0, 2 * pixels * cfg.macsPerPixel()))
-                    .note("CudaSrcnn's own forward (math fma, its algorithm choice), input already on the GPU");
+                    .note("CudaSrcnn's own forward (its math and algorithm choice), input already on the GPU");
             try (SrcnnEngine engine = Engines.open(Integer.toString(device), weights, notices)) {
                 infer.note(infer.note() + "; " + engine.name());
                 runInference(engine, weights, plan, infer);
                 done.accept(infer);
                 if (engine instanceof CudaSrcnn cuda) {
-                    runDeviceInference(cuda, plan, inferDevice);
+                    runDeviceInference(cuda, weights, plan, inferDevice);
                     done.accept(inferDevice);
                 }
                 runTraining(engine, weights, plan, train);
@@ -80,16 +81,22 @@ public final class EngineBenchmarks {
         }
     }
 
-    /** The engine's forward with nothing crossing PCIe: what users get per batch once frames are on the card. */
-    private static void runDeviceInference(CudaSrcnn engine, BenchPlan plan, BenchRow row) {
+    /**
+     * The engine's forward with nothing crossing PCIe: what users get per batch once frames are on the card. The
+     * timed input is the bench's image data, staged once; the output's corner is checked against the CPU engine at
+     * the tolerance of the engine's math before timing, on the engine's stream with CUDA events.
+     */
+    private static void runDeviceInference(CudaSrcnn engine, SrcnnWeights weights, BenchPlan plan, BenchRow row) {
         try {
-            int samples = Math.max(3, plan.gpuMinRepeats());
-            double[] ms = new double[samples];
-            for (int i = 0; i < samples; i++) {
-                ms[i] = engine.benchmarkForwardMs(plan.inferBatch(), plan.inferHeight(), plan.inferWidth(), 2);
-            }
-            row.check(Check.unchecked("same forward as the checked engine row above"));
-            row.timing(new Timing(ms, ms, 2));
+            Tensor input = BenchData.image(plan.inferBatch(), 1, plan.inferHeight(), plan.inferWidth(), 61);
+            engine.stageBatch(input, null);
+            engine.forwardStaged();
+            Tensor out = engine.stagedOutput();
+            boolean fp32 = engine.options().math() == CudaOptions.MathMode.FMA;
+            row.precision(fp32 ? "fp32" : "tf32");
+            row.check(ModelOps.cornerAgainstCpu(weights, input.data, out.data, input.h, input.w,
+                    (fp32 ? Precision.FP32 : Precision.TF32).tolerance()));
+            row.timing(new GpuTimer(plan).measure(engine.context(), r -> engine.forwardStaged()));
         } catch (Exception | LinkageError e) {
             CpuBenchmarks.fail(row, e);
         }

@@ -1,5 +1,7 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.cuda.CudaContext;
+
 /** A GPU benchmark ready to run: its row (labels, work, ceiling, peer key) and how to build the op. */
 public record GpuCase(String id, BenchRow row, Factory factory) {
     public GpuCase {
@@ -8,6 +10,6 @@ public record GpuCase(String id, BenchRow row, Factory factory) {
 
     @FunctionalInterface
     public interface Factory {
-        GpuOp create(GpuContext ctx);
+        GpuOp create(CudaContext ctx);
     }
 }

@@ -180,7 +180,8 @@ public final class GpuCases {
                         .work(new Work(pixels, 0, 2 * pixels * cfg.macsPerPixel()));
                 row.ceiling(p == Precision.FP32 ? BenchRow.Ceiling.FP32_FMA : BenchRow.Ceiling.NONE);
                 cases.add(new GpuCase("infer-" + cfg.filterName() + "-" + p.id, row,
-                        ctx -> new ModelOps.Inference(ctx, weights, p, n, h, w)));
+                        ctx -> p == Precision.FP16 ? new ModelOps.HalfInference(ctx, weights, n, h, w)
+                                : new ModelOps.Inference(ctx, weights, p, n, h, w)));
             }
         }
     }
@@ -198,7 +199,7 @@ public final class GpuCases {
                     BenchRow row = new BenchRow("train", "train step sgd").model(cfg.filterName()).precision(p.id)
                             .shape(BenchPlan.shape(batch, 1, size, size))
                             .key("train/" + cfg.filterName() + "/" + p.id + "/" + tag)
-                            .work(new Work(pixels, 0, 2 * pixels * SrcnnPipeline.trainMacsPerPixel(cfg)))
+                            .work(new Work(pixels, 0, 2 * pixels * ModelOps.trainMacsPerPixel(cfg)))
                             .ceiling(p == Precision.FP32 ? BenchRow.Ceiling.FP32_FMA : BenchRow.Ceiling.NONE);
                     cases.add(new GpuCase("train-" + cfg.filterName() + "-" + p.id + "-" + tag, row,
                             ctx -> new ModelOps.TrainStep(ctx, weights, p, batch, size)));

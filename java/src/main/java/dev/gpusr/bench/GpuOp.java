@@ -1,5 +1,7 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.cuda.CudaContext;
+
 /** One benchmarked GPU operation with its buffers allocated: checked once, then launched many times, then freed. */
 public interface GpuOp extends AutoCloseable {
     /** Compares the operation's result with the CPU reference (on a small case where the timed one is too large). */
@@ -12,6 +14,12 @@ public interface GpuOp extends AutoCloseable {
     default String note() {
         return "";
     }
+
+    /**
+     * The context whose stream {@link #launch} queues on, where the timing events go: the benchmark's own, or that of
+     * the engine an op drives.
+     */
+    CudaContext timedContext();
 
     @Override
     void close();

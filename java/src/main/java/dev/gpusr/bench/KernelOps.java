@@ -1,14 +1,12 @@
 package dev.gpusr.bench;
 
-import dev.gpusr.cuda.CudaKernels;
+import dev.gpusr.cuda.CudaContext;
+import dev.gpusr.cuda.DeviceArray;
+import dev.gpusr.cuda.DeviceKernels;
 import dev.gpusr.image.ColorConversion;
 import dev.gpusr.model.Tensor;
 import dev.gpusr.resample.BicubicResampler;
 import java.util.Random;
-import jcuda.Pointer;
-import jcuda.Sizeof;
-import jcuda.runtime.JCuda;
-import jcuda.runtime.cudaMemcpyKind;
 
 /**
  * The memory-bound operations: gpu-sr's own kernels (bias+ReLU forward and backward, MSE loss and gradient, the
@@ -21,7 +19,7 @@ public final class KernelOps {
 
     private static final long SEED = 0x5eed;
 
-    static int rotation(GpuContext ctx, long footprintBytes) {
+    static int rotation(CudaContext ctx, long footprintBytes) {
         return GpuTimer.rotationFor(ctx.l2Bytes(), footprintBytes);
     }
 
@@ -29,19 +27,18 @@ public final class KernelOps {
 
     /** cudaMemcpyAsync device to device; work counts bytes read plus bytes written, as PyTorch's number does. */
     public static final class DeviceCopy extends OwningOp {
-        private final DeviceBuffer src;
-        private final DeviceBuffer dst;
+        private final DeviceArray src;
+        private final DeviceArray dst;
 
-        public DeviceCopy(GpuContext ctx, long bytes) {
+        public DeviceCopy(CudaContext ctx, long bytes) {
             super(ctx);
-            src = own(DeviceBuffer.allocate(bytes, "copy source")).fillUniform(SEED, 0, 1);
-            dst = own(DeviceBuffer.allocate(bytes, "copy destination"));
+            src = own(DeviceArray.allocate(bytes, "copy source")).fillUniform(SEED, 0, 1);
+            dst = own(DeviceArray.allocate(bytes, "copy destination"));
         }
 
         @Override
         public void launch(int run) {
-            GpuContext.check(JCuda.cudaMemcpyAsync(dst.ptr(), src.ptr(), src.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToDevice,
-                    ctx.stream()), "cudaMemcpyAsync(device to device)", null);
+            dst.copyFromAsync(src, ctx);
         }
 
         @Override
@@ -59,27 +56,21 @@ public final class KernelOps {
     /** A synchronous copy between a Java float[] (pageable) and the device: what an engine's host tensors cost. */
     public static final class HostCopy extends OwningOp {
         private final float[] host;
-        private final DeviceBuffer device;
+        private final DeviceArray device;
         private final boolean toDevice;
 
-        public HostCopy(GpuContext ctx, int floats, boolean toDevice) {
+        public HostCopy(CudaContext ctx, int floats, boolean toDevice) {
             super(ctx);
             this.toDevice = toDevice;
             host = BenchData.uniform(floats, SEED, 0, 1);
-            device = own(DeviceBuffer.floats(floats, "host copy buffer"));
+            device = own(DeviceArray.floats(floats, "host copy buffer"));
             if (!toDevice) device.upload(host);
         }
 
         @Override
         public void launch(int run) {
-            long bytes = (long) host.length * Sizeof.FLOAT;
-            if (toDevice) {
-                GpuContext.check(JCuda.cudaMemcpy(device.ptr(), Pointer.to(host), bytes,
-                        cudaMemcpyKind.cudaMemcpyHostToDevice), "cudaMemcpy(host to device)", null);
-            } else {
-                GpuContext.check(JCuda.cudaMemcpy(Pointer.to(host), device.ptr(), bytes,
-                        cudaMemcpyKind.cudaMemcpyDeviceToHost), "cudaMemcpy(device to host)", null);
-            }
+            if (toDevice) device.upload(host);
+            else device.downloadInto(host);
         }
 
         @Override
@@ -96,26 +87,26 @@ public final class KernelOps {
 
     /** In-place x[n, c, :] += bias[c] then ReLU: the epilogue of conv layers 1 and 2. */
     public static final class BiasReluForward extends OwningOp {
-        private final CudaKernels k;
+        private final DeviceKernels k;
         private final int n, c, hw;
-        private final DeviceBuffer[] x;
-        private final DeviceBuffer bias;
+        private final DeviceArray[] x;
+        private final DeviceArray bias;
 
-        public BiasReluForward(GpuContext ctx, int n, int c, int hw) {
+        public BiasReluForward(CudaContext ctx, int n, int c, int hw) {
             super(ctx);
-            k = ctx.kernels();
+            k = ctx.deviceKernels();
             this.n = n;
             this.c = c;
             this.hw = hw;
             long count = (long) n * c * hw;
             x = rotatingFloats(count, rotation(ctx, count * 4), SEED, -1, 1, "bias+relu input");
             // tiny biases: the op runs in place thousands of times and must not drift far
-            bias = own(DeviceBuffer.floats(BenchData.uniform(c, SEED, -1e-4f, 1e-4f), "bias"));
+            bias = own(DeviceArray.floats(BenchData.uniform(c, SEED, -1e-4f, 1e-4f), "bias"));
         }
 
         @Override
         public void launch(int run) {
-            k.biasActivation(ctx.cuStream(), x[run % x.length].ptr(), bias.ptr(), n, c, hw, true);
+            k.biasActivation(x[run % x.length], bias, n, c, hw, true);
         }
 
         @Override
@@ -123,8 +114,8 @@ public final class KernelOps {
             int sn = 2, sc = 5, shw = 37 * 29;
             float[] hx = BenchData.uniform(sn * sc * shw, 1, -1, 1);
             float[] hb = BenchData.uniform(sc, 2, -0.5f, 0.5f);
-            try (DeviceBuffer dx = DeviceBuffer.floats(hx, "check x"); DeviceBuffer db = DeviceBuffer.floats(hb, "check bias")) {
-                k.biasActivation(ctx.cuStream(), dx.ptr(), db.ptr(), sn, sc, shw, true);
+            try (DeviceArray dx = DeviceArray.floats(hx, "check x"); DeviceArray db = DeviceArray.floats(hb, "check bias")) {
+                k.biasActivation(dx, db, sn, sc, shw, true);
                 ctx.sync();
                 return Check.compare("bias+relu", CpuReference.biasActivation(hx, hb, sn, sc, shw, true),
                         dx.downloadFloats(0, hx.length), 1e-6);
@@ -134,15 +125,15 @@ public final class KernelOps {
 
     /** ReLU mask of the gradient (in place) and the bias gradient, the backward of {@link BiasReluForward}. */
     public static final class BiasReluBackward extends OwningOp {
-        private final CudaKernels k;
+        private final DeviceKernels k;
         private final int n, c, hw;
-        private final DeviceBuffer[] dy;
-        private final DeviceBuffer[] y;
-        private final DeviceBuffer dbias;
+        private final DeviceArray[] dy;
+        private final DeviceArray[] y;
+        private final DeviceArray dbias;
 
-        public BiasReluBackward(GpuContext ctx, int n, int c, int hw) {
+        public BiasReluBackward(CudaContext ctx, int n, int c, int hw) {
             super(ctx);
-            k = ctx.kernels();
+            k = ctx.deviceKernels();
             this.n = n;
             this.c = c;
             this.hw = hw;
@@ -150,13 +141,13 @@ public final class KernelOps {
             int sets = rotation(ctx, count * 8);
             dy = rotatingFloats(count, sets, SEED, -1, 1, "bias+relu backward gradient");
             y = rotatingFloats(count, sets, SEED + 100, -1, 1, "bias+relu backward activations");
-            dbias = own(DeviceBuffer.floats(c, "bias gradient"));
+            dbias = own(DeviceArray.floats(c, "bias gradient"));
         }
 
         @Override
         public void launch(int run) {
             int i = run % dy.length;
-            k.biasActivationBackward(ctx.cuStream(), dy[i].ptr(), y[i].ptr(), dbias.ptr(), n, c, hw, true);
+            k.biasActivationBackward(dy[i], y[i], dbias, n, c, hw, true);
         }
 
         @Override
@@ -164,9 +155,9 @@ public final class KernelOps {
             int sn = 3, sc = 4, shw = 41 * 23;
             float[] hdy = BenchData.uniform(sn * sc * shw, 3, -1, 1);
             float[] hy = BenchData.uniform(sn * sc * shw, 4, -1, 1);
-            try (DeviceBuffer ddy = DeviceBuffer.floats(hdy, "check dy"); DeviceBuffer dyv = DeviceBuffer.floats(hy, "check y");
-                    DeviceBuffer ddb = DeviceBuffer.floats(sc, "check dbias")) {
-                k.biasActivationBackward(ctx.cuStream(), ddy.ptr(), dyv.ptr(), ddb.ptr(), sn, sc, shw, true);
+            try (DeviceArray ddy = DeviceArray.floats(hdy, "check dy"); DeviceArray dyv = DeviceArray.floats(hy, "check y");
+                    DeviceArray ddb = DeviceArray.floats(sc, "check dbias")) {
+                k.biasActivationBackward(ddy, dyv, ddb, sn, sc, shw, true);
                 ctx.sync();
                 CpuReference.BiasActivationGrad ref = CpuReference.biasActivationBackward(hdy, hy, sn, sc, shw, true);
                 return Check.compare("relu mask", ref.dx(), ddy.downloadFloats(0, hdy.length), 0)
@@ -179,27 +170,27 @@ public final class KernelOps {
 
     /** loss = mean((out - target)^2) and dOut = 2 (out - target) / count in one pass. */
     public static final class Mse extends OwningOp {
-        private final CudaKernels k;
+        private final DeviceKernels k;
         private final int count;
-        private final DeviceBuffer[] out, target, grad;
-        private final DeviceBuffer loss, scratch;
+        private final DeviceArray[] out, target, grad;
+        private final DeviceArray loss, scratch;
 
-        public Mse(GpuContext ctx, int count) {
+        public Mse(CudaContext ctx, int count) {
             super(ctx);
-            k = ctx.kernels();
+            k = ctx.deviceKernels();
             this.count = count;
             int sets = rotation(ctx, 12L * count);
             out = rotatingFloats(count, sets, SEED, 0, 1, "mse output");
             target = rotatingFloats(count, sets, SEED + 100, 0, 1, "mse target");
             grad = rotatingFloats(count, sets, SEED + 200, 0, 0, "mse gradient");
-            loss = own(DeviceBuffer.floats(1, "loss"));
-            scratch = own(DeviceBuffer.floats(Math.max(1, CudaKernels.reductionScratchFloats(count)), "mse scratch"));
+            loss = own(DeviceArray.floats(1, "loss"));
+            scratch = own(DeviceArray.floats(Math.max(1, DeviceKernels.reductionScratchFloats(count)), "mse scratch"));
         }
 
         @Override
         public void launch(int run) {
             int i = run % out.length;
-            k.mseLossAndGrad(ctx.cuStream(), out[i].ptr(), target[i].ptr(), grad[i].ptr(), loss.ptr(), scratch.ptr(), count);
+            k.mseLossAndGrad(out[i], target[i], grad[i], loss, scratch, count);
         }
 
         @Override
@@ -207,10 +198,10 @@ public final class KernelOps {
             int sc = 10007;
             float[] ho = BenchData.uniform(sc, 5, 0, 1);
             float[] ht = BenchData.uniform(sc, 6, 0, 1);
-            try (DeviceBuffer o = DeviceBuffer.floats(ho, "check out"); DeviceBuffer t = DeviceBuffer.floats(ht, "check target");
-                    DeviceBuffer g = DeviceBuffer.floats(sc, "check grad"); DeviceBuffer l = DeviceBuffer.floats(1, "check loss");
-                    DeviceBuffer s = DeviceBuffer.floats(Math.max(1, CudaKernels.reductionScratchFloats(sc)), "check scratch")) {
-                k.mseLossAndGrad(ctx.cuStream(), o.ptr(), t.ptr(), g.ptr(), l.ptr(), s.ptr(), sc);
+            try (DeviceArray o = DeviceArray.floats(ho, "check out"); DeviceArray t = DeviceArray.floats(ht, "check target");
+                    DeviceArray g = DeviceArray.floats(sc, "check grad"); DeviceArray l = DeviceArray.floats(1, "check loss");
+                    DeviceArray s = DeviceArray.floats(Math.max(1, DeviceKernels.reductionScratchFloats(sc)), "check scratch")) {
+                k.mseLossAndGrad(o, t, g, l, s, sc);
                 ctx.sync();
                 CpuReference.MseResult ref = CpuReference.mse(ho, ht);
                 return Check.compare("mse loss", new double[] {ref.loss()}, l.downloadFloats(0, 1), 1e-5)
@@ -221,14 +212,14 @@ public final class KernelOps {
 
     /** The PSNR numerator: sum of squared differences of 8-bit-quantised planes inside a shaved border. */
     public static final class SumSquaredError extends OwningOp {
-        private final CudaKernels k;
+        private final DeviceKernels k;
         private final int planes, h, w, shave;
-        private final DeviceBuffer[] a, b;
-        private final DeviceBuffer sse, scratch;
+        private final DeviceArray[] a, b;
+        private final DeviceArray sse, scratch;
 
-        public SumSquaredError(GpuContext ctx, int planes, int h, int w, int shave) {
+        public SumSquaredError(CudaContext ctx, int planes, int h, int w, int shave) {
             super(ctx);
-            k = ctx.kernels();
+            k = ctx.deviceKernels();
             this.planes = planes;
             this.h = h;
             this.w = w;
@@ -237,8 +228,8 @@ public final class KernelOps {
             int sets = rotation(ctx, 8 * count);
             a = rotatingFloats(count, sets, SEED, -0.1f, 1.1f, "sse a");
             b = rotatingFloats(count, sets, SEED + 100, -0.1f, 1.1f, "sse b");
-            sse = own(DeviceBuffer.allocate(Sizeof.DOUBLE, "sse"));
-            scratch = own(DeviceBuffer.floats(Math.max(1, CudaKernels.reductionScratchFloats((int) count)), "sse scratch"));
+            sse = own(DeviceArray.allocate(Double.BYTES, "sse"));
+            scratch = own(DeviceArray.floats(Math.max(1, DeviceKernels.reductionScratchFloats((int) count)), "sse scratch"));
         }
 
         /**
@@ -258,7 +249,7 @@ public final class KernelOps {
         @Override
         public void launch(int run) {
             int i = run % a.length;
-            k.sumSquaredError(ctx.cuStream(), a[i].ptr(), b[i].ptr(), sse.ptr(), scratch.ptr(), planes, h, w, shave);
+            k.sumSquaredError(a[i], b[i], sse, scratch, planes, h, w, shave);
         }
 
         @Override
@@ -266,11 +257,11 @@ public final class KernelOps {
             int sp = 3, sh = 41, sw = 37, ss = 3;
             float[] ha = awayFromRoundingTies(sp * sh * sw, 7);
             float[] hb = awayFromRoundingTies(sp * sh * sw, 8);
-            try (DeviceBuffer da = DeviceBuffer.floats(ha, "check a"); DeviceBuffer db = DeviceBuffer.floats(hb, "check b");
-                    DeviceBuffer ds = DeviceBuffer.allocate(Sizeof.DOUBLE, "check sse");
-                    DeviceBuffer dscr = DeviceBuffer.floats(Math.max(1, CudaKernels.reductionScratchFloats(sp * sh * sw)),
+            try (DeviceArray da = DeviceArray.floats(ha, "check a"); DeviceArray db = DeviceArray.floats(hb, "check b");
+                    DeviceArray ds = DeviceArray.allocate(Double.BYTES, "check sse");
+                    DeviceArray dscr = DeviceArray.floats(Math.max(1, DeviceKernels.reductionScratchFloats(sp * sh * sw)),
                             "check scratch")) {
-                k.sumSquaredError(ctx.cuStream(), da.ptr(), db.ptr(), ds.ptr(), dscr.ptr(), sp, sh, sw, ss);
+                k.sumSquaredError(da, db, ds, dscr, sp, sh, sw, ss);
                 ctx.sync();
                 double expected = CpuReference.sumSquaredError(ha, hb, sp, sh, sw, ss);
                 double got = ds.downloadDoubles(0, 1)[0];
@@ -285,30 +276,30 @@ public final class KernelOps {
 
     /** 8-bit interleaved RGB <-> float Y, Cb, Cr planes (MATLAB's matrix): the decode and encode ends of a batch. */
     public static final class Pixels extends OwningOp {
-        private final CudaKernels k;
+        private final DeviceKernels k;
         private final int n, h, w;
         private final boolean unpack;
-        private final DeviceBuffer[] packed;
-        private final DeviceBuffer[] planes;
+        private final DeviceArray[] packed;
+        private final DeviceArray[] planes;
 
-        public Pixels(GpuContext ctx, int n, int h, int w, boolean unpack) {
+        public Pixels(CudaContext ctx, int n, int h, int w, boolean unpack) {
             super(ctx);
-            k = ctx.kernels();
+            k = ctx.deviceKernels();
             this.n = n;
             this.h = h;
             this.w = w;
             this.unpack = unpack;
             long pixels = (long) n * h * w;
             int sets = rotation(ctx, 15 * pixels);
-            packed = new DeviceBuffer[sets];
-            planes = new DeviceBuffer[sets];
+            packed = new DeviceArray[sets];
+            planes = new DeviceArray[sets];
             byte[] tile = new byte[(int) Math.min(3 * pixels, 16 << 20)];
             new Random(SEED).nextBytes(tile);
             for (int i = 0; i < sets; i++) {
-                packed[i] = own(DeviceBuffer.allocate(3 * pixels, "packed pixels")).fillRepeating(tile);
-                planes[i] = own(DeviceBuffer.floats(3 * pixels, "pixel planes"));
+                packed[i] = own(DeviceArray.allocate(3 * pixels, "packed pixels")).fillRepeating(tile);
+                planes[i] = own(DeviceArray.floats(3 * pixels, "pixel planes"));
                 // realistic planes for packing: the unpacked random pixels
-                k.unpackPixels(ctx.cuStream(), packed[i].ptr(), planes[i].ptr(), n, h, w, 3, 1, true);
+                k.unpackPixels(packed[i], planes[i], n, h, w, 3, 1, true);
             }
             ctx.sync();
         }
@@ -316,8 +307,8 @@ public final class KernelOps {
         @Override
         public void launch(int run) {
             int i = run % packed.length;
-            if (unpack) k.unpackPixels(ctx.cuStream(), packed[i].ptr(), planes[i].ptr(), n, h, w, 3, 1, true);
-            else k.packPixels(ctx.cuStream(), planes[i].ptr(), packed[i].ptr(), n, h, w, 3, 1, true);
+            if (unpack) k.unpackPixels(packed[i], planes[i], n, h, w, 3, 1, true);
+            else k.packPixels(planes[i], packed[i], n, h, w, 3, 1, true);
         }
 
         /** Unpacking matches the CPU colour conversion; packing what was unpacked gives back the same bytes. */
@@ -326,12 +317,12 @@ public final class KernelOps {
             int sn = 2, sh = 9, sw = 13, plane = sh * sw;
             byte[] rgb = new byte[sn * plane * 3];
             new Random(9).nextBytes(rgb);
-            try (DeviceBuffer dp = DeviceBuffer.allocate(rgb.length, "check packed");
-                    DeviceBuffer dpl = DeviceBuffer.floats(rgb.length, "check planes");
-                    DeviceBuffer back = DeviceBuffer.allocate(rgb.length, "check repacked")) {
+            try (DeviceArray dp = DeviceArray.allocate(rgb.length, "check packed");
+                    DeviceArray dpl = DeviceArray.floats(rgb.length, "check planes");
+                    DeviceArray back = DeviceArray.allocate(rgb.length, "check repacked")) {
                 dp.upload(rgb);
-                k.unpackPixels(ctx.cuStream(), dp.ptr(), dpl.ptr(), sn, sh, sw, 3, 1, true);
-                k.packPixels(ctx.cuStream(), dpl.ptr(), back.ptr(), sn, sh, sw, 3, 1, true);
+                k.unpackPixels(dp, dpl, sn, sh, sw, 3, 1, true);
+                k.packPixels(dpl, back, sn, sh, sw, 3, 1, true);
                 ctx.sync();
                 float[] ycc = dpl.downloadFloats(0, rgb.length);
                 byte[] repacked = back.downloadBytes(0, rgb.length);
@@ -362,14 +353,14 @@ public final class KernelOps {
      * training inputs and the bicubic baseline are made).
      */
     public static final class Bicubic extends OwningOp {
-        private final CudaKernels k;
+        private final DeviceKernels k;
         private final boolean up;
         private final int planes, inH, inW, scale;
-        private final DeviceBuffer[] src, dst;
+        private final DeviceArray[] src, dst;
 
-        public Bicubic(GpuContext ctx, boolean up, int planes, int inH, int inW, int scale) {
+        public Bicubic(CudaContext ctx, boolean up, int planes, int inH, int inW, int scale) {
             super(ctx);
-            k = ctx.kernels();
+            k = ctx.deviceKernels();
             this.up = up;
             this.planes = planes;
             this.inH = inH;
@@ -379,8 +370,8 @@ public final class KernelOps {
             long out = (long) planes * outSide(inH, scale, up) * outSide(inW, scale, up);
             int sets = rotation(ctx, 4 * (in + out));
             src = rotatingFloats(in, sets, SEED, 0, 1, "bicubic source");
-            dst = new DeviceBuffer[sets];
-            for (int i = 0; i < sets; i++) dst[i] = own(DeviceBuffer.floats(out, "bicubic destination"));
+            dst = new DeviceArray[sets];
+            for (int i = 0; i < sets; i++) dst[i] = own(DeviceArray.floats(out, "bicubic destination"));
         }
 
         /** An output side: n k enlarged, ceil(n / k) shrunk. */
@@ -388,15 +379,15 @@ public final class KernelOps {
             return up ? (long) n * k : (n + k - 1) / k;
         }
 
-        private void resize(Pointer from, Pointer to, int planes, int h, int w) {
-            if (up) k.bicubicUpscale(ctx.cuStream(), from, to, planes, h, w, scale);
-            else k.bicubicDownscale(ctx.cuStream(), from, to, planes, h, w, scale);
+        private void resize(DeviceArray from, DeviceArray to, int planes, int h, int w) {
+            if (up) k.bicubicUpscale(from, to, planes, h, w, scale);
+            else k.bicubicDownscale(from, to, planes, h, w, scale);
         }
 
         @Override
         public void launch(int run) {
             int i = run % src.length;
-            resize(src[i].ptr(), dst[i].ptr(), planes, inH, inW);
+            resize(src[i], dst[i], planes, inH, inW);
         }
 
         @Override
@@ -404,9 +395,9 @@ public final class KernelOps {
             int sp = 2, sh = up ? 23 : 61, sw = up ? 31 : 47;
             float[] in = BenchData.uniform(sp * sh * sw, up ? 10 : 11, 0, 1);
             long outPlane = outSide(sh, scale, up) * outSide(sw, scale, up);
-            try (DeviceBuffer s = DeviceBuffer.floats(in, "check source");
-                    DeviceBuffer d = DeviceBuffer.floats(sp * outPlane, "check destination")) {
-                resize(s.ptr(), d.ptr(), sp, sh, sw);
+            try (DeviceArray s = DeviceArray.floats(in, "check source");
+                    DeviceArray d = DeviceArray.floats(sp * outPlane, "check destination")) {
+                resize(s, d, sp, sh, sw);
                 ctx.sync();
                 Tensor t = new Tensor(sp, 1, sh, sw, in);
                 float[] expected = (up ? BicubicResampler.upscale(t, scale) : BicubicResampler.downscale(t, scale)).data;
@@ -420,28 +411,28 @@ public final class KernelOps {
 
     /** SGD with momentum over a flat parameter block with per-layer learning rates. */
     public static final class Sgd extends OwningOp {
-        private final CudaKernels k;
+        private final DeviceKernels k;
         private final int count;
         private final int[] layerEnds;
         private final float[] lr;
         private final float momentum;
-        private final DeviceBuffer params, grads, m;
+        private final DeviceArray params, grads, m;
 
-        public Sgd(GpuContext ctx, int[] layerEnds, float[] lr, float momentum) {
+        public Sgd(CudaContext ctx, int[] layerEnds, float[] lr, float momentum) {
             super(ctx);
-            k = ctx.kernels();
+            k = ctx.deviceKernels();
             this.layerEnds = layerEnds.clone();
             this.count = layerEnds[layerEnds.length - 1];
             this.lr = lr.clone();
             this.momentum = momentum;
-            params = own(DeviceBuffer.floats(BenchData.uniform(count, 12, -0.1f, 0.1f), "parameters"));
-            grads = own(DeviceBuffer.floats(BenchData.uniform(count, 13, -1e-3f, 1e-3f), "gradients"));
-            m = own(DeviceBuffer.floats(count, "momentum")).zero();
+            params = own(DeviceArray.floats(BenchData.uniform(count, 12, -0.1f, 0.1f), "parameters"));
+            grads = own(DeviceArray.floats(BenchData.uniform(count, 13, -1e-3f, 1e-3f), "gradients"));
+            m = own(DeviceArray.floats(count, "momentum")).zero();
         }
 
         @Override
         public void launch(int run) {
-            k.sgdMomentum(ctx.cuStream(), params.ptr(), grads.ptr(), m.ptr(), count, layerEnds, lr, momentum);
+            k.sgdMomentum(params, grads, m, count, layerEnds, lr, momentum);
         }
 
         @Override
@@ -449,9 +440,9 @@ public final class KernelOps {
             float[] p = BenchData.uniform(count, 14, -0.1f, 0.1f);
             float[] g = BenchData.uniform(count, 15, -1f, 1f);
             float[] mm = BenchData.uniform(count, 16, -1f, 1f);
-            try (DeviceBuffer dp = DeviceBuffer.floats(p, "check params"); DeviceBuffer dg = DeviceBuffer.floats(g, "check grads");
-                    DeviceBuffer dm = DeviceBuffer.floats(mm, "check momentum")) {
-                k.sgdMomentum(ctx.cuStream(), dp.ptr(), dg.ptr(), dm.ptr(), count, layerEnds, lr, momentum);
+            try (DeviceArray dp = DeviceArray.floats(p, "check params"); DeviceArray dg = DeviceArray.floats(g, "check grads");
+                    DeviceArray dm = DeviceArray.floats(mm, "check momentum")) {
+                k.sgdMomentum(dp, dg, dm, count, layerEnds, lr, momentum);
                 ctx.sync();
                 double[][] ref = CpuReference.sgdMomentum(p, g, mm, layerEnds, lr, momentum);
                 return Check.compare("sgd params", ref[0], dp.downloadFloats(0, count), 1e-6)

@@ -1,14 +1,16 @@
 package dev.gpusr.bench;
 
+import dev.gpusr.cuda.CudaContext;
+import dev.gpusr.cuda.DeviceArray;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Base of the GPU ops: remembers what it allocated and frees it in reverse order on close. */
 abstract class OwningOp implements GpuOp {
-    protected final GpuContext ctx;
+    protected final CudaContext ctx;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
-    OwningOp(GpuContext ctx) {
+    OwningOp(CudaContext ctx) {
         this.ctx = ctx;
     }
 
@@ -18,10 +20,15 @@ abstract class OwningOp implements GpuOp {
     }
 
     /** Rotating copies of one input, enough to keep the op's whole working set well out of L2. */
-    protected final DeviceBuffer[] rotatingFloats(long count, int sets, long seed, float lo, float hi, String what) {
-        DeviceBuffer[] b = new DeviceBuffer[sets];
-        for (int i = 0; i < sets; i++) b[i] = own(DeviceBuffer.floats(count, what)).fillUniform(seed + i, lo, hi);
+    protected final DeviceArray[] rotatingFloats(long count, int sets, long seed, float lo, float hi, String what) {
+        DeviceArray[] b = new DeviceArray[sets];
+        for (int i = 0; i < sets; i++) b[i] = own(DeviceArray.floats(count, what)).fillUniform(seed + i, lo, hi);
         return b;
+    }
+
+    @Override
+    public CudaContext timedContext() {
+        return ctx;
     }
 
     @Override

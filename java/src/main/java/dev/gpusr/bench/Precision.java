@@ -1,49 +1,23 @@
 package dev.gpusr.bench;
 
-import dev.gpusr.cuda.ConvAlgorithms;
-import jcuda.jcudnn.cudnnDataType;
-import jcuda.jcudnn.cudnnMathType;
-import jcuda.jcudnn.cudnnTensorFormat;
+import dev.gpusr.cuda.ConvMath;
 
 /**
  * The precision modes compared with PyTorch: true fp32 (no tensor cores, as PyTorch with TF32 off), fp32 data with
  * TF32 tensor cores allowed (PyTorch's default for convolutions), and fp16 channels-last with fp32 accumulation.
+ * How each computes is the engine's {@link ConvMath}; here are the benchmark's labels and tolerances.
  */
 public enum Precision {
-    FP32("fp32", cudnnDataType.CUDNN_DATA_FLOAT, cudnnTensorFormat.CUDNN_TENSOR_NCHW, cudnnMathType.CUDNN_FMA_MATH, 4),
-    TF32("tf32", cudnnDataType.CUDNN_DATA_FLOAT, cudnnTensorFormat.CUDNN_TENSOR_NCHW, cudnnMathType.CUDNN_DEFAULT_MATH, 4),
-    FP16("fp16", cudnnDataType.CUDNN_DATA_HALF, cudnnTensorFormat.CUDNN_TENSOR_NHWC, cudnnMathType.CUDNN_TENSOR_OP_MATH, 2);
+    FP32("fp32", ConvMath.FP32),
+    TF32("tf32", ConvMath.TF32),
+    FP16("fp16", ConvMath.FP16);
 
     public final String id;
-    public final int dataType;
-    public final int format;
-    public final int mathType;
-    public final int bytesPerValue;
+    public final ConvMath math;
 
-    Precision(String id, int dataType, int format, int mathType, int bytesPerValue) {
+    Precision(String id, ConvMath math) {
         this.id = id;
-        this.dataType = dataType;
-        this.format = format;
-        this.mathType = mathType;
-        this.bytesPerValue = bytesPerValue;
-    }
-
-    /**
-     * Whether an algorithm the search reports with this math type keeps the mode's promise: fp32 refuses explicit
-     * tensor-op results (JCudnn reports 0, the default, for forward and backward-data results whatever they were;
-     * the fp32 descriptors' CUDNN_FMA_MATH keeps tensor cores out of those).
-     */
-    /**
-     * fp32 keeps to the algorithms that sum products directly, as the engine does by default: FFT and Winograd round
-     * differently (errors near 1e-3 were seen on an H200), so they would not be the same computation as the CPU's.
-     */
-    public boolean admits(ConvAlgorithms.Direction dir, int algo) {
-        return this != FP32 || !ConvAlgorithms.isTransform(dir, algo);
-    }
-
-    public boolean allows(int algoMathType) {
-        return this != FP32 || (algoMathType != cudnnMathType.CUDNN_TENSOR_OP_MATH
-                && algoMathType != cudnnMathType.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION);
+        this.math = math;
     }
 
     /** Relative tolerance of this mode against the fp64 CPU reference. */

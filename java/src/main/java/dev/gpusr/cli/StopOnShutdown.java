@@ -4,6 +4,7 @@ import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.optim.OptimizerState;
 import dev.gpusr.train.Trainer;
 import dev.gpusr.train.TrainingState;
+import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 
 /** Runs a {@code gpu-sr train} run so that Ctrl-C stops it cleanly: after the current step, with a checkpoint written. */
@@ -13,10 +14,14 @@ final class StopOnShutdown {
 
     private StopOnShutdown() {}
 
-    /** Runs the trainer; Ctrl-C (or any JVM shutdown) asks it to stop after the current step and write a checkpoint. */
+    /**
+     * Runs the trainer; Ctrl-C (or any JVM shutdown) asks it to stop after the current step and write a checkpoint.
+     * The stop runs inside the temporary-file cleanup hook, before that hook refuses further writes, so the
+     * checkpoint is published instead of being refused as a write of a stopping process.
+     */
     static Trainer.Result run(Trainer trainer, TrainingState start, OptimizerState state,
             SrcnnWeights best) throws IOException {
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             if (!trainer.isRunning()) return;
             trainer.requestStop();
             try {
@@ -24,16 +29,9 @@ final class StopOnShutdown {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "gpu-sr-train-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        };
+        try (AtomicFiles.Registration registration = AtomicFiles.beforeShutdownCleanup(stop)) {
             return trainer.run(start, state, best);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running and waits for this run; nothing to undo
-            }
         }
     }
 }

@@ -126,6 +126,11 @@ public final class TrainCommand implements Callable<Integer> {
             + DEFAULT_INIT_STD + ").")
     Double initStd;
 
+    @Option(names = "--init-scheme", paramLabel = "gaussian|he", converter = TrainOptions.InitScheme.class,
+            description = "Fresh weights: gaussian (the paper's N(0, STD^2), default) or he (N(0, 2/fan_in), 1/fan_in "
+                    + "for the last layer: fewer dead ReLU units).")
+    TrainOptions.InitScheme.Kind initScheme;
+
     @Option(names = "--val-every", paramLabel = "N", description = "Validate every N steps (default: every epoch; "
             + "always at the end).")
     Long valEvery;
@@ -273,9 +278,11 @@ public final class TrainCommand implements Callable<Integer> {
             options.put("target_steps", Long.toString(target));
             schedule.putOptions(options);
             if (init != null) options.put("init", init.toString());
+            else if (resumed == null && initScheme == TrainOptions.InitScheme.Kind.HE) options.put("init_scheme", "he");
             else if (resumed == null) options.put("init_std", Double.toString(initStd != null ? initStd : DEFAULT_INIT_STD));
             else if (previous.containsKey("init")) options.put("init", previous.get("init"));
             else if (previous.containsKey("init_std")) options.put("init_std", previous.get("init_std"));
+            else if (previous.containsKey("init_scheme")) options.put("init_scheme", previous.get("init_scheme"));
 
             out.println("gpu-sr train: " + config + ", " + config.paramCount() + " parameters");
             out.println("  optimizer " + optimizer + ", schedule " + schedule + ", batch " + batchSize + ", seed "
@@ -326,6 +333,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (checkpoints.every != null && checkpoints.every < 0) {
             throw usage("--checkpoint-every must be >= 0, got " + checkpoints.every);
         }
+        if (initScheme != null && (init != null || checkpoints.resume != null)) {
+            throw usage("--init-scheme sets fresh weights; it does not go with " + (init != null ? "--init" : "--resume"));
+        }
+        if (initScheme == TrainOptions.InitScheme.Kind.HE && initStd != null) {
+            throw usage("--init-std is the std of --init-scheme gaussian; he derives its own from each layer's fan-in");
+        }
         if (initStd != null && !(initStd > 0 && Double.isFinite(initStd))) {
             throw usage("--init-std must be a positive number, got " + initStd);
         }
@@ -369,7 +382,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Fails now, before any training, when a file cannot be written where asked. */
-    /** The model the run starts from: the checkpoint's, --init's (rescaled to --scale) or a fresh Gaussian one. */
+    /** The model the run starts from: the checkpoint's, --init's (rescaled to --scale) or fresh (--init-scheme). */
     private SrcnnWeights startingWeights(Checkpoint resumed) throws Failure {
         if (resumed != null) return StartingModel.fromCheckpoint(resumed, checkpoints.resume, architecture, scale);
         if (init != null) return StartingModel.fromInit(init, architecture, scale);
@@ -379,7 +392,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        return SrcnnWeights.gaussian(c, initStd != null ? initStd : DEFAULT_INIT_STD, seed != null ? seed : DEFAULT_SEED);
+        long seedValue = seed != null ? seed : DEFAULT_SEED;
+        if (initScheme == TrainOptions.InitScheme.Kind.HE) return SrcnnWeights.he(c, seedValue);
+        return SrcnnWeights.gaussian(c, initStd != null ? initStd : DEFAULT_INIT_STD, seedValue);
     }
 
     private OptimizerConfig optimizerConfig(Checkpoint resumed) throws Failure {

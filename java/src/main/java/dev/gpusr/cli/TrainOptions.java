@@ -187,6 +187,19 @@ final class TrainOptions {
         }
     }
 
+    /** --init-scheme gaussian|he, any case. */
+    static final class InitScheme implements ITypeConverter<InitScheme.Kind> {
+        enum Kind { GAUSSIAN, HE }
+
+        @Override
+        public Kind convert(String value) {
+            for (Kind k : Kind.values()) {
+                if (k.name().equalsIgnoreCase(value)) return k;
+            }
+            throw new TypeConversionException("takes gaussian or he, got '" + value + "'");
+        }
+    }
+
     /** --color y|rgb, any case. */
     static final class Color implements ITypeConverter<ColorSpace> {
         @Override

@@ -52,10 +52,17 @@ public final class ConvAlgorithms {
         }
     }
 
-    /** What the search may pick; {@code quick}: cuDNN's heuristic ranking instead of timing (edge tiles). */
-    record Constraints(CudaOptions options, long workspaceLimit, boolean quick) {
+    /**
+     * What the search may pick; {@code math}: the convolution's data and math mode (the engine's follows
+     * {@code options.math()}); {@code quick}: cuDNN's heuristic ranking instead of timing (edge tiles).
+     */
+    record Constraints(CudaOptions options, ConvMath math, long workspaceLimit, boolean quick) {
         Constraints(CudaOptions options, long workspaceLimit) {
-            this(options, workspaceLimit, false);
+            this(options, ConvMath.of(options.math()), workspaceLimit, false);
+        }
+
+        Constraints(CudaOptions options, long workspaceLimit, boolean quick) {
+            this(options, ConvMath.of(options.math()), workspaceLimit, quick);
         }
 
         boolean heuristic() {
@@ -246,10 +253,11 @@ public final class ConvAlgorithms {
      * <p>The math type JCudnn reports is trustworthy only for backward-filter results: its natives do not copy
      * {@code mathType} for forward and backward-data results, which then read 0 (CUDNN_DEFAULT_MATH). So FMA mode
      * rejects only explicit tensor-op results and keeps its descriptors at CUDNN_FMA_MATH, which already stops
-     * cuDNN from considering or running tensor-core algorithms.
+     * cuDNN from considering or running tensor-core algorithms. fp16 keeps its descriptors at CUDNN_TENSOR_OP_MATH
+     * for the same reason.
      */
     private static Choice pick(Direction dir, Constraints c, String what, List<Candidate> candidates) {
-        boolean fmaOnly = c.options().math() == CudaOptions.MathMode.FMA;
+        boolean fmaOnly = c.math() == ConvMath.FP32;
         for (Candidate k : candidates) {
             if (k.status() != 0) continue;
             if (k.memory() > c.workspaceLimit()) continue;
@@ -260,7 +268,7 @@ public final class ConvAlgorithms {
                     || k.mathType() == cudnnMathType.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION)) {
                 continue;
             }
-            int math = fmaOnly ? cudnnMathType.CUDNN_FMA_MATH : k.mathType();
+            int math = c.math().fixedMathType >= 0 ? c.math().fixedMathType : k.mathType();
             return new Choice(dir, k.algo(), k.memory(), math, c.heuristic() ? -1f : k.time(), deterministic);
         }
         throw new CudaException("no cuDNN " + dir.name().toLowerCase().replace('_', ' ') + " algorithm for " + what

@@ -3,6 +3,7 @@ package dev.gpusr.cuda;
 import java.util.Locale;
 import jcuda.Pointer;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcudnn.JCudnn;
 import jcuda.runtime.JCuda;
@@ -34,6 +35,34 @@ final class CudaCheck {
     /** Starts every hint of a failed device allocation (CUDA or cuDNN); {@link CudaException#outOfMemory} looks for it. */
     static final String OUT_OF_MEMORY_HINT = "out of GPU memory";
 
+    /**
+     * {@code GPUSR_SYNC_DEBUG=1} (read once): wait after every kernel launch and cuDNN call, so a failure on the device
+     * is reported by the call that caused it instead of by a later, unrelated one. Slow; for debugging only. CUDA
+     * graphs are off in this mode (a capture cannot wait).
+     */
+    static final boolean SYNC_DEBUG = syncDebug(System.getenv("GPUSR_SYNC_DEBUG"));
+
+    /** Whether a GPUSR_SYNC_DEBUG value turns the mode on: exactly "1". */
+    static boolean syncDebug(String value) {
+        return "1".equals(value);
+    }
+
+    /**
+     * In {@link #SYNC_DEBUG} mode: waits for {@code stream} and throws a CudaException naming {@code call} when the
+     * work queued by it failed on the device. Nothing otherwise.
+     */
+    static void afterLaunch(CUstream stream, String call) {
+        if (!SYNC_DEBUG) return;
+        int status = JCudaDriver.cuStreamSynchronize(stream);
+        if (status != CUresult.CUDA_SUCCESS) throw syncDebugFailure(status, call);
+    }
+
+    /** What {@link #afterLaunch} throws: the launch or cuDNN call that failed on the device, named first. */
+    static CudaException syncDebugFailure(int status, String call) {
+        return CudaException.of(call + " (GPUSR_SYNC_DEBUG: failed on the device)", driverStatus(status),
+                commonHint(status));
+    }
+
     static final String RESTART_HINT = "the CUDA context is now unusable: restart the process; if it repeats, report "
             + "it with the input shape and `gpu-sr devices` output";
 
@@ -61,6 +90,11 @@ final class CudaCheck {
 
     static void driver(int status, String call) {
         if (status != CUresult.CUDA_SUCCESS) throw driverFailure(status, call);
+    }
+
+    /** As {@link #driver(int, String)} with a hint of the caller's own (what this call failing means). */
+    static void driver(int status, String call, String hint) {
+        if (status != CUresult.CUDA_SUCCESS) throw CudaException.of(call, driverStatus(status), hint);
     }
 
     static CudaException driverFailure(int status, String call) {
@@ -96,10 +130,19 @@ final class CudaCheck {
                 return "no CUDA GPU is visible: check nvidia-smi and CUDA_VISIBLE_DEVICES";
             case 101:
                 return "no GPU has that index: list them with `gpu-sr devices`";
-            case 209:
-            case 222:
+            case 200: // invalid (kernel) image
+            case 209: // no binary for this GPU
+            case 218: // invalid PTX
+            case 221: // no JIT compiler
+            case 222: // unsupported PTX version
+            case 223: // JIT compilation disabled
                 return "gpu-sr's kernels were not built for this GPU, or the driver is older than the nvcc that built "
                         + "them: rebuild the kernels for this architecture or update the driver";
+            case 201:
+                return "no usable CUDA context on this thread: make the GPU current (cudaSetDevice) on the thread that "
+                        + "loaded the kernels and launches them";
+            case 400:
+                return "a stream, event or module belongs to another context or was already destroyed";
             case 803:
                 return "the NVIDIA kernel module and libcuda.so have different versions: reboot or reinstall the driver";
             default:

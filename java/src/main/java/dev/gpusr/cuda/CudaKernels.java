@@ -12,6 +12,7 @@ import java.util.Objects;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
@@ -78,8 +79,6 @@ public final class CudaKernels implements AutoCloseable {
             + "-Dgpusr.kernels=skip or without nvcc; rebuild with the CUDA toolkit on PATH";
     private static final String HINT_NO_CONTEXT = "no current CUDA context: call cudaSetDevice(device) and "
             + "cudaFree(0) on this thread before CudaKernels.load()";
-    private static final String HINT_ARCH = "the driver is too old for the kernels or this GPU's architecture was "
-            + "not built; update the NVIDIA driver or rebuild the jar with a newer CUDA toolkit";
     private static final String HINT_STALE = "the fatbin does not match this jar's code; rebuild the jar";
 
     private final CUmodule module;
@@ -98,7 +97,7 @@ public final class CudaKernels implements AutoCloseable {
             // cudaFree waits for the launches already queued that may still read the table
             int status = JCuda.cudaFree(eldest.getValue().memory);
             if (status != cudaError.cudaSuccess) {
-                throw new CudaException("cudaFree(resize table): " + cudaError.stringFor(status));
+                throw CudaCheck.runtimeFailure(status, "cudaFree(resize table)");
             }
             return true;
         }
@@ -129,25 +128,23 @@ public final class CudaKernels implements AutoCloseable {
     /** Loads the module into the current context; throws CudaException with a hint when not built or not loadable. */
     public static CudaKernels load() {
         byte[] image = readFatbin();
-        checkDriver("cuInit", JCudaDriver.cuInit(0));
+        CudaCheck.driver(JCudaDriver.cuInit(0), "cuInit");
         CUcontext current = new CUcontext();
-        checkDriver("cuCtxGetCurrent", JCudaDriver.cuCtxGetCurrent(current));
+        CudaCheck.driver(JCudaDriver.cuCtxGetCurrent(current), "cuCtxGetCurrent");
         if (current.equals(new CUcontext())) throw CudaException.of("CudaKernels.load", "no context", HINT_NO_CONTEXT);
 
         CUmodule module = new CUmodule();
-        checkDriver("cuModuleLoadData(" + FATBIN_RESOURCE.substring(FATBIN_RESOURCE.lastIndexOf('/') + 1) + ")",
-                JCudaDriver.cuModuleLoadData(module, image));
+        CudaCheck.driver(JCudaDriver.cuModuleLoadData(module, image),
+                "cuModuleLoadData(" + FATBIN_RESOURCE.substring(FATBIN_RESOURCE.lastIndexOf('/') + 1) + ")");
         Pointer scratch = null;
         Pointer ticket = null;
         try {
+            KernelConstants.verify(symbol -> moduleInt(module, symbol));
             EnumMap<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
             for (Kernel k : Kernel.values()) {
                 CUfunction f = new CUfunction();
                 int status = JCudaDriver.cuModuleGetFunction(f, module, k.symbol);
-                if (status != CUresult.CUDA_SUCCESS) {
-                    throw CudaException.of("cuModuleGetFunction(" + k.symbol + ")", CUresult.stringFor(status),
-                            HINT_STALE);
-                }
+                CudaCheck.driver(status, "cuModuleGetFunction(" + k.symbol + ")", HINT_STALE);
                 functions.put(k, f);
             }
             CUfunction[][] narrow = new CUfunction[NARROW_CONV_MAX_OUT_CHANNELS][NARROW_CONV_MAX_FILTER / 2 + 1];
@@ -156,22 +153,16 @@ public final class CudaKernels implements AutoCloseable {
                     String symbol = narrowConvSymbol(cout, f);
                     CUfunction fn = new CUfunction();
                     int status = JCudaDriver.cuModuleGetFunction(fn, module, symbol);
-                    if (status != CUresult.CUDA_SUCCESS) {
-                        throw CudaException.of("cuModuleGetFunction(" + symbol + ")", CUresult.stringFor(status),
-                                HINT_STALE);
-                    }
+                    CudaCheck.driver(status, "cuModuleGetFunction(" + symbol + ")", HINT_STALE);
                     narrow[cout - 1][f / 2] = fn;
                 }
             }
-            scratch = new Pointer();
-            checkRuntime("cudaMalloc(bias-gradient scratch)",
-                    JCuda.cudaMalloc(scratch, (long) Plans.BIAS_PARTIALS_CAPACITY * Sizeof.FLOAT));
-            ticket = new Pointer();
-            checkRuntime("cudaMalloc(MSE ticket counter)", JCuda.cudaMalloc(ticket, Sizeof.INT));
+            scratch = CudaCheck.mallocDevice((long) Plans.BIAS_PARTIALS_CAPACITY * Sizeof.FLOAT, "bias-gradient scratch");
+            ticket = CudaCheck.mallocDevice(Sizeof.INT, "MSE ticket counter");
             // finished before load returns: the counter must read 0 when the first gpusr_mse starts, and that may
             // be on a non-blocking stream, which does not wait for the default stream's memset
-            checkRuntime("cudaMemset(MSE ticket counter)", JCuda.cudaMemset(ticket, 0, Sizeof.INT));
-            checkRuntime("cudaStreamSynchronize(default stream)", JCuda.cudaStreamSynchronize(new cudaStream_t()));
+            CudaCheck.runtime(JCuda.cudaMemset(ticket, 0, Sizeof.INT), "cudaMemset(MSE ticket counter)");
+            CudaCheck.runtime(JCuda.cudaStreamSynchronize(new cudaStream_t()), "cudaStreamSynchronize(default stream)");
             return new CudaKernels(module, functions, narrow, scratch, ticket);
         } catch (RuntimeException e) {
             if (ticket != null) JCuda.cudaFree(ticket);
@@ -179,6 +170,22 @@ public final class CudaKernels implements AutoCloseable {
             JCudaDriver.cuModuleUnload(module);
             throw e;
         }
+    }
+
+    /** The int device global {@code symbol} of {@code module} (kernels/shared_constants.cu). */
+    private static int moduleInt(CUmodule module, String symbol) {
+        CUdeviceptr address = new CUdeviceptr();
+        long[] bytes = {0};
+        CudaCheck.driver(JCudaDriver.cuModuleGetGlobal(address, bytes, module, symbol),
+                "cuModuleGetGlobal(" + symbol + ")", HINT_STALE);
+        if (bytes[0] != Sizeof.INT) {
+            throw new CudaException("kernel global " + symbol + " has " + bytes[0] + " bytes, expected an int ("
+                    + HINT_STALE + ")");
+        }
+        int[] value = {0};
+        CudaCheck.driver(JCudaDriver.cuMemcpyDtoH(Pointer.to(value), address, Sizeof.INT),
+                "cuMemcpyDtoH(" + symbol + ")");
+        return value[0];
     }
 
     private static byte[] readFatbin() {
@@ -457,15 +464,15 @@ public final class CudaKernels implements AutoCloseable {
         List<String> failures = new ArrayList<>();
         for (DeviceTable t : tables.values()) {
             int status = JCuda.cudaFree(t.memory);
-            if (status != cudaError.cudaSuccess) failures.add("cudaFree(resize table): " + cudaError.stringFor(status));
+            if (status != cudaError.cudaSuccess) failures.add("cudaFree(resize table): " + CudaCheck.runtimeStatus(status));
         }
         tables.clear();
         int status = JCuda.cudaFree(biasPartials);
-        if (status != cudaError.cudaSuccess) failures.add("cudaFree(bias-gradient scratch): " + cudaError.stringFor(status));
+        if (status != cudaError.cudaSuccess) failures.add("cudaFree(bias-gradient scratch): " + CudaCheck.runtimeStatus(status));
         status = JCuda.cudaFree(mseTicket);
-        if (status != cudaError.cudaSuccess) failures.add("cudaFree(MSE ticket counter): " + cudaError.stringFor(status));
+        if (status != cudaError.cudaSuccess) failures.add("cudaFree(MSE ticket counter): " + CudaCheck.runtimeStatus(status));
         status = JCudaDriver.cuModuleUnload(module);
-        if (status != CUresult.CUDA_SUCCESS) failures.add("cuModuleUnload: " + CUresult.stringFor(status));
+        if (status != CUresult.CUDA_SUCCESS) failures.add("cuModuleUnload: " + CudaCheck.driverStatus(status));
         if (!failures.isEmpty()) {
             throw new CudaException("CudaKernels.close failed: " + String.join("; ", failures)
                     + " (an earlier kernel may have failed; the context is probably unusable)");
@@ -495,8 +502,7 @@ public final class CudaKernels implements AutoCloseable {
         Plans.ColumnTiles tiles = tileWidth > 0 ? Plans.columnTiles(c, tileWidth) : new Plans.ColumnTiles(new int[0], 0);
         long cells = c.weight().length;
         long bytes = (2 * cells + tiles.start().length) * Sizeof.INT;
-        Pointer memory = new Pointer();
-        checkRuntime("cudaMalloc(resize table)", JCuda.cudaMalloc(memory, Math.max(bytes, Sizeof.INT)));
+        Pointer memory = CudaCheck.mallocDevice(Math.max(bytes, Sizeof.INT), "resize table");
         try {
             Pointer weight = memory;
             Pointer index = memory.withByteOffset(cells * Sizeof.FLOAT);
@@ -508,7 +514,7 @@ public final class CudaKernels implements AutoCloseable {
             }
             // cudaMemcpy from pageable memory may return before its DMA lands, ordered only on the legacy stream;
             // the kernel runs on the caller's stream (the engine's is non-blocking), so wait for the copies here
-            checkRuntime("cudaDeviceSynchronize(after uploading a resize table)", JCuda.cudaDeviceSynchronize());
+            CudaCheck.runtime(JCuda.cudaDeviceSynchronize(), "cudaDeviceSynchronize(after uploading a resize table)");
             DeviceTable t = new DeviceTable(memory, weight, index, tileStart, c.outLength(), c.taps(), tiles.span());
             tables.put(key, t);
             return t;
@@ -519,8 +525,8 @@ public final class CudaKernels implements AutoCloseable {
     }
 
     private static void copyToDevice(Pointer device, Pointer host, long bytes) {
-        checkRuntime("cudaMemcpy(resize table)",
-                JCuda.cudaMemcpy(device, host, bytes, cudaMemcpyKind.cudaMemcpyHostToDevice));
+        CudaCheck.runtime(JCuda.cudaMemcpy(device, host, bytes, cudaMemcpyKind.cudaMemcpyHostToDevice),
+                "cudaMemcpy(resize table)");
     }
 
     // ---- launching ----------------------------------------------------------------------------------------------
@@ -534,49 +540,15 @@ public final class CudaKernels implements AutoCloseable {
 
     private static void launchFunction(CUfunction function, String symbol, CUstream stream, int gridX, int gridY,
             int gridZ, int blockX, int blockY, int sharedBytes, Pointer... args) {
-        int status = JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, 1,
-                sharedBytes, stream, Pointer.to(args), null);
-        if (status != CUresult.CUDA_SUCCESS) {
-            throw CudaException.of("cuLaunchKernel(" + symbol + ", grid " + gridX + "x" + gridY + "x" + gridZ
-                    + ", block " + blockX + "x" + blockY + ")", CUresult.stringFor(status), launchHint(status));
-        }
-    }
-
-    private static String launchHint(int status) {
-        return switch (status) {
-            case CUresult.CUDA_ERROR_INVALID_CONTEXT, CUresult.CUDA_ERROR_CONTEXT_IS_DESTROYED ->
-                "launch from the thread and context that loaded the kernels";
-            case CUresult.CUDA_ERROR_INVALID_HANDLE -> "the stream belongs to another context or was destroyed";
-            case CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, CUresult.CUDA_ERROR_LAUNCH_FAILED ->
-                "an earlier kernel failed (often a buffer too small for the sizes given); the context is unusable";
-            case CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU, CUresult.CUDA_ERROR_INVALID_IMAGE -> HINT_ARCH;
-            default -> "";
-        };
+        String call = "cuLaunchKernel(" + symbol + ", grid " + gridX + "x" + gridY + "x" + gridZ + ", block " + blockX
+                + "x" + blockY + ")";
+        CudaCheck.driver(JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, 1, sharedBytes,
+                stream, Pointer.to(args), null), call);
+        CudaCheck.afterLaunch(stream, call);
     }
 
     private void ensureOpen() {
         if (closed) throw new IllegalStateException("CudaKernels used after close()");
-    }
-
-    private static void checkDriver(String call, int status) {
-        if (status == CUresult.CUDA_SUCCESS) return;
-        String hint = switch (status) {
-            case CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU, CUresult.CUDA_ERROR_INVALID_IMAGE,
-                    CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION, CUresult.CUDA_ERROR_INVALID_PTX,
-                    CUresult.CUDA_ERROR_JIT_COMPILER_NOT_FOUND, CUresult.CUDA_ERROR_JIT_COMPILATION_DISABLED -> HINT_ARCH;
-            case CUresult.CUDA_ERROR_INVALID_CONTEXT, CUresult.CUDA_ERROR_NOT_INITIALIZED -> HINT_NO_CONTEXT;
-            case CUresult.CUDA_ERROR_NO_DEVICE -> "no CUDA device is visible to this process";
-            case CUresult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH -> "the NVIDIA kernel module and libcuda differ in version; "
-                    + "reinstall the driver or reboot";
-            default -> "";
-        };
-        throw CudaException.of(call, CUresult.stringFor(status), hint);
-    }
-
-    private static void checkRuntime(String call, int status) {
-        if (status == cudaError.cudaSuccess) return;
-        String hint = status == cudaError.cudaErrorMemoryAllocation ? "out of GPU memory" : "";
-        throw CudaException.of(call, cudaError.stringFor(status), hint);
     }
 
     private static void requireDevice(Pointer p, String name) {

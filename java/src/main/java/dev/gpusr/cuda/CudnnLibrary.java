@@ -31,10 +31,10 @@ final class CudnnLibrary {
         return failure;
     }
 
-    /** Throws a CudaException with the reason when cuDNN is not usable. */
+    /** Throws a CudaUnavailableException with the reason when cuDNN is not usable. */
     static void require() {
         Optional<String> f = loadFailure();
-        if (f.isPresent()) throw new CudaException(f.get());
+        if (f.isPresent()) throw new CudaUnavailableException(f.get());
     }
 
     /** cudnnGetVersion() of the loaded library; requires {@link #loadFailure()} to be empty. */

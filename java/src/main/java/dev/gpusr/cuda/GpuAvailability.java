@@ -36,7 +36,7 @@ public final class GpuAvailability {
             int[] count = {0};
             int status = JCuda.cudaGetDeviceCount(count);
             if (status != 0) {
-                return Optional.of("cudaGetDeviceCount failed: " + jcuda.runtime.cudaError.stringFor(status)
+                return Optional.of("cudaGetDeviceCount failed: " + CudaCheck.runtimeStatus(status)
                         + " (is the NVIDIA driver installed and a GPU visible?)");
             }
             if (count[0] < 1) return Optional.of("no CUDA device found");

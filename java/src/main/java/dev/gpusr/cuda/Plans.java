@@ -153,8 +153,10 @@ final class Plans {
     static final int NARROW_CONV_TILE_WIDTH = 32;
     /** Threads in y (GPUSR_NARROW_BLOCK_ROWS). */
     static final int NARROW_CONV_BLOCK_ROWS = 8;
-    /** Output rows of a tile: each thread owns GPUSR_NARROW_ROWS_PER_THREAD = 8 consecutive rows. */
-    static final int NARROW_CONV_TILE_HEIGHT = NARROW_CONV_BLOCK_ROWS * 8;
+    /** Consecutive output rows each thread owns (GPUSR_NARROW_ROWS_PER_THREAD). */
+    static final int NARROW_CONV_ROWS_PER_THREAD = 8;
+    /** Output rows of a tile. */
+    static final int NARROW_CONV_TILE_HEIGHT = NARROW_CONV_BLOCK_ROWS * NARROW_CONV_ROWS_PER_THREAD;
 
     // ---- bicubic resize -----------------------------------------------------------------------------------------
 

@@ -58,6 +58,25 @@ public final class SrcnnWeights {
         return new SrcnnWeights(config, p);
     }
 
+    /**
+     * He (Kaiming) initialisation: weights from N(0, gain / fan_in) with fan_in = input channels x filter area, gain 2
+     * for the two layers a ReLU follows and 1 for the linear output layer; biases zero. Unlike the paper's N(0, 0.001^2)
+     * it keeps every layer's activations at the scale of its input, so few ReLU units start (and stay) dead.
+     */
+    public static SrcnnWeights he(SrcnnConfig config, long seed) {
+        float[] p = new float[config.paramCount()];
+        Random rng = new Random(seed);
+        for (Param t : Param.values()) {
+            if (!t.isWeight) continue;
+            int f = config.filter(t.layer);
+            double gain = t.layer == 2 ? 1.0 : 2.0;
+            double std = Math.sqrt(gain / ((double) config.inChannels(t.layer) * f * f));
+            int off = config.offset(t);
+            for (int i = 0; i < config.size(t); i++) p[off + i] = (float) (rng.nextGaussian() * std);
+        }
+        return new SrcnnWeights(config, p);
+    }
+
     /** Index of the first non-finite parameter, or -1. */
     public int firstNonFinite() {
         for (int i = 0; i < params.length; i++) {

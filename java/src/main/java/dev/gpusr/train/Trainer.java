@@ -104,6 +104,7 @@ public final class Trainer {
     private final int stepsPerEpoch;
 
     private volatile boolean stopRequested;
+    private boolean plotUnavailable;
     private volatile boolean running;
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -290,10 +291,17 @@ public final class Trainer {
     }
 
     private void plot(TrainingMetrics metrics) {
+        if (plotUnavailable) return;
         try {
             TrainingPlot.write(metrics.file(), settings.plot(), "gpu-sr train: " + engine.weights().config());
         } catch (IOException | RuntimeException e) { // a plot is never worth a training run
             log.println("gpu-sr train: warning: cannot draw the plot " + settings.plot() + ": " + e.getMessage());
+        } catch (LinkageError | InternalError e) {
+            // Java's font code failed to load (a host without the freetype/fontconfig libraries it links): no later
+            // plot can work either, and the metrics file keeps everything the plot would show
+            plotUnavailable = true;
+            log.println("gpu-sr train: warning: no plots in this run: Java's 2D graphics cannot load here (" + e
+                    + "); the metrics file " + metrics.file() + " has the same numbers");
         }
     }
 

@@ -15,9 +15,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +52,12 @@ public final class AtomicFiles {
         NO_REPLACE
     }
 
+    /** A registered shutdown finisher; closing it unregisters the finisher. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Writes something to a stream. */
     @FunctionalInterface
     public interface Writer {
@@ -69,7 +77,17 @@ public final class AtomicFiles {
     private static final InFlight IN_FLIGHT = new InFlight();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(IN_FLIGHT::abandonAll, "gpu-sr temporary file cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(IN_FLIGHT::shutdown, "gpu-sr temporary file cleanup"));
+    }
+
+    /**
+     * Work that must finish before the shutdown cleanup refuses further writes, such as training's stop checkpoint:
+     * the JVM runs shutdown hooks in no fixed order and all at once, so a hook of its own would race the cleanup
+     * (which would then refuse the checkpoint). The cleanup hook runs each registered finisher first, one after the
+     * other; a finisher must bound its own wait. Closing the handle unregisters it.
+     */
+    public static Registration beforeShutdownCleanup(Runnable finisher) {
+        return IN_FLIGHT.beforeCleanup(finisher);
     }
 
     private AtomicFiles() {}
@@ -230,7 +248,25 @@ public final class AtomicFiles {
      */
     static final class InFlight {
         private final Set<Path> paths = ConcurrentHashMap.newKeySet();
+        private final List<Runnable> finishers = new CopyOnWriteArrayList<>();
         private boolean abandoned;
+
+        Registration beforeCleanup(Runnable finisher) {
+            finishers.add(finisher);
+            return () -> finishers.remove(finisher);
+        }
+
+        /** The shutdown hook: the registered finishers (they may still publish), then {@link #abandonAll}. */
+        void shutdown() {
+            for (Runnable f : finishers) { // a snapshot: a finisher that unregisters itself does not disturb the walk
+                try {
+                    f.run();
+                } catch (RuntimeException e) {
+                    System.err.println("gpu-sr: " + e); // the process is ending: say it and clean up all the same
+                }
+            }
+            abandonAll();
+        }
 
         void add(Path tmp) {
             paths.add(tmp);

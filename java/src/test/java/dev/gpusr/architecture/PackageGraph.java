@@ -69,6 +69,28 @@ final class PackageGraph {
         return new PackageGraph(edges, witness);
     }
 
+    private static final Pattern JCUDA = Pattern.compile("\\bjcuda\\.[A-Za-z_]");
+
+    /**
+     * The source files (relative to {@code sourceRoot}) of every package but {@code allowed} whose code names a JCuda
+     * or JCudnn type ({@code jcuda.*}, imported or fully qualified); comments and strings do not count.
+     */
+    static List<Path> jcudaUsersOutside(Path sourceRoot, String allowed) {
+        List<Path> users = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(sourceRoot)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String code = codeOnly(Files.readString(f, StandardCharsets.UTF_8));
+                Matcher pm = PACKAGE.matcher(code);
+                if (pm.find() && !pm.group(1).equals(allowed) && JCUDA.matcher(code).find()) {
+                    users.add(sourceRoot.relativize(f));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return users;
+    }
+
     /** The first cycle found, as a path that starts and ends on the same package (a, b, a); empty when acyclic. */
     Optional<List<String>> findCycle() {
         Map<String, Integer> state = new HashMap<>(); // absent: unseen, 1: on the current path, 2: done

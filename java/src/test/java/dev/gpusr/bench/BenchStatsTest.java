@@ -112,6 +112,6 @@ class BenchStatsTest {
         assertEquals(81 * 64 + 64 * 32 + 25 * 32, m915.macsPerPixel());
         assertEquals(81 * 64 + 25 * 64 * 32 + 25 * 32, m955.macsPerPixel());
         // training: forward + backward-filter of all layers + backward-data of layers 2 and 3
-        assertEquals(3 * 8032 - 81 * 64, SrcnnPipeline.trainMacsPerPixel(m915), 0);
+        assertEquals(3 * 8032 - 81 * 64, ModelOps.trainMacsPerPixel(m915), 0);
     }
 }

@@ -3,6 +3,8 @@ package dev.gpusr.bench;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gpusr.cuda.CudaContext;
+import dev.gpusr.cuda.CudaKernels;
 import dev.gpusr.cuda.GpuAvailability;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every GPU row of {@code gpu-sr bench} on tiny shapes: it builds, passes its CPU check and gets positive CUDA-event
- * times. Rows that need our kernels or the CPU engine may be skipped while those are missing from the build; the
- * cuDNN rows (layers, inference) and the ceilings may not.
+ * times. Rows that need our kernels (the kernel rows, and the model rows, which run the CUDA engine) may be skipped
+ * while those are missing from the build; the cuDNN rows (layers, fp16 inference) and the ceilings may not.
  */
 @Tag("gpu")
 class GpuBenchSmokeTest {
@@ -30,13 +32,14 @@ class GpuBenchSmokeTest {
         Assumptions.assumeTrue(GpuAvailability.usable(), () -> "no usable GPU: " + GpuAvailability.unavailableReason());
         BenchPlan plan = tinyPlan();
         List<String> problems = new ArrayList<>();
-        try (GpuContext ctx = GpuContext.open(0)) {
-            GpuTimer timer = new GpuTimer(ctx, plan);
+        try (CudaContext ctx = CudaContext.open(0, true)) {
+            GpuTimer timer = new GpuTimer(plan);
             for (GpuCase c : GpuCases.all(plan)) {
                 BenchRunner.runCase(ctx, timer, c);
                 BenchRow r = c.row();
                 String section = r.section();
-                boolean mustRun = section.equals("ceiling") || section.equals("conv") || section.equals("inference");
+                boolean mustRun = section.equals("ceiling") || section.equals("conv") || (section.equals("inference")
+                        && (CudaKernels.bundled() || r.precision().equals("fp16")));
                 if (r.status() == BenchRow.Status.ERROR) {
                     problems.add(c.id() + ": " + r.reason());
                 } else if (r.status() == BenchRow.Status.SKIPPED) {

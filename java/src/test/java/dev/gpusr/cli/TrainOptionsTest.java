@@ -81,6 +81,7 @@ class TrainOptionsTest {
             {"--optimizer", "rmsprop", "--optimizer", "sgd or adam, got 'rmsprop'"},
             {"--lr-schedule", "linear", "--lr-schedule", "constant, cosine or step, got 'linear'"},
             {"--color", "lab", "--color", "y or rgb, got 'lab'"},
+            {"--init-scheme", "xavier", "--init-scheme", "gaussian or he, got 'xavier'"},
         };
         for (String[] c : cases) {
             TrainCommandTest.Run r = TrainCommandTest.run(base("--steps", "1", c[0], c[1], "--lr-schedule", "step"));
@@ -108,6 +109,17 @@ class TrainOptionsTest {
             assertEquals(Main.USAGE, r.exit(), r.err());
             assertTrue(r.err().lines().findFirst().orElseThrow().contains(c[2]), r.err());
         }
+        String[][] initCases = {
+            {"--init-scheme", "he", "--init-std", "0.01", "--init-std is the std of --init-scheme gaussian"},
+            {"--init-scheme", "he", "--init", "m0.safetensors", "it does not go with --init"},
+            {"--init-scheme", "gaussian", "--resume", "r.ckpt", "it does not go with --resume"},
+        };
+        for (String[] c : initCases) {
+            TrainCommandTest.Run r = TrainCommandTest.run(base("--steps", "1", c[0], c[1], c[2], c[3]));
+            assertEquals(Main.USAGE, r.exit(), r.err());
+            assertTrue(r.err().lines().findFirst().orElseThrow().contains(c[4]), r.err());
+        }
+        assertEquals(TrainOptions.InitScheme.Kind.HE, parse(base("--init-scheme", "HE")).initScheme);
         TrainCommandTest.Run adam = TrainCommandTest.run(base("--steps", "1", "--optimizer", "adam", "--momentum", "0.5"));
         assertEquals(Main.USAGE, adam.exit());
         assertTrue(adam.err().contains("--momentum applies to sgd"), adam.err());

@@ -50,9 +50,13 @@ class CudaKernelsBundleTest {
         for (String symbol : CudaKernels.narrowConvSymbols()) {
             if (!text.contains(symbol)) missing.add(symbol);
         }
+        // the constants CudaKernels.load checks against Plans (kernels/shared_constants.cu)
+        for (KernelConstants.Constant c : KernelConstants.ALL) {
+            if (!text.contains(c.symbol())) missing.add(c.symbol());
+        }
         // a toolkit that compresses the fatbin hides every name: nothing to check then
         Assumptions.assumeTrue(missing.size() < CudaKernels.Kernel.values().length, "the fatbin is compressed");
-        assertEquals(List.of(), missing, "kernels named in CudaKernels but not built from kernels/*.cu");
+        assertEquals(List.of(), missing, "kernels and globals named in CudaKernels but not built from kernels/*.cu");
     }
 
     /** The same places build-kernels.sh searches. */

@@ -382,30 +382,30 @@ class CudaSrcnnTest {
         }
     }
 
+    /** The device-resident entry points the benchmarks time run the same work as the host ones. */
     @Test
-    void reportsInferenceThroughputBesidePyTorch() {
-        int n = 8;
-        int h = 1080;
-        int width = 1920;
-        CudaOptions fma = CudaOptions.defaults();
-        CudaOptions tf32 = fma.withMath(CudaOptions.MathMode.TF32).withTransformAlgorithms(true);
-        Object[][] runs = {
-            {Y_915, fma, "499 (fp32)"}, {Y_915, fma.withNarrowConv(false), "499 (fp32)"}, // conv3 by cuDNN
-            {Y_915, fma.withTransformAlgorithms(true), "499 (fp32)"},
-            {Y_915, tf32, "615 (TF32)"},
-            {new SrcnnConfig(1, 64, 32, 9, 5, 5, 3, SrcnnConfig.ColorSpace.Y), fma.withTransformAlgorithms(true),
-                "196 (fp32)"},
-        };
-        for (Object[] run : runs) {
-            SrcnnConfig c = (SrcnnConfig) run[0];
-            CudaOptions options = (CudaOptions) run[1];
-            try (CudaSrcnn gpu = new CudaSrcnn(0, weights(c, 98), options)) {
-                double ms = gpu.benchmarkForwardMs(n, h, width, 5);
-                assertTrue(ms > 0 && Double.isFinite(ms), "timed " + ms + " ms");
-                System.out.printf("[gpu-sr] forward %s [%s], 8 x 1080x1920 on the GPU: %.2f ms = %.0f Mpix/s "
-                        + "(PyTorch %s Mpix/s)%n[gpu-sr]   %s%n", c.filterName(), options, ms,
-                        n * (double) h * width / ms / 1e3, run[2], String.join("\n[gpu-sr]   ", gpu.planSummaries()));
-            }
+    void stagedBatchesRunTheSameForwardAndTrainingStepAsTheHostCalls() {
+        SrcnnWeights w = weights(Y_915, 31);
+        Tensor[] batch = blurPair(3, 1, 19, 21, 32);
+        try (CudaSrcnn gpu = new CudaSrcnn(0, w.copy()); CpuSrcnn cpu = new CpuSrcnn(w.copy(), 0)) {
+            gpu.setOptimizer(SGD, null);
+            assertThrows(IllegalStateException.class, gpu::forwardStaged, "nothing staged yet");
+            Tensor expected = cpu.forward(batch[0]);
+            gpu.stageBatch(batch[0], null);
+            gpu.forwardStaged();
+            gpu.forwardStaged();
+            assertClose(gpu.stagedOutput().data, expected.data, 1e-5, "staged forward");
+            assertThrows(IllegalStateException.class, gpu::trainStepStaged, "staged without a target");
+            gpu.forward(batch[1]);
+            assertThrows(IllegalStateException.class, gpu::forwardStaged, "another call reused the buffers");
+
+            gpu.stageBatch(batch[0], batch[1]);
+            for (int i = 0; i < 3; i++) gpu.trainStepStaged(); // the second and third replay the graph
+            gpu.synchronize();
+            cpu.setOptimizer(SGD, null);
+            for (int i = 0; i < 3; i++) cpu.trainStep(batch[0], batch[1], false);
+            assertParamsClose(Y_915, gpu.weights().params(), cpu.weights().params(), 1e-4, "after 3 staged steps");
+            assertTrue(gpu.context().device() == 0);
         }
     }
 

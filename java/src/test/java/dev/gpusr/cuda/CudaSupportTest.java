@@ -117,6 +117,29 @@ class CudaSupportTest {
 
     /** Sticky failures are what a batch treats as a lost device (it stops instead of failing every later image). */
     @Test
+    void kernelModuleAndLaunchFailuresNameTheCallAndTheFix() {
+        for (int status : new int[] {200, 209, 218, 221, 222, 223}) {
+            String m = CudaCheck.driverFailure(status, "cuModuleLoadData(gpusr_kernels.fatbin)").getMessage();
+            assertTrue(m.startsWith("cuModuleLoadData(gpusr_kernels.fatbin) failed: "), m);
+            assertTrue(m.contains("rebuild the kernels for this architecture"), m);
+        }
+        assertTrue(CudaCheck.driverFailure(201, "cuLaunchKernel(gpusr_mse)").getMessage().contains("make the GPU current"));
+        assertTrue(CudaCheck.driverFailure(400, "cuLaunchKernel(gpusr_mse)").getMessage().contains("another context"));
+    }
+
+    @Test
+    void syncDebugIsOnOnlyForOneAndNamesTheFailedLaunch() {
+        assertTrue(CudaCheck.syncDebug("1"));
+        for (String off : new String[] {null, "", "0", "true", "yes", " 1"}) {
+            assertFalse(CudaCheck.syncDebug(off), "GPUSR_SYNC_DEBUG=" + off);
+        }
+        CudaException e = CudaCheck.syncDebugFailure(700, "cuLaunchKernel(gpusr_bias_act_forward, grid 4x64x1, block 256x1)");
+        assertTrue(e.getMessage().startsWith("cuLaunchKernel(gpusr_bias_act_forward, grid 4x64x1, block 256x1) "
+                + "(GPUSR_SYNC_DEBUG: failed on the device) failed: "), e.getMessage());
+        assertTrue(e.contextLost(), "an illegal address is sticky: " + e.getMessage());
+    }
+
+    @Test
     void stickyFailuresReportALostContext() {
         assertTrue(CudaCheck.runtimeFailure(700, "cudaMemcpy").contextLost());
         assertTrue(CudaCheck.driverFailure(719, "cuLaunchKernel").contextLost());

@@ -191,6 +191,35 @@ class AtomicFilesTest {
         assertEquals(2, listing().size(), "no temporary file is left: " + listing());
     }
 
+    /** A finisher (training's stop checkpoint) publishes before the cleanup refuses writes; an unregistered one never runs. */
+    @Test
+    void finishersRunAndPublishBeforeTheShutdownCleanup() throws Exception {
+        AtomicFiles.InFlight registry = new AtomicFiles.InFlight();
+        Path checkpoint = dir.resolve("run.ckpt");
+        Files.write(checkpoint, new byte[] {1});
+        List<String> order = new java.util.ArrayList<>();
+        AtomicFiles.Registration gone = registry.beforeCleanup(() -> order.add("unregistered"));
+        gone.close();
+        registry.beforeCleanup(() -> {
+            try {
+                AtomicFiles.write(checkpoint, AtomicFiles.Mode.REPLACE, out -> out.write(2), registry);
+                order.add("checkpoint");
+            } catch (IOException e) {
+                order.add("refused: " + e.getMessage());
+            }
+        });
+        registry.beforeCleanup(() -> {
+            throw new IllegalStateException("a failing finisher does not stop the cleanup");
+        });
+        registry.shutdown();
+        assertEquals(List.of("checkpoint"), order);
+        assertArrayEquals(new byte[] {2}, Files.readAllBytes(checkpoint));
+        assertThrows(IOException.class,
+                () -> AtomicFiles.write(checkpoint, AtomicFiles.Mode.REPLACE, out -> out.write(3), registry));
+        assertArrayEquals(new byte[] {2}, Files.readAllBytes(checkpoint));
+        assertEquals(1, listing().size(), "no temporary file is left: " + listing());
+    }
+
     private Path touch(String name, FileTime modified) throws IOException {
         Path p = Files.write(dir.resolve(name), new byte[] {1});
         if (modified != null) Files.setLastModifiedTime(p, modified);

@@ -1,4 +1,4 @@
-package dev.gpusr.bench;
+package dev.gpusr.cuda;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,40 +9,50 @@ import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaMemcpyKind;
 
 /**
- * Device memory owned by one benchmark, freed on close. Copies here are synchronous (legacy default stream, which
- * orders itself with the benchmark's blocking stream), because they are set-up and checks, never timed.
+ * A fixed block of device memory with synchronous host copies, freed on close: the buffers of the benchmarks and
+ * their checks (the engine's own buffers are {@link DeviceBuffer}s, which grow and copy asynchronously). Copies here
+ * use the legacy default stream, which orders itself with a blocking stream ({@link CudaContext#open} with
+ * {@code blockingStream}), because they are set-up and checks; {@link #upload(float[])} and
+ * {@link #downloadInto(float[])} are also what an engine's pageable host copy costs.
  */
-public final class DeviceBuffer implements AutoCloseable {
+public final class DeviceArray implements AutoCloseable {
     /** Host tile size for filling large buffers: big enough to look random to a kernel, small enough to make fast. */
     private static final int FILL_TILE_BYTES = 16 << 20;
 
-    private final Pointer ptr = new Pointer();
+    private final Pointer ptr;
     private final long bytes;
     private final String what;
     private boolean freed;
 
-    private DeviceBuffer(long bytes, String what) {
+    private DeviceArray(long bytes, String what) {
         if (bytes <= 0) throw new IllegalArgumentException(what + ": buffer size must be positive, got " + bytes);
         this.bytes = bytes;
         this.what = what;
-        GpuContext.check(JCuda.cudaMalloc(ptr, bytes), "cudaMalloc(" + bytes + " bytes for " + what + ")", null);
+        this.ptr = CudaCheck.mallocDevice(bytes, what);
     }
 
-    public static DeviceBuffer allocate(long bytes, String what) {
-        return new DeviceBuffer(bytes, what);
+    public static DeviceArray allocate(long bytes, String what) {
+        return new DeviceArray(bytes, what);
     }
 
-    public static DeviceBuffer floats(long count, String what) {
-        return new DeviceBuffer(count * Sizeof.FLOAT, what);
+    public static DeviceArray floats(long count, String what) {
+        return new DeviceArray(count * Sizeof.FLOAT, what);
     }
 
-    public static DeviceBuffer floats(float[] data, String what) {
-        DeviceBuffer b = floats(data.length, what);
+    public static DeviceArray floats(float[] data, String what) {
+        DeviceArray b = floats(data.length, what);
         b.upload(data);
         return b;
     }
 
-    public Pointer ptr() {
+    /** binary16 values (fp16 tensors). */
+    public static DeviceArray halves(short[] data, String what) {
+        DeviceArray b = allocate((long) data.length * Sizeof.SHORT, what);
+        b.upload(data);
+        return b;
+    }
+
+    Pointer ptr() {
         return ptr;
     }
 
@@ -50,12 +60,7 @@ public final class DeviceBuffer implements AutoCloseable {
         return bytes;
     }
 
-    /** Pointer to float element {@code index}. */
-    public Pointer floatAt(long index) {
-        return at(index * Sizeof.FLOAT);
-    }
-
-    public Pointer at(long byteOffset) {
+    Pointer at(long byteOffset) {
         if (byteOffset < 0 || byteOffset > bytes) throw new IndexOutOfBoundsException(what + ": offset " + byteOffset);
         return ptr.withByteOffset(byteOffset);
     }
@@ -74,14 +79,19 @@ public final class DeviceBuffer implements AutoCloseable {
 
     private void copyIn(Pointer host, long n, long offset) {
         if (offset + n > bytes) throw new IndexOutOfBoundsException(what + ": " + n + " bytes at " + offset + " > " + bytes);
-        GpuContext.check(JCuda.cudaMemcpy(ptr.withByteOffset(offset), host, n, cudaMemcpyKind.cudaMemcpyHostToDevice),
-                "cudaMemcpy(host to device, " + what + ")", null);
+        CudaCheck.runtime(JCuda.cudaMemcpy(ptr.withByteOffset(offset), host, n, cudaMemcpyKind.cudaMemcpyHostToDevice),
+                "cudaMemcpy(host to device, " + what + ")");
     }
 
     public float[] downloadFloats(long floatIndex, int count) {
         float[] out = new float[count];
         copyOut(Pointer.to(out), (long) count * Sizeof.FLOAT, floatIndex * Sizeof.FLOAT);
         return out;
+    }
+
+    /** Fills {@code out} from the start of this buffer. */
+    public void downloadInto(float[] out) {
+        copyOut(Pointer.to(out), (long) out.length * Sizeof.FLOAT, 0);
     }
 
     public short[] downloadShorts(long index, int count) {
@@ -104,21 +114,28 @@ public final class DeviceBuffer implements AutoCloseable {
 
     private void copyOut(Pointer host, long n, long offset) {
         if (offset + n > bytes) throw new IndexOutOfBoundsException(what + ": " + n + " bytes at " + offset + " > " + bytes);
-        GpuContext.check(JCuda.cudaMemcpy(host, ptr.withByteOffset(offset), n, cudaMemcpyKind.cudaMemcpyDeviceToHost),
-                "cudaMemcpy(device to host, " + what + ")", null);
+        CudaCheck.runtime(JCuda.cudaMemcpy(host, ptr.withByteOffset(offset), n, cudaMemcpyKind.cudaMemcpyDeviceToHost),
+                "cudaMemcpy(device to host, " + what + ")");
+    }
+
+    /** Queues a copy of all of {@code src} (at most this buffer's size) into this buffer on the context's stream. */
+    public void copyFromAsync(DeviceArray src, CudaContext ctx) {
+        if (src.bytes > bytes) throw new IndexOutOfBoundsException(src.what + " (" + src.bytes + " bytes) > " + what);
+        CudaCheck.runtime(JCuda.cudaMemcpyAsync(ptr, src.ptr, src.bytes, cudaMemcpyKind.cudaMemcpyDeviceToDevice,
+                ctx.stream()), "cudaMemcpyAsync(device to device, " + src.what + " to " + what + ")");
     }
 
     /** Fills the buffer with float32 values uniform in [lo, hi): one random host tile repeated by device copies. */
-    public DeviceBuffer fillUniform(long seed, float lo, float hi) {
+    public DeviceArray fillUniform(long seed, float lo, float hi) {
         return fillFloats(seed, lo, hi, false);
     }
 
     /** As {@link #fillUniform} with binary16 values. */
-    public DeviceBuffer fillUniformHalf(long seed, float lo, float hi) {
+    public DeviceArray fillUniformHalf(long seed, float lo, float hi) {
         return fillFloats(seed, lo, hi, true);
     }
 
-    private DeviceBuffer fillFloats(long seed, float lo, float hi, boolean half) {
+    private DeviceArray fillFloats(long seed, float lo, float hi, boolean half) {
         int size = half ? Sizeof.SHORT : Sizeof.FLOAT;
         int count = (int) Math.min(bytes / size, FILL_TILE_BYTES / size);
         ByteBuffer tile = ByteBuffer.allocate(count * size).order(ByteOrder.LITTLE_ENDIAN);
@@ -133,29 +150,30 @@ public final class DeviceBuffer implements AutoCloseable {
     }
 
     /** Repeats {@code tile} over the whole buffer (the last copy may be partial). */
-    public DeviceBuffer fillRepeating(byte[] tile) {
+    public DeviceArray fillRepeating(byte[] tile) {
         long first = Math.min(tile.length, bytes);
         copyIn(Pointer.to(tile), first, 0);
         long done = first;
         while (done < bytes) {
             long chunk = Math.min(done, bytes - done);
-            GpuContext.check(JCuda.cudaMemcpy(ptr.withByteOffset(done), ptr, chunk,
-                    cudaMemcpyKind.cudaMemcpyDeviceToDevice), "cudaMemcpy(device to device, filling " + what + ")", null);
+            CudaCheck.runtime(JCuda.cudaMemcpy(ptr.withByteOffset(done), ptr, chunk,
+                    cudaMemcpyKind.cudaMemcpyDeviceToDevice), "cudaMemcpy(device to device, filling " + what + ")");
             done += chunk;
         }
         return this;
     }
 
-    public DeviceBuffer zero() {
-        GpuContext.check(JCuda.cudaMemset(ptr, 0, bytes), "cudaMemset(" + what + ")", null);
+    public DeviceArray zero() {
+        CudaCheck.runtime(JCuda.cudaMemset(ptr, 0, bytes), "cudaMemset(" + what + ")");
         return this;
     }
 
+    /** Frees the memory (after the device is done with it: cudaFree waits for queued work); safe to call again. */
     @Override
     public void close() {
         if (!freed) {
             freed = true;
-            JCuda.cudaFree(ptr);
+            CudaCheck.runtime(JCuda.cudaFree(ptr), "cudaFree(" + what + ")");
         }
     }
 }

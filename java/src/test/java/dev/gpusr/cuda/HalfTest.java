@@ -1,4 +1,4 @@
-package dev.gpusr.bench;
+package dev.gpusr.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.gpusr.bench;
+package dev.gpusr.cuda;
 
 /**
  * IEEE 754 binary16 conversion for the fp16 benchmark inputs and results (Java 17 has no Float.floatToFloat16).
