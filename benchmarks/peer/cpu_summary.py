@@ -46,6 +46,9 @@ def main():
     after, na = rounds(folder, "gpu-sr")
     torch, nt = rounds(folder, "torch")
     print(f"# {os.path.basename(os.path.normpath(folder))}\n")
+    if os.path.exists(os.path.join(folder, "machine.txt")):
+        with open(os.path.join(folder, "machine.txt")) as fh:
+            print("".join(f"- {line}" for line in fh) + "")
     cpus = os.cpu_count() or 1
     loads = []
     if os.path.exists(os.path.join(folder, "load.txt")):
