@@ -308,16 +308,30 @@ final class ConvLayer {
         int to = layout.end();
         for (int c0 = from; c0 < to; c0 += GATHER_PIXELS) {
             int count = Math.min(GATHER_PIXELS, to - c0);
-            for (int p = 0; p < count; p++) { // taps come in runs of f from one input row
+            if (f == 1) { // a transpose (pad is 0): four input rows at a time, each read along the block's pixels
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    float[] x0 = tapRows[t], x1 = tapRows[t + 1], x2 = tapRows[t + 2], x3 = tapRows[t + 3];
+                    for (int p = 0; p < count; p++) {
+                        float[] dst = pixelTaps[p];
+                        int j = c0 + p;
+                        dst[t] = x0[j];
+                        dst[t + 1] = x1[j];
+                        dst[t + 2] = x2[j];
+                        dst[t + 3] = x3[j];
+                    }
+                }
+                for (; t < n; t++) {
+                    float[] x = tapRows[t];
+                    for (int p = 0; p < count; p++) pixelTaps[p][t] = x[c0 + p];
+                }
+            }
+            for (int p = 0; p < count && f > 1; p++) { // taps come in runs of f from one input row
                 float[] dst = pixelTaps[p];
                 int j = c0 + p - pad;
-                if (f == 1) {
-                    for (int t = 0; t < n; t++) dst[t] = tapRows[t][j];
-                } else {
-                    for (int t = 0; t < n; t += f) {
-                        float[] src = tapRows[t];
-                        for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
-                    }
+                for (int t = 0; t < n; t += f) {
+                    float[] src = tapRows[t];
+                    for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
                 }
             }
             for (int o = 0; o < cout; o++) {
