@@ -1,37 +1,76 @@
 #!/usr/bin/env bash
 # The CPU engine against PyTorch's CPU path on the same machine, in one run: `gpu-sr bench --only cpu` (with this
-# checkout's jar, and with an earlier jar when given, for before/after), then benchmarks/peer/srcnn_torch_cpu.py,
-# with the machine's load (uptime) recorded before and after each. Writes a new folder
-# benchmarks/results/<machine>-<date>-cpu-vs-torch[-N]/ (never overwrites one).
-# Usage: benchmarks/cpu-vs-torch.sh MACHINE PYTHON_WITH_TORCH [BEFORE_JAR_AND_LIB_DIR] [THREADS]
+# checkout's jar, and with an earlier jar when given, for before/after), then benchmarks/peer/srcnn_torch_cpu.py
+# --large, with the machine's load (uptime) recorded before and after each. ROUNDS=N (default 1) repeats that
+# sequence N times, interleaved, into files with a -1 .. -N suffix, so that a loaded machine's drift hits every side
+# alike; benchmarks/peer/cpu_summary.py then writes summary.md (min / median / max over the rounds of each row's
+# median). CPU_TIME=1 times both sides by the CPU time of one thread instead (dev.gpusr.cpu.CpuTimeBenchmark from the
+# test classes, with the earlier jar first on the class path for "before", and srcnn_torch_cpu.py --cpu-time): what a
+# shared, loaded machine cannot spoil as much as the wall clock of two threads. Writes a new folder
+# benchmarks/results/<machine>-<date>-<name>[-N]/ (never overwrites one) whose source.txt names the commit, local
+# changes and the sha256 of each script.
+# Usage: [ROUNDS=N] benchmarks/cpu-vs-torch.sh MACHINE PYTHON_WITH_TORCH [BEFORE_JAR_AND_LIB_DIR] [THREADS] [NAME]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-machine=${1:?usage: cpu-vs-torch.sh MACHINE PYTHON [BEFORE_DIR] [THREADS]}
-python=${2:?usage: cpu-vs-torch.sh MACHINE PYTHON [BEFORE_DIR] [THREADS]}
+usage="usage: [ROUNDS=N] cpu-vs-torch.sh MACHINE PYTHON [BEFORE_DIR] [THREADS] [NAME]"
+machine=${1:?$usage}
+python=${2:?$usage}
 before=${3:-}
 threads=${4:-2}
-base="$root/benchmarks/results/$machine-$(date -u +%Y-%m-%d)-cpu-vs-torch"
+name=${5:-cpu-vs-torch}
+rounds=${ROUNDS:-1}
+cpu_time=${CPU_TIME:-0}
+base="$root/benchmarks/results/$machine-$(date -u +%Y-%m-%d)-$name"
 out=$base
 n=1
 while [ -e "$out" ]; do n=$((n + 1)); out="$base-$n"; done
 mkdir -p "$out"
+scripts=(benchmarks/cpu-vs-torch.sh benchmarks/peer/srcnn_torch_cpu.py benchmarks/peer/srcnn_torch.py
+  benchmarks/peer/cpu_summary.py java/src/test/java/dev/gpusr/cpu/CpuTimeBenchmark.java)
+{ echo "commit $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
+  echo "local changes: $([ -n "$(git -C "$root" status --porcelain -- java benchmarks ':!benchmarks/results' 2>/dev/null)" ] && echo yes || echo no)"
+  [ -n "$before" ] && echo "before: $(ls "$before"/gpu-sr-*.jar | grep -v -- '-tests\.jar$' | head -1) sha256 $(sha256sum "$(ls "$before"/gpu-sr-*.jar | grep -v -- '-tests\.jar$' | head -1)" | cut -d' ' -f1)"
+  (cd "$root" && sha256sum "${scripts[@]}" | sed 's/^/sha256 /')
+} > "$out/source.txt"
 "$root/gpu-sr" --version > /dev/null # builds the jar first if needed
 jar=$(ls "$root"/java/target/gpu-sr-*.jar | grep -v -- '-tests\.jar$' | head -n 1)
+if [ "$cpu_time" = 1 ] && [ ! -f "$root/java/target/test-classes/dev/gpusr/cpu/CpuTimeBenchmark.class" ]; then
+  (cd "$root" && mvn -B -q -ntp -pl java test-compile -Dgpusr.kernels=skip -Dgpusr.dist=skip)
+fi
+# one side of a round: bench --only cpu (wall clock, all processors) or CpuTimeBenchmark (CPU time, one thread)
+gpusr() { # CLASSPATH JSON TXT
+  if [ "$cpu_time" = 1 ]; then
+    java -Djava.awt.headless=true -cp "$1:$root/java/target/test-classes" dev.gpusr.cpu.CpuTimeBenchmark --json "$2" \
+        > "$3" 2>&1
+  else
+    java -Djava.awt.headless=true -cp "$1" dev.gpusr.cli.Main bench --only cpu --json "$2" > "$3" 2>&1
+  fi
+}
+torch_args=(--threads "$threads" --large)
+[ "$cpu_time" = 1 ] && torch_args=(--cpu-time --large)
 {
   echo "machine: $machine; $(nproc) processors; $(lscpu | sed -n 's/^Model name: *//p')"
   echo "java: $(java -version 2>&1 | head -1); torch: $("$python" -c 'import torch; print(torch.__version__)')"
-  echo "threads: gpu-sr uses all $(nproc) processors; PyTorch set_num_threads($threads)"
+  if [ "$cpu_time" = 1 ]; then
+    echo "clock: the CPU time of the calling thread, one thread on each side (gpu-sr CpuSrcnn(weights, 1), PyTorch set_num_threads(1))"
+  else
+    echo "threads: gpu-sr uses all $(nproc) processors; PyTorch set_num_threads($threads)"
+  fi
 } > "$out/machine.txt"
 load() { echo "$(date -u +%H:%M:%S) $1: $(uptime | sed 's/.*load average/load average/')" >> "$out/load.txt"; }
 load "start"
-if [ -n "$before" ]; then
-  java -Djava.awt.headless=true -cp "$(ls "$before"/gpu-sr-*.jar | head -1):$before/lib/*" dev.gpusr.cli.Main \
-      bench --only cpu --json "$out/gpu-sr-before.json" > "$out/gpu-sr-before.txt" 2>&1
-  load "after gpu-sr (before)"
-fi
-java -Djava.awt.headless=true -cp "$jar:$root/java/target/lib/*" dev.gpusr.cli.Main bench --only cpu \
-    --json "$out/gpu-sr.json" > "$out/gpu-sr.txt" 2>&1
-load "after gpu-sr"
-"$python" "$root/benchmarks/peer/srcnn_torch_cpu.py" --threads "$threads" --json "$out/torch.json" > "$out/torch.txt" 2>&1
-load "after torch"
+for i in $(seq "$rounds"); do
+  sfx=$([ "$rounds" -gt 1 ] && echo "-$i" || true)
+  if [ -n "$before" ]; then
+    gpusr "$(ls "$before"/gpu-sr-*.jar | grep -v -- '-tests\.jar$' | head -1):$before/lib/*" \
+        "$out/gpu-sr-before$sfx.json" "$out/gpu-sr-before$sfx.txt"
+    load "after gpu-sr (before)$sfx"
+  fi
+  gpusr "$jar:$root/java/target/lib/*" "$out/gpu-sr$sfx.json" "$out/gpu-sr$sfx.txt"
+  load "after gpu-sr$sfx"
+  "$python" "$root/benchmarks/peer/srcnn_torch_cpu.py" "${torch_args[@]}" --json "$out/torch$sfx.json" \
+      > "$out/torch$sfx.txt" 2>&1
+  load "after torch$sfx"
+done
+python3 "$root/benchmarks/peer/cpu_summary.py" "$out" > "$out/summary.md"
 echo "results in $out"

@@ -6,7 +6,11 @@ Rows (keys as gpu-sr's CPU rows): forward of 9-1-5 and 9-5-5 on a 1x1x180x320 im
 --large), and one SGD training step (paper rates 1e-4/1e-4/1e-5, momentum 0.9, MSE, loss read back every step as
 gpu-sr's bench does) on batches of 16 and 128 sub-images of 33x33. Models: c=1, n1=64, n2=32, zero 'same' padding.
 
-Usage: python3 srcnn_torch_cpu.py [--threads N] [--large] [--json FILE]
+With --cpu-time: one thread (torch.set_num_threads(1)) timed by the calling thread's CPU time (time.thread_time),
+as java/src/test/java/dev/gpusr/cpu/CpuTimeBenchmark.java times gpu-sr; on a shared machine this measures the work,
+not the other processes.
+
+Usage: python3 srcnn_torch_cpu.py [--threads N] [--large] [--cpu-time] [--json FILE]
 """
 import argparse
 import json
@@ -28,14 +32,17 @@ def srcnn(filters):
     return srcnn_on(filters, "cpu")
 
 
+CLOCK = time.perf_counter
+
+
 def host_time(run, warmups=3, target_ms=1500.0, min_repeats=3, max_repeats=50):
     for _ in range(warmups):
         run()
     ms = []
     while len(ms) < min_repeats or (sum(ms) < target_ms and len(ms) < max_repeats):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         run()
-        ms.append((time.perf_counter() - t0) * 1e3)
+        ms.append((CLOCK() - t0) * 1e3)
     return {"median_ms": statistics.median(ms), "min_ms": min(ms), "repeats": len(ms)}
 
 
@@ -43,9 +50,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--large", action="store_true", help="also the 1024x1024 forward of issue 9's table")
+    ap.add_argument("--cpu-time", action="store_true", help="one thread, timed by its CPU time")
     ap.add_argument("--json")
     args = ap.parse_args()
+    global CLOCK
+    if args.cpu_time:
+        args.threads = 1
+        CLOCK = time.thread_time
     torch.set_num_threads(args.threads)
+    cpu0 = (time.thread_time(), time.process_time())
     rows = []
     sizes = [(180, 320)] + ([(1024, 1024)] if args.large else [])
     with torch.no_grad():
@@ -77,7 +90,11 @@ def main():
             rows.append({"key": f"cpu train step sgd {name} {b}x1x33x33", **t})
             print(f"{rows[-1]['key']:<44} {t['median_ms']:10.2f} ms (min {t['min_ms']:.2f}, {t['repeats']} runs)",
                   flush=True)
-    doc = {"torch": torch.__version__, "threads": args.threads, "python": platform.python_version(),
+    # with --cpu-time all work must be on this thread: the process's CPU time shows any that was not
+    share = (time.thread_time() - cpu0[0]) / max(1e-9, time.process_time() - cpu0[1])
+    print(f"this thread's share of the process CPU time: {share:.3f}", flush=True)
+    doc = {"torch": torch.__version__, "threads": args.threads, "thread_share_of_process_cpu": round(share, 4),
+           "clock": "thread cpu time" if args.cpu_time else "host", "python": platform.python_version(),
            "cpu": platform.processor() or platform.machine(), "rows": rows}
     if args.json:
         with open(args.json, "w") as f:

@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The pure-Java engine: SRCNN forward on one 180x320 Y plane and one SGD training step on a batch of 33x33
- * sub-images, for 9-1-5 and 9-5-5, with all processors.
+ * The pure-Java engine: SRCNN forward on one 180x320 Y plane and one SGD training step on a batch of 16 and of 128
+ * 33x33 sub-images, for 9-1-5 and 9-5-5, with all processors ({@code -p height=1024 -p width=1024} for the large
+ * forward rows of {@code gpu-sr bench}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +42,7 @@ public class CpuSrcnnBenchmark {
     @Param({"320"})
     int width;
 
-    @Param({"16"})
+    @Param({"16", "128"})
     int trainBatch;
 
     CpuSrcnn engine;

@@ -11,13 +11,15 @@ import java.util.function.Consumer;
 
 /**
  * The CPU part of {@code gpu-sr bench}: the pure-Java engine's forward pass and training step and the CPU bicubic
- * resampler, at the plan's reduced sizes, host-timed. These are the references the GPU rows are checked against,
- * so their check column says "ref".
+ * resampler, at the plan's reduced sizes (full mode adds a 1024x1024 forward pass and a training batch of 128),
+ * host-timed. These are the references the GPU rows are checked against, so their check column says "ref".
  */
 public final class CpuBenchmarks {
     private CpuBenchmarks() {}
 
     private static final int MAX_REPEATS = 50;
+    /** The side of the large forward rows (full mode). */
+    static final int LARGE_INFER_SIZE = 1024;
     /** The training batch of the paper-style runs (gpu-sr train's default). */
     static final int LARGE_TRAIN_BATCH = 128;
 
@@ -37,8 +39,11 @@ public final class CpuBenchmarks {
             done.accept(row);
         }
         List<SrcnnConfig> models = BenchPlan.models();
-        for (SrcnnConfig cfg : models) {
-            int ih = plan.cpuInferHeight(), iw = plan.cpuInferWidth();
+        // full mode adds the 1024x1024 image issue 9 compares with PyTorch's CPU path (srcnn_torch_cpu.py --large)
+        int[][] sizes = plan.quick() ? new int[][] {{plan.cpuInferHeight(), plan.cpuInferWidth()}}
+                : new int[][] {{plan.cpuInferHeight(), plan.cpuInferWidth()}, {LARGE_INFER_SIZE, LARGE_INFER_SIZE}};
+        for (SrcnnConfig cfg : models) for (int[] size : sizes) {
+            int ih = size[0], iw = size[1];
             double pixels = (double) ih * iw;
             BenchRow row = new BenchRow("cpu", "srcnn forward").where("cpu").model(cfg.filterName()).precision("fp32")
                     .shape(BenchPlan.shape(1, 1, ih, iw)).work(new Work(pixels, 0, 2 * pixels * cfg.macsPerPixel()))

@@ -67,6 +67,10 @@ final class ConvLayer {
 
     /** Computes output rows [ra, rb) of {@code out} from {@code in}. */
     void forwardRows(Canvas in, Canvas out, RowLayout layout, int ra, int rb, Epilogue epilogue, Scratch s) {
+        if (cout == 1 && f > 1) {
+            singleOutputRows(in, out, layout, ra, rb, epilogue, s);
+            return;
+        }
         int k = taps();
         int from = layout.first();
         int to = layout.end();
@@ -105,6 +109,62 @@ final class ConvLayer {
         }
     }
 
+    /** Output rows a layer with one output channel computes together (their rows stay in L2 meanwhile). */
+    static final int SINGLE_OUTPUT_BLOCK_ROWS = 32;
+
+    /** {@link #SINGLE_OUTPUT_BLOCK_ROWS}; tests make blocks smaller than their images. */
+    int singleOutputBlockRows = SINGLE_OUTPUT_BLOCK_ROWS;
+
+    /**
+     * Rows of a layer with one output channel (the last layer: 800 taps in 9-1-5 and 9-5-5). Its taps are all the
+     * channels' shifted rows, too many to stay in cache from one output row to the next; so each input row is
+     * shifted once per block of output rows and its f taps are added at once to the f output rows that read it,
+     * while they are in L2. Each output still gets its taps in tap order (channel, then filter row, then column),
+     * one fused multiply-add after another, so the sums are bit for bit those of the tap list.
+     */
+    private void singleOutputRows(Canvas in, Canvas out, RowLayout layout, int ra, int rb, Epilogue epilogue,
+            Scratch s) {
+        int from = layout.first();
+        int to = layout.end();
+        int length = layout.length();
+        float[] zero = in.zero();
+        s.prepare(f, length);
+        float[][] taps = s.tapRows;
+        int[] index = s.tapIndex;
+        float[][] shifted = s.shiftRows(f, length);
+        int block = singleOutputBlockRows;
+        float[][] spare = s.outputRows(block, length);
+        float[][] dsts = s.rowRefs(block);
+        float b = bias == null ? 0f : bias[biasOffset];
+        for (int r0 = ra; r0 < rb; r0 += block) {
+            int r1 = Math.min(rb, r0 + block);
+            for (int r = r0; r < r1; r++) {
+                dsts[r - r0] = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? spare[r - r0] : out.writable(0, r);
+                Arrays.fill(dsts[r - r0], from, to, b);
+            }
+            for (int i = 0; i < cin; i++) {
+                for (int u = r0 - pad; u < r1 + f - 1 - pad; u++) {
+                    float[] base = in.row(i, u);
+                    if (base == zero) continue; // zero padding rows contribute nothing
+                    for (int kx = 0; kx < f; kx++) {
+                        if (kx != pad) System.arraycopy(base, from + kx - pad, shifted[kx], from, to - from);
+                        taps[kx] = kx == pad ? base : shifted[kx];
+                    }
+                    for (int ky = 0; ky < f; ky++) { // output row r reads input row u as its filter row ky
+                        int r = u - ky + pad;
+                        if (r < r0 || r >= r1) continue;
+                        for (int kx = 0; kx < f; kx++) index[kx] = (i * f + ky) * f + kx;
+                        accumulate(dsts[r - r0], taps, index, 0, f, weightOffset, from, to);
+                    }
+                }
+            }
+            for (int r = r0; r < r1; r++) {
+                finish(dsts[r - r0], out, 0, r, epilogue, layout, from, to);
+                if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
+            }
+        }
+    }
+
     /**
      * A row whose taps would not stay in cache while every output channel streams them (e.g. 9-5-5's 1600 taps of
      * layer 2): the taps are taken in chunks, each chunk added to every output channel before the next. Each
@@ -136,8 +196,11 @@ final class ConvLayer {
     /** Floats of tap rows per chunk ({@link #CHUNK_FLOATS}; tests change it to compare chunked and whole rows). */
     int chunkFloats = CHUNK_FLOATS;
 
-    /** The tap rows one chunk may hold (256 KiB: they stay in a core's L2 while all outputs read them). */
-    static final int CHUNK_FLOATS = 1 << 16;
+    /**
+     * The tap rows one chunk may hold (32 KiB: they stay in a core's L1 data cache while every output channel reads
+     * them, so the inner loop streams only its output row from L2; 256 KiB chunks in L2 ran about 1.3x slower).
+     */
+    static final int CHUNK_FLOATS = 1 << 13;
 
     private void finish(float[] dst, Canvas out, int o, int r, Epilogue epilogue, RowLayout layout, int from, int to) {
                 switch (epilogue) {
@@ -237,7 +300,7 @@ final class ConvLayer {
      */
     private void gatheredGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
         float[][] tapRows = s.tapRows;
-        float[][] pixelTaps = s.pixelTaps(GATHER_PIXELS, n);
+        float[][] pixelTaps = s.pixelTaps(GATHER_PIXELS + 1, n); // the last one stays zero
         float[][] sums = s.gradientRows(cout, n);
         int[] live = s.live;
         for (int o = 0; o < cout; o++) Arrays.fill(sums[o], 0, n, 0f);
@@ -245,16 +308,30 @@ final class ConvLayer {
         int to = layout.end();
         for (int c0 = from; c0 < to; c0 += GATHER_PIXELS) {
             int count = Math.min(GATHER_PIXELS, to - c0);
-            for (int p = 0; p < count; p++) { // taps come in runs of f from one input row
+            if (f == 1) { // a transpose (pad is 0): four input rows at a time, each read along the block's pixels
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    float[] x0 = tapRows[t], x1 = tapRows[t + 1], x2 = tapRows[t + 2], x3 = tapRows[t + 3];
+                    for (int p = 0; p < count; p++) {
+                        float[] dst = pixelTaps[p];
+                        int j = c0 + p;
+                        dst[t] = x0[j];
+                        dst[t + 1] = x1[j];
+                        dst[t + 2] = x2[j];
+                        dst[t + 3] = x3[j];
+                    }
+                }
+                for (; t < n; t++) {
+                    float[] x = tapRows[t];
+                    for (int p = 0; p < count; p++) pixelTaps[p][t] = x[c0 + p];
+                }
+            }
+            for (int p = 0; p < count && f > 1; p++) { // taps come in runs of f from one input row
                 float[] dst = pixelTaps[p];
                 int j = c0 + p - pad;
-                if (f == 1) {
-                    for (int t = 0; t < n; t++) dst[t] = tapRows[t][j];
-                } else {
-                    for (int t = 0; t < n; t += f) {
-                        float[] src = tapRows[t];
-                        for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
-                    }
+                for (int t = 0; t < n; t += f) {
+                    float[] src = tapRows[t];
+                    for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
                 }
             }
             for (int o = 0; o < cout; o++) {
@@ -270,10 +347,16 @@ final class ConvLayer {
                 int q = 0;
                 for (; q + 4 <= m; q += 4) {
                     int p0 = live[q], p1 = live[q + 1], p2 = live[q + 2], p3 = live[q + 3];
-                    Kernels.axpy4(y, pixelTaps[p0], e[c0 + p0], pixelTaps[p1], e[c0 + p1], pixelTaps[p2], e[c0 + p2],
+                    Kernels.axpy4Taps(y, pixelTaps[p0], e[c0 + p0], pixelTaps[p1], e[c0 + p1], pixelTaps[p2], e[c0 + p2],
                             pixelTaps[p3], e[c0 + p3], 0, n);
                 }
-                for (; q < m; q++) Kernels.axpy1(y, pixelTaps[live[q]], e[c0 + live[q]], 0, n);
+                if (q < m) { // one to three left: fill the group of four with the zero pixel (adds 0 * 0)
+                    int p0 = live[q];
+                    int p1 = q + 1 < m ? live[q + 1] : GATHER_PIXELS;
+                    int p2 = q + 2 < m ? live[q + 2] : GATHER_PIXELS;
+                    Kernels.axpy4Taps(y, pixelTaps[p0], e[c0 + p0], pixelTaps[p1], p1 < GATHER_PIXELS ? e[c0 + p1] : 0f,
+                            pixelTaps[p2], p2 < GATHER_PIXELS ? e[c0 + p2] : 0f, pixelTaps[GATHER_PIXELS], 0f, 0, n);
+                }
             }
         }
         int k = taps();

@@ -29,6 +29,18 @@ final class Kernels {
         }
     }
 
+    /**
+     * {@link #axpy4} for the weight gradients' short rows (one tap per weight of a pixel: 25 to a few thousand). A
+     * separate method so that its loop is profiled and unrolled for those rows and not for the long activation rows
+     * of {@link #axpy4}: sharing one profile left the short rows mostly in the scalar tail.
+     */
+    static void axpy4Taps(float[] y, float[] a0, float w0, float[] a1, float w1, float[] a2, float w2, float[] a3,
+            float w3, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[j] = Math.fma(w3, a3[j], Math.fma(w2, a2[j], Math.fma(w1, a1[j], Math.fma(w0, a0[j], y[j]))));
+        }
+    }
+
     /** y[j] = max(y[j], 0) (NaN stays NaN, as in PyTorch). */
     static void relu(float[] y, int from, int to) {
         for (int j = from; j < to; j++) y[j] = Math.max(y[j], 0f);

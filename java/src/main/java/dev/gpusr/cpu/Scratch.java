@@ -19,11 +19,22 @@ final class Scratch {
 
     /** {@code count} spare rows of at least {@code length} floats (one per output channel of a chunked row). */
     float[][] outputRows(int count, int length) {
-        if (outputRows.length < count || outputRows[0].length < length) {
-            outputRows = new float[Math.max(count, outputRows.length)][Math.max(length,
-                    outputRows.length == 0 ? 0 : outputRows[0].length)];
-        }
+        outputRows = atLeast(outputRows, count, length);
         return outputRows;
+    }
+
+    private float[][] shiftRows = new float[0][];
+
+    /** {@code count} rows of at least {@code length} floats for the shifted copies of one input row. */
+    float[][] shiftRows(int count, int length) {
+        shiftRows = atLeast(shiftRows, count, length);
+        return shiftRows;
+    }
+
+    /** {@code rows} if it has {@code count} rows of {@code length} floats, else new rows (never fewer or shorter). */
+    private static float[][] atLeast(float[][] rows, int count, int length) {
+        if (rows.length >= count && rows.length > 0 && rows[0].length >= length) return rows;
+        return new float[Math.max(count, rows.length)][Math.max(length, rows.length == 0 ? 0 : rows[0].length)];
     }
 
     private float[][] rowRefs = new float[0][];
@@ -42,10 +53,7 @@ final class Scratch {
 
     /** {@code outputs} arrays of at least {@code taps} floats: one row of weight-gradient sums per output channel. */
     float[][] gradientRows(int outputs, int taps) {
-        if (gradientRows.length < outputs || gradientRows[0].length < taps) {
-            gradientRows = new float[Math.max(outputs, gradientRows.length)][Math.max(taps,
-                    gradientRows.length == 0 ? 0 : gradientRows[0].length)];
-        }
+        gradientRows = atLeast(gradientRows, outputs, taps);
         return gradientRows;
     }
 
