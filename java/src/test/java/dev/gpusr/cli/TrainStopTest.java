@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gpusr.image.ImageFormat;
 import dev.gpusr.image.ImageWriter;
 import dev.gpusr.train.Checkpoint;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,24 +28,20 @@ class TrainStopTest {
         ImageWriter.write(TrainCommandTest.texture(48, 40, 1), train.resolve("a.png"), ImageFormat.PNG, 100);
         Path model = dir.resolve("m.safetensors");
         Path checkpoint = dir.resolve("m.ckpt.safetensors");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.gpusr.cli.Main",
-                "train", "--scale", "2", "--train", train.toString(), "--steps", "100000000", "--batch", "2", "--n1",
-                "4", "--n2", "2", "--f1", "3", "--f3", "3", "--patch", "11", "--stride", "8", "--device", "cpu",
-                "--threads", "1", "--checkpoint-every", "0", "--log-every", "1", "-o", model.toString());
-        pb.redirectErrorStream(true);
-        File log = dir.resolve("log.txt").toFile();
-        pb.redirectOutput(log);
-        Process p = pb.start();
+        Path log = dir.resolve("log.txt");
+        Process p = CliTestSupport.start(log, "train", "--scale", "2", "--train", train.toString(), "--steps",
+                "100000000", "--batch", "2", "--n1", "4", "--n2", "2", "--f1", "3", "--f3", "3", "--patch", "11",
+                "--stride", "8", "--device", "cpu", "--threads", "1", "--checkpoint-every", "0", "--log-every", "1",
+                "-o", model.toString());
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (System.nanoTime() < deadline && p.isAlive() && !Files.readString(log.toPath()).contains("step 2")) {
+            while (System.nanoTime() < deadline && p.isAlive() && !Files.readString(log).contains("step 2")) {
                 Thread.sleep(50);
             }
-            assertTrue(p.isAlive(), "training ended before it could be interrupted:\n" + Files.readString(log.toPath()));
+            assertTrue(p.isAlive(), "training ended before it could be interrupted:\n" + Files.readString(log));
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "no exit after SIGINT");
-            String text = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+            String text = Files.readString(log, StandardCharsets.UTF_8);
             assertTrue(text.contains("stopped at step") && text.contains("--resume"), text);
             assertTrue(!text.contains("not written"), text);
             assertTrue(Files.exists(checkpoint), "no stop checkpoint:\n" + text);

@@ -10,7 +10,6 @@ import dev.gpusr.image.ImageReader;
 import dev.gpusr.image.ImageWriter;
 import dev.gpusr.image.Pixels;
 import dev.gpusr.image.WriteOptions;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,21 +73,16 @@ class UpscaleBatchCliTest {
     void ctrlCFinishesWhatIsInFlightAndExits130() throws Exception {
         Path in = folder(40, 300, 300);
         Path out = dir.resolve("out");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.gpusr.cli.Main", "upscale", "--method", "bicubic", "-s", "4", "-j", "1:1:1", in.toString(), "-o",
-                out.toString());
-        pb.redirectErrorStream(true);
-        File log = dir.resolve("log.txt").toFile();
-        pb.redirectOutput(log);
-        Process p = pb.start();
+        Path log = dir.resolve("log.txt");
+        Process p = CliTestSupport.start(log, "upscale", "--method", "bicubic", "-s", "4", "-j", "1:1:1", in.toString(),
+                "-o", out.toString());
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline && count(out, ".png") < 1 && p.isAlive()) Thread.sleep(50);
-            assertTrue(p.isAlive(), "the batch ended before it could be interrupted:\n" + Files.readString(log.toPath()));
+            assertTrue(p.isAlive(), "the batch ended before it could be interrupted:\n" + Files.readString(log));
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "no exit after SIGINT");
-            String text = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+            String text = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(Main.INTERRUPTED, p.exitValue(), text);
             assertTrue(text.contains("interrupted;") && text.contains("images were not processed"), text);
             assertTrue(text.contains("images/s"), text);
