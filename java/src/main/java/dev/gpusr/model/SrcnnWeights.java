@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * SRCNN parameters: a config and one flat float array in {@link Param} order (PyTorch nn.Conv2d layouts), so the
@@ -48,14 +49,7 @@ public final class SrcnnWeights {
 
     /** The paper's initialisation: weights from N(0, std^2), biases zero. */
     public static SrcnnWeights gaussian(SrcnnConfig config, double std, long seed) {
-        float[] p = new float[config.paramCount()];
-        Random rng = new Random(seed);
-        for (Param t : Param.values()) {
-            if (!t.isWeight) continue;
-            int off = config.offset(t);
-            for (int i = 0; i < config.size(t); i++) p[off + i] = (float) (rng.nextGaussian() * std);
-        }
-        return new SrcnnWeights(config, p);
+        return zeroMeanGaussian(config, seed, layer -> std);
     }
 
     /**
@@ -64,13 +58,20 @@ public final class SrcnnWeights {
      * it keeps every layer's activations at the scale of its input, so few ReLU units start (and stay) dead.
      */
     public static SrcnnWeights he(SrcnnConfig config, long seed) {
+        return zeroMeanGaussian(config, seed, layer -> {
+            int f = config.filter(layer);
+            double gain = layer == 2 ? 1.0 : 2.0;
+            return Math.sqrt(gain / ((double) config.inChannels(layer) * f * f));
+        });
+    }
+
+    /** Weights from N(0, std(layer)^2) drawn in storage order from one generator, biases zero. */
+    private static SrcnnWeights zeroMeanGaussian(SrcnnConfig config, long seed, IntToDoubleFunction stdOfLayer) {
         float[] p = new float[config.paramCount()];
         Random rng = new Random(seed);
         for (Param t : Param.values()) {
             if (!t.isWeight) continue;
-            int f = config.filter(t.layer);
-            double gain = t.layer == 2 ? 1.0 : 2.0;
-            double std = Math.sqrt(gain / ((double) config.inChannels(t.layer) * f * f));
+            double std = stdOfLayer.applyAsDouble(t.layer);
             int off = config.offset(t);
             for (int i = 0; i < config.size(t); i++) p[off + i] = (float) (rng.nextGaussian() * std);
         }
