@@ -18,8 +18,9 @@ if [ ! -x "$jlink" ]; then
 fi
 mkdir -p "$dist/bin" "$dist/lib" "$dist/test"
 # The runtime only changes with the JDK: keep it between builds.
-# java.sql: sqlite-jdbc (mos) and TwelveMonkeys common-lang (StringUtil links java.sql.Timestamp)
-modules=java.base,java.logging,java.desktop,java.management,jdk.unsupported,jdk.zipfs,java.sql,jdk.httpserver
+# java.sql: sqlite-jdbc (mos) and TwelveMonkeys common-lang (StringUtil links java.sql.Timestamp);
+# jdk.incubator.vector: the CPU engine's vector kernels (bin/gpu-sr adds it with --add-modules)
+modules=java.base,java.logging,java.desktop,java.management,jdk.unsupported,jdk.zipfs,java.sql,jdk.httpserver,jdk.incubator.vector
 if [ ! -x "$dist/runtime/bin/java" ] || [ "$(cat "$dist/runtime/.jdk" 2>/dev/null)" != "$java_home $modules" ]; then
   rm -rf "$dist/runtime"
   echo "[gpu-sr] dist: jlink runtime from $java_home"

@@ -65,8 +65,40 @@ final class ConvLayer {
         return new ConvLayer(cout, cin, f, into, 0, null, 0);
     }
 
+    /**
+     * Use {@link VectorKernels} ({@link Simd#ENABLED}; tests switch it off to check both). Either way every output
+     * is the same chain of fused multiply-adds.
+     */
+    boolean simd = Simd.ENABLED;
+
+    private float[] packed;
+
+    /**
+     * The weights of each block of {@link VectorKernels#OUTPUTS} output channels as [block][tap][channel in block],
+     * so that the vector kernel reads one block's weights for a tap from one place. Made on first use.
+     */
+    private synchronized float[] packed() {
+        if (packed == null) {
+            int k = taps();
+            int q = VectorKernels.OUTPUTS;
+            int blocks = cout / q;
+            float[] p = new float[blocks * k * q];
+            for (int b = 0; b < blocks; b++) {
+                for (int t = 0; t < k; t++) {
+                    for (int c = 0; c < q; c++) p[(b * k + t) * q + c] = weights[weightOffset + (b * q + c) * k + t];
+                }
+            }
+            packed = p;
+        }
+        return packed;
+    }
+
     /** Computes output rows [ra, rb) of {@code out} from {@code in}. */
     void forwardRows(Canvas in, Canvas out, RowLayout layout, int ra, int rb, Epilogue epilogue, Scratch s) {
+        if (simd && cout >= VectorKernels.OUTPUTS && layout.end() - layout.first() >= VectorKernels.WIDTH) {
+            vectorRows(in, out, layout, ra, rb, epilogue, s);
+            return;
+        }
         if (cout == 1 && f > 1) {
             singleOutputRows(in, out, layout, ra, rb, epilogue, s);
             return;
@@ -75,26 +107,11 @@ final class ConvLayer {
         int from = layout.first();
         int to = layout.end();
         int length = layout.length();
-        float[] zero = in.zero();
         s.prepare(k, length);
         Scratch.ShiftRing ring = f > 1 ? s.ring(cin, f, length) : null;
-        float[][] tapRows = s.tapRows;
-        int[] tapIndex = s.tapIndex;
         int chunk = tapChunk(length, chunkFloats);
         for (int r = ra; r < rb; r++) {
-            int n = 0;
-            for (int i = 0; i < cin; i++) {
-                for (int ky = 0; ky < f; ky++) {
-                    int inRow = r + ky - pad;
-                    float[] base = in.row(i, inRow);
-                    if (base == zero) continue; // zero padding rows contribute nothing
-                    for (int kx = 0; kx < f; kx++) {
-                        tapRows[n] = kx == pad ? base : ring.get(i, inRow, kx, base, from, to);
-                        tapIndex[n] = (i * f + ky) * f + kx;
-                        n++;
-                    }
-                }
-            }
+            int n = listForwardTaps(in, r, ring, s, from, to);
             if (n > chunk && cout > 1) {
                 chunkedRow(out, r, epilogue, s, n, chunk, from, to, layout);
                 continue;
@@ -102,11 +119,101 @@ final class ConvLayer {
             for (int o = 0; o < cout; o++) {
                 float[] dst = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? s.row : out.writable(o, r);
                 Arrays.fill(dst, from, to, bias == null ? 0f : bias[biasOffset + o]);
-                accumulate(dst, tapRows, tapIndex, 0, n, weightOffset + o * k, from, to);
+                accumulate(dst, s.tapRows, s.tapIndex, 0, n, weightOffset + o * k, from, to);
                 finish(dst, out, o, r, epilogue, layout, from, to);
             }
             if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
         }
+    }
+
+    /**
+     * The taps of output row r into {@code s.tapRows} / {@code s.tapIndex}: for each channel and filter row that
+     * lies inside the image, the input row shifted by each kx - pad, in weight order. Returns their number.
+     */
+    private int listForwardTaps(Canvas in, int r, Scratch.ShiftRing ring, Scratch s, int from, int to) {
+        float[][] tapRows = s.tapRows;
+        int[] tapIndex = s.tapIndex;
+        float[] zero = in.zero();
+        int n = 0;
+        for (int i = 0; i < cin; i++) {
+            for (int ky = 0; ky < f; ky++) {
+                int inRow = r + ky - pad;
+                float[] base = in.row(i, inRow);
+                if (base == zero) continue; // zero padding rows contribute nothing
+                for (int kx = 0; kx < f; kx++) {
+                    tapRows[n] = kx == pad ? base : ring.get(i, inRow, kx, base, from, to);
+                    tapIndex[n] = (i * f + ky) * f + kx;
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Rows through {@link VectorKernels#forward}: blocks of {@link VectorKernels#OUTPUTS} output channels read the
+     * unshifted input rows at an offset per kx (the taps are listed over, since the scalar ones below list shifted
+     * copies); the channels past the last whole block go through the scalar taps.
+     * Per output the taps come in the same order as in the scalar path, so the floats are the same.
+     */
+    private void vectorRows(Canvas in, Canvas out, RowLayout layout, int ra, int rb, Epilogue epilogue, Scratch s) {
+        int k = taps();
+        int q = VectorKernels.OUTPUTS;
+        int blocks = cout / q;
+        int from = layout.first();
+        int to = layout.end();
+        int length = layout.length();
+        float[] zero = in.zero();
+        float[] weightBlocks = packed();
+        s.prepare(k, length);
+        float[][] taps = s.tapRows;
+        int[] shift = s.tapShift;
+        int[] index = s.tapIndex;
+        Scratch.ShiftRing ring = f > 1 && blocks * q < cout ? s.ring(cin, f, length) : null;
+        float[][] spare = epilogue == Epilogue.RELU_GRAD_IN_PLACE ? s.outputRows(cout, length) : null;
+        float[][] dsts = s.rowRefs(cout);
+        for (int r = ra; r < rb; r++) {
+            int n = 0;
+            for (int i = 0; i < cin; i++) {
+                for (int ky = 0; ky < f; ky++) {
+                    float[] base = in.row(i, r + ky - pad);
+                    if (base == zero) continue; // zero padding rows contribute nothing
+                    for (int kx = 0; kx < f; kx++) {
+                        taps[n] = base;
+                        shift[n] = kx - pad;
+                        index[n++] = (i * f + ky) * f + kx;
+                    }
+                }
+            }
+            for (int o = 0; o < cout; o++) dsts[o] = spare != null ? spare[o] : out.writable(o, r);
+            for (int c0 = from; c0 < to; c0 = nextTile(c0, to)) {
+                int c1 = nextTile(c0, to);
+                for (int b = 0; b < blocks; b++) {
+                    VectorKernels.forward(taps, shift, index, n, weightBlocks, b * k * q, bias, biasOffset, dsts, b * q,
+                            c0, c1);
+                }
+            }
+            if (blocks * q < cout) {
+                int count = listForwardTaps(in, r, ring, s, from, to); // shifted copies for the scalar kernels
+                for (int o = blocks * q; o < cout; o++) {
+                    Arrays.fill(dsts[o], from, to, bias == null ? 0f : bias[biasOffset + o]);
+                    accumulate(dsts[o], taps, index, 0, count, weightOffset + o * k, from, to);
+                }
+            }
+            for (int o = 0; o < cout; o++) finish(dsts[o], out, o, r, epilogue, layout, from, to);
+            if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
+        }
+    }
+
+    /** Columns of one tile of {@link #vectorRows}: every block of channels runs over a tile before the next. */
+    int vectorTile = VECTOR_TILE;
+
+    static final int VECTOR_TILE = 256;
+
+    /** The end of the tile that starts at c0: a whole tile unless less than two would be left. */
+    private int nextTile(int c0, int to) {
+        int tile = Math.max(vectorTile, VectorKernels.WIDTH);
+        return to - c0 < 2 * tile ? to : c0 + tile;
     }
 
     /** Output rows a layer with one output channel computes together (their rows stay in L2 meanwhile). */
@@ -253,7 +360,7 @@ final class ConvLayer {
         s.prepare(k + 8, layout.length());
         for (int r = ra; r < rb; r++) {
             int n = listTaps(in, r, s);
-            if (cout >= GATHER_MIN_OUTPUTS) {
+            if (!simd && cout >= GATHER_MIN_OUTPUTS) {
                 gatheredGradientRow(grad, layout, r, n, acc, s);
             } else {
                 dotGradientRow(grad, layout, r, n, acc, s);
@@ -299,7 +406,6 @@ final class ConvLayer {
      * about half, padding columns all) into a float row over the taps, flushed to the double sums once per row.
      */
     private void gatheredGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
-        float[][] tapRows = s.tapRows;
         float[][] pixelTaps = s.pixelTaps(GATHER_PIXELS + 1, n); // the last one stays zero
         float[][] sums = s.gradientRows(cout, n);
         int[] live = s.live;
@@ -308,41 +414,10 @@ final class ConvLayer {
         int to = layout.end();
         for (int c0 = from; c0 < to; c0 += GATHER_PIXELS) {
             int count = Math.min(GATHER_PIXELS, to - c0);
-            if (f == 1) { // a transpose (pad is 0): four input rows at a time, each read along the block's pixels
-                int t = 0;
-                for (; t + 4 <= n; t += 4) {
-                    float[] x0 = tapRows[t], x1 = tapRows[t + 1], x2 = tapRows[t + 2], x3 = tapRows[t + 3];
-                    for (int p = 0; p < count; p++) {
-                        float[] dst = pixelTaps[p];
-                        int j = c0 + p;
-                        dst[t] = x0[j];
-                        dst[t + 1] = x1[j];
-                        dst[t + 2] = x2[j];
-                        dst[t + 3] = x3[j];
-                    }
-                }
-                for (; t < n; t++) {
-                    float[] x = tapRows[t];
-                    for (int p = 0; p < count; p++) pixelTaps[p][t] = x[c0 + p];
-                }
-            }
-            for (int p = 0; p < count && f > 1; p++) { // taps come in runs of f from one input row
-                float[] dst = pixelTaps[p];
-                int j = c0 + p - pad;
-                for (int t = 0; t < n; t += f) {
-                    float[] src = tapRows[t];
-                    for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
-                }
-            }
+            gatherPixels(pixelTaps, s.tapRows, n, c0, count);
             for (int o = 0; o < cout; o++) {
                 float[] e = grad.row(o, r);
-                long nonZero = 0; // bit p: pixel p has a gradient (no branch: zeros are unpredictable)
-                for (int p = 0; p < count; p++) nonZero |= (e[c0 + p] != 0f ? 1L : 0L) << p;
-                int m = 0;
-                while (nonZero != 0) {
-                    live[m++] = Long.numberOfTrailingZeros(nonZero);
-                    nonZero &= nonZero - 1;
-                }
+                int m = livePixels(e, c0, count, live);
                 float[] y = sums[o];
                 int q = 0;
                 for (; q + 4 <= m; q += 4) {
@@ -359,6 +434,11 @@ final class ConvLayer {
                 }
             }
         }
+        flushSums(sums, n, acc);
+    }
+
+    /** Adds the float sums of one row (taps [0, n) of each output channel) to the double sums. */
+    private void flushSums(float[][] sums, int n, double[] acc) {
         int k = taps();
         for (int o = 0; o < cout; o++) {
             float[] y = sums[o];
@@ -366,7 +446,52 @@ final class ConvLayer {
         }
     }
 
-    /** Weight gradients of one row as scalar dot products with 4x4 (or 1x8) accumulators: for few output channels. */
+    /** The pixels of [c0, c0 + count) with a non-zero gradient in {@code e}, as offsets from c0 into live. */
+    private static int livePixels(float[] e, int c0, int count, int[] live) {
+        long nonZero = 0; // bit p: pixel p has a gradient (no branch: zeros are unpredictable)
+        for (int p = 0; p < count; p++) nonZero |= (e[c0 + p] != 0f ? 1L : 0L) << p;
+        int m = 0;
+        while (nonZero != 0) {
+            live[m++] = Long.numberOfTrailingZeros(nonZero);
+            nonZero &= nonZero - 1;
+        }
+        return m;
+    }
+
+    /** The n taps of each pixel of [c0, c0 + count) into pixelTaps[p] (p from 0), from the listed tap rows. */
+    private void gatherPixels(float[][] pixelTaps, float[][] tapRows, int n, int c0, int count) {
+        if (f == 1) { // a transpose (pad is 0): four input rows at a time, each read along the block's pixels
+            int t = 0;
+            for (; t + 4 <= n; t += 4) {
+                float[] x0 = tapRows[t], x1 = tapRows[t + 1], x2 = tapRows[t + 2], x3 = tapRows[t + 3];
+                for (int p = 0; p < count; p++) {
+                    float[] dst = pixelTaps[p];
+                    int j = c0 + p;
+                    dst[t] = x0[j];
+                    dst[t + 1] = x1[j];
+                    dst[t + 2] = x2[j];
+                    dst[t + 3] = x3[j];
+                }
+            }
+            for (; t < n; t++) {
+                float[] x = tapRows[t];
+                for (int p = 0; p < count; p++) pixelTaps[p][t] = x[c0 + p];
+            }
+        }
+        for (int p = 0; p < count && f > 1; p++) { // taps come in runs of f from one input row
+            float[] dst = pixelTaps[p];
+            int j = c0 + p - pad;
+            for (int t = 0; t < n; t += f) {
+                float[] src = tapRows[t];
+                for (int kx = 0; kx < f; kx++) dst[t + kx] = src[j + kx];
+            }
+        }
+    }
+
+    /**
+     * Weight gradients of one row as dot products with 4x4 (or 1x8) accumulators: for few output channels, and for
+     * all layers on the vector kernels (which keep partial sums per lane instead of gathering each pixel's taps).
+     */
     private void dotGradientRow(Canvas grad, RowLayout layout, int r, int n, double[] acc, Scratch s) {
         int k = taps();
         float[][] tapRows = s.tapRows;
@@ -376,13 +501,21 @@ final class ConvLayer {
         // whole rows in one call: the gradient is zero in the padding columns, so they add nothing
         int rowFrom = layout.first();
         int rowTo = layout.end();
+        // vector kernels: whole vectors of columns, then the rest of the row through the scalar ones
+        int vectorEnd = simd ? rowFrom + (rowTo - rowFrom) / VectorKernels.LANES * VectorKernels.LANES : rowFrom;
+        float[] lanes = simd ? s.lanes(16 * VectorKernels.LANES) : null;
         int o = 0;
         for (; o + 4 <= cout; o += 4) {
             float[] e0 = grad.row(o, r), e1 = grad.row(o + 1, r), e2 = grad.row(o + 2, r), e3 = grad.row(o + 3, r);
             for (int t = 0; t < n; t += 4) {
                 Arrays.fill(sums, 0, 16, 0f);
+                if (simd) {
+                    VectorKernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
+                            tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, lanes, rowFrom,
+                            vectorEnd);
+                }
                 Kernels.dot4x4(e0, e1, e2, e3, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1],
-                        tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, rowFrom, rowTo);
+                        tapRows[t + 2], tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], sums, vectorEnd, rowTo);
                 for (int q = 0; q < 4; q++) {
                     int base = (o + q) * k;
                     for (int b = 0; b < 4; b++) {
@@ -396,10 +529,16 @@ final class ConvLayer {
             float[] e = grad.row(o, r);
             for (int t = 0; t < n; t += 8) {
                 Arrays.fill(sums, 0, 8, 0f);
+                if (simd) {
+                    VectorKernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
+                            tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
+                            tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
+                            tapShift[t + 7], sums, lanes, rowFrom, vectorEnd);
+                }
                 Kernels.dot1x8(e, tapRows[t], tapShift[t], tapRows[t + 1], tapShift[t + 1], tapRows[t + 2],
                         tapShift[t + 2], tapRows[t + 3], tapShift[t + 3], tapRows[t + 4], tapShift[t + 4],
                         tapRows[t + 5], tapShift[t + 5], tapRows[t + 6], tapShift[t + 6], tapRows[t + 7],
-                        tapShift[t + 7], sums, rowFrom, rowTo);
+                        tapShift[t + 7], sums, vectorEnd, rowTo);
                 for (int b = 0; b < 8; b++) {
                     int idx = tapIndex[t + b];
                     if (idx >= 0) acc[o * k + idx] += sums[b];

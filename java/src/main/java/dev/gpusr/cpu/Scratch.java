@@ -37,6 +37,14 @@ final class Scratch {
         return new float[Math.max(count, rows.length)][Math.max(length, rows.length == 0 ? 0 : rows[0].length)];
     }
 
+    private float[] lanes = new float[0];
+
+    /** At least {@code count} floats: the vector dot products' lanes. */
+    float[] lanes(int count) {
+        if (lanes.length < count) lanes = new float[count];
+        return lanes;
+    }
+
     private float[][] rowRefs = new float[0][];
 
     /** Room for {@code count} row references (filled by the caller). */

@@ -33,7 +33,22 @@ class ConvLayerTest {
         new Case(3, 5, 1, 2, 13), new Case(2, 9, 3, 1, 29), new Case(5, 3, 5, 3, 11), new Case(7, 11, 5, 2, 23),
         new Case(1, 16, 3, 3, 17), new Case(13, 8, 1, 1, 70), new Case(4, 1, 5, 2, 19),
         new Case(6, 1, 3, 1, 21), new Case(5, 1, 1, 2, 9),
+        // the vector kernels: rows whose computed columns are not a multiple of the vector (1, 7, 15, 17, 33 wide
+        // images, one or many per row), one, two and three blocks of 8 output channels with and without leftovers
+        new Case(2, 8, 3, 1, 33), new Case(3, 16, 5, 1, 17), new Case(2, 24, 1, 9, 1), new Case(4, 12, 3, 6, 7),
+        new Case(3, 17, 5, 3, 15), new Case(1, 8, 9, 20, 1), new Case(5, 19, 1, 1, 33), new Case(2, 10, 3, 1, 15),
     };
+
+    /** The kernels each case runs through: the scalar ones always, the vector ones where the JVM has them. */
+    private static boolean[] kernels() {
+        return Simd.ENABLED ? new boolean[] {false, true} : new boolean[] {false};
+    }
+
+    @Test
+    void theVectorKernelsRunUnderMaven() {
+        // surefire starts the tests with --add-modules jdk.incubator.vector: the vector cases must not silently skip
+        assertTrue(Simd.ENABLED || !"true".equals(System.getProperty("gpusr.expectSimd")), Simd.describe());
+    }
 
     private static float[] random(int n, long seed) {
         Random r = new Random(seed);
@@ -97,21 +112,27 @@ class ConvLayerTest {
     @Test
     void forwardRowsAreSequentialFmasBitForBit() {
         for (Case c : CASES) {
-            for (int chunkFloats : new int[] {ConvLayer.CHUNK_FLOATS, 4 * c.layout().length(), Integer.MAX_VALUE / 2}) {
-                for (ConvLayer.Epilogue epilogue : ConvLayer.Epilogue.values()) {
-                    checkForward(c, chunkFloats, epilogue);
+            for (boolean simd : kernels()) {
+                for (int chunkFloats : new int[] {ConvLayer.CHUNK_FLOATS, 4 * c.layout().length(), Integer.MAX_VALUE / 2}) {
+                    for (ConvLayer.Epilogue epilogue : ConvLayer.Epilogue.values()) {
+                        checkForward(c, simd, chunkFloats, epilogue);
+                    }
                 }
             }
         }
     }
 
-    private static void checkForward(Case c, int chunkFloats, ConvLayer.Epilogue epilogue) {
+    private static void checkForward(Case c, boolean simd, int chunkFloats, ConvLayer.Epilogue epilogue) {
         RowLayout layout = c.layout();
         float[] zero = new float[layout.length()];
         float[] w = random(c.cout * c.taps(), 11);
         float[] bias = random(c.cout, 12);
         ConvLayer layer = new ConvLayer(c.cin, c.cout, c.f, w, 0, bias, 0);
+        layer.simd = simd;
         layer.chunkFloats = chunkFloats;
+        // vector kernels: tiles of columns that end inside the row (one vector pair, three) and one tile for all
+        layer.vectorTile = chunkFloats == ConvLayer.CHUNK_FLOATS ? ConvLayer.VECTOR_TILE
+                : chunkFloats == Integer.MAX_VALUE / 2 ? 1 : 3 * 16;
         // one-output layers: blocks of all rows, of 3 and of 2 (blocks that end inside the image)
         layer.singleOutputBlockRows = chunkFloats == ConvLayer.CHUNK_FLOATS ? ConvLayer.SINGLE_OUTPUT_BLOCK_ROWS
                 : chunkFloats == Integer.MAX_VALUE / 2 ? 2 : 3;
@@ -146,7 +167,7 @@ class ConvLayerTest {
                         }
                         expected = epilogue == ConvLayer.Epilogue.RELU ? Math.max(0f, y) : y;
                     }
-                    assertSame(expected, row[j], c + " chunk " + chunkFloats + " " + epilogue + " out " + o + " row " + r
+                    assertSame(expected, row[j], c + (simd ? " vector" : " scalar") + " chunk " + chunkFloats + " " + epilogue + " out " + o + " row " + r
                             + " column " + j);
                 }
             }
@@ -156,9 +177,16 @@ class ConvLayerTest {
     @Test
     void weightGradientsAreSequentialFmasPerRowBitForBit() {
         for (Case c : CASES) {
+            for (boolean simd : kernels()) checkGradients(c, simd);
+        }
+    }
+
+    private static void checkGradients(Case c, boolean simd) {
+        {
             RowLayout layout = c.layout();
             float[] zero = new float[layout.length()];
             ConvLayer layer = new ConvLayer(c.cin, c.cout, c.f, random(c.cout * c.taps(), 21), 0, random(c.cout, 22), 0);
+            layer.simd = simd;
             Canvas in = input(c, c.cin, 23, true, zero);
             Canvas grad = input(c, c.cout, 24, true, zero); // about half zero, zero in the padding columns
             int size = c.cout * c.taps() + c.cout;
@@ -166,7 +194,7 @@ class ConvLayerTest {
             Arrays.fill(acc, 0.25); // sums are added to what is there
             layer.gradientRows(grad, in, layout, 0, H, acc, usedScratch());
             int pad = c.f / 2;
-            boolean gathered = c.cout >= 8;
+            boolean gathered = !simd && c.cout >= 8; // the vector kernels add per lane: another order
             int leftovers = 0;
             for (int o = 0; o < c.cout; o++) {
                 for (int r = 0; r < H; r++) {
@@ -190,7 +218,7 @@ class ConvLayerTest {
                     }
                     double actual = acc[o * c.taps() + t];
                     if (gathered) {
-                        assertEquals(expected, actual, 0.0, c + " weight " + o + "/" + t); // per-row float sums, exact
+                        assertEquals(expected, actual, 0.0, c + (simd ? " vector" : " scalar") + " weight " + o + "/" + t); // exact
                     } else { // the dot products sum in another order: float rounding only
                         assertEquals(expected, actual, 2e-4, c + " weight " + o + "/" + t);
                     }
