@@ -37,13 +37,15 @@ jar=$(ls "$root"/java/target/gpu-sr-*.jar | grep -v -- '-tests\.jar$' | head -n 
 if [ "$cpu_time" = 1 ] && [ ! -f "$root/java/target/test-classes/dev/gpusr/cpu/CpuTimeBenchmark.class" ]; then
   (cd "$root" && mvn -B -q -ntp -pl java test-compile -Dgpusr.kernels=skip -Dgpusr.dist=skip)
 fi
+# the CPU engine's vector kernels, as the launchers run it (an earlier jar without them ignores the module)
+vector="--add-modules jdk.incubator.vector"
 # one side of a round: bench --only cpu (wall clock, all processors) or CpuTimeBenchmark (CPU time, one thread)
 gpusr() { # CLASSPATH JSON TXT
   if [ "$cpu_time" = 1 ]; then
-    java -Djava.awt.headless=true -cp "$1:$root/java/target/test-classes" dev.gpusr.cpu.CpuTimeBenchmark --json "$2" \
-        > "$3" 2>&1
+    java -Djava.awt.headless=true $vector -cp "$1:$root/java/target/test-classes" dev.gpusr.cpu.CpuTimeBenchmark \
+        --json "$2" > "$3" 2>&1
   else
-    java -Djava.awt.headless=true -cp "$1" dev.gpusr.cli.Main bench --only cpu --json "$2" > "$3" 2>&1
+    java -Djava.awt.headless=true $vector -cp "$1" dev.gpusr.cli.Main bench --only cpu --json "$2" > "$3" 2>&1
   fi
 }
 torch_args=(--threads "$threads" --large)
@@ -56,6 +58,7 @@ torch_args=(--threads "$threads" --large)
   else
     echo "threads: gpu-sr uses all $(nproc) processors; PyTorch set_num_threads($threads)"
   fi
+  echo "java options: $vector"
 } > "$out/machine.txt"
 load() { echo "$(date -u +%H:%M:%S) $1: $(uptime | sed 's/.*load average/load average/')" >> "$out/load.txt"; }
 load "start"
