@@ -75,7 +75,7 @@ stamp "run folder $run; budget ${budget}s; device $device$([ $smoke = 1 ] && ech
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "host: $(uname -n), $(nproc) CPU threads"
   echo "gpu: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n 1 || echo none)"
-  echo "gpu-sr: $("$gpusr" --version 2>&1 | head -n 1)"
+  echo "gpu-sr: $("$gpusr" --version 2>&1 | grep -v "^WARNING: Using incubator modules" | head -n 1)"
   echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
   echo "script sha256: $(sha256sum < "$0" | cut -d' ' -f1)"
   echo "data: $(basename "$data"), sha256 $(sha256sum < "$data" | cut -d' ' -f1)"
