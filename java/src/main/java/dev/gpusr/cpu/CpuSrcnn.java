@@ -18,10 +18,13 @@ import java.util.Arrays;
  *
  * <p>How it computes: the images of a batch are laid side by side in shared rows with zero columns between them
  * ({@link RowLayout}), each activation row is its own float array ({@link Canvas}), and every convolution, forward
- * or back to a layer's input, is a sum of whole-row multiply-adds (vectorised by the JIT) over the input rows and
- * their shifted copies ({@link ConvLayer}). Weight gradients gather each pixel's taps into one array and add them,
- * scaled by the pixel's output gradient, for the pixels whose gradient is not zero (ReLU zeroes about half); layers
- * with few outputs use register-blocked dot products instead. Rows are split among the workers; the weight
+ * or back to a layer's input, is a sum of whole-row multiply-adds over the input rows at each tap's shift
+ * ({@link ConvLayer}). With {@code --add-modules jdk.incubator.vector} ({@link Simd}) these run as register-blocked
+ * vector kernels ({@link VectorKernels}: 8 output channels by 2 vectors of columns in registers; weight gradients as
+ * 4x4 dot products with the columns in the lanes); without it as scalar loops that C2 vectorises one row at a time
+ * ({@link Kernels}; weight gradients gather each pixel's taps and add them for the pixels whose gradient is not
+ * zero, layers with few outputs use dot products). The forward results are the same floats either way; the weight
+ * gradients are rounded in another order. Rows are split among the workers; the weight
  * gradients are summed per fixed row range in double and then in a fixed order, so results do not depend on the
  * number of threads. Inference on large images runs in bands of rows (recomputing the few halo rows between bands)
  * so that memory stays bounded (about 128 MiB of activations per band).
