@@ -152,14 +152,25 @@ public final class Engines {
         boolean resident = CudaPixelPath.requested() && CudaPixelPath.supports(cuda);
         boolean overlapped = resident && !CudaPixelPath.serialRequested();
         return new ShrinkingTiles(t -> new ContextLossMapping(!resident ? new TiledPixelUpscaler(engine, t)
-                : overlapped ? CudaStreamedPixels.open(cuda, t) : new CudaPixelPath(cuda, t)), tile);
+                : overlapped ? CudaStreamedPixels.open(cuda, t) : new CudaPixelPath(cuda, t), engine), tile);
     }
 
     /**
      * A CUDA failure that lost the context becomes an {@link EngineLostException} (the batch stops that worker); a
-     * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles).
+     * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles). Its
+     * close frees the inner path's buffers and then the engine's activations and workspace, which the larger tile
+     * sized ({@link SrcnnEngine#releaseWorkingMemory()}).
      */
-    record ContextLossMapping(PixelPath inner) implements PixelPath.Forwarding {
+    record ContextLossMapping(PixelPath inner, SrcnnEngine engine) implements PixelPath.Forwarding {
+        @Override
+        public void close() {
+            mapped(() -> {
+                inner.close();
+                engine.releaseWorkingMemory();
+                return null;
+            });
+        }
+
         @Override
         public dev.gpusr.image.Pixels upscale(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
             return mapped(() -> inner.upscale(lowRes, outputBitDepth));

@@ -7,6 +7,11 @@ import java.util.function.IntFunction;
  * A pixel path that halves its tile when the device runs out of memory: the image that failed is upscaled again from
  * the start with tiles half the size (results do not depend on the tile size), and the smaller tile is kept for the
  * images after it. Below {@link #MIN_TILE} output pixels a side it gives up with one line saying so.
+ *
+ * <p>The path that ran out is closed ({@link PixelPath#close()}: its device buffers and the engine's activations,
+ * sized for the larger tile, are freed) before the path for the smaller tile is made, so the retry allocates into
+ * memory the failed attempt no longer holds. An overlapped image still in flight on the closed path is redone on
+ * the new one when it is awaited.
  */
 public final class ShrinkingTiles implements PixelPath.Forwarding {
     /** Smaller tiles would spend more on recomputed halo than on the tile itself. */
@@ -63,6 +68,8 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
             return () -> redone;
         }
         return () -> {
+            // the path was closed by a shrink for another image since: this one is redone with the smaller tiles
+            if (current != used) return upscale(lowRes, outputBitDepth);
             try {
                 return pending.await();
             } catch (DeviceOutOfMemoryException e) {
@@ -72,7 +79,10 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
         };
     }
 
-    /** Halves the tile after {@code failed} ran out of memory, unless another image already moved past that path. */
+    /**
+     * Halves the tile after {@code failed} ran out of memory, unless another image already moved past that path:
+     * closes the failed path first (freeing its buffers), then makes the one for the smaller tile.
+     */
     private void shrink(PixelPath failed, DeviceOutOfMemoryException e) {
         if (current != failed) return;
         if (tile / 2 < MIN_TILE) {
@@ -80,6 +90,19 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
                     + e.getMessage() + ")", e);
         }
         tile /= 2;
+        try {
+            failed.close();
+        } catch (RuntimeException closeFailure) {
+            closeFailure.addSuppressed(e);
+            current = pathForTile.apply(tile); // the next image still gets a usable path
+            throw closeFailure;
+        }
         current = pathForTile.apply(tile);
+    }
+
+    /** Closes the path in use now (see {@link PixelPath#close()}). */
+    @Override
+    public void close() {
+        current.close();
     }
 }

@@ -69,6 +69,13 @@ public interface SrcnnEngine extends AutoCloseable {
         return readLoss ? loss : Double.NaN;
     }
 
+    /**
+     * Frees the working memory sized by the largest call so far (a GPU engine's activations and cuDNN workspace),
+     * keeping the model and its state; the next call allocates what it needs. Used before a retry with smaller tiles
+     * after the device ran out of memory. The default (the CPU engine) frees nothing.
+     */
+    default void releaseWorkingMemory() {}
+
     @Override
     void close();
 }

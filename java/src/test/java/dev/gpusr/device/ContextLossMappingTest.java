@@ -9,6 +9,11 @@ import dev.gpusr.engine.DeviceOutOfMemoryException;
 import dev.gpusr.engine.EngineLostException;
 import dev.gpusr.engine.PixelPath;
 import dev.gpusr.image.Pixels;
+import dev.gpusr.engine.ShrinkingTiles;
+import dev.gpusr.engine.SrcnnEngine;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,16 +49,59 @@ class ContextLossMappingTest {
     void failuresAreMappedWhileQueuedAndWhileAwaited() {
         Pixels lr = Pixels.allocate(4, 4, 1, 8, null);
         for (boolean queued : new boolean[] {true, false}) {
-            PixelPath lost = new Engines.ContextLossMapping(queued ? new Failing(LOST, null) : new Failing(null, LOST));
+            PixelPath lost = new Engines.ContextLossMapping(queued ? new Failing(LOST, null) : new Failing(null, LOST), null);
             EngineLostException e = assertThrows(EngineLostException.class, () -> lost.submit(lr, 8).await());
             assertSame(LOST, e.getCause());
-            PixelPath full = new Engines.ContextLossMapping(queued ? new Failing(OOM, null) : new Failing(null, OOM));
+            PixelPath full = new Engines.ContextLossMapping(queued ? new Failing(OOM, null) : new Failing(null, OOM), null);
             assertSame(OOM, assertThrows(DeviceOutOfMemoryException.class, () -> full.submit(lr, 8).await())
                     .getCause());
             PixelPath other = new Engines.ContextLossMapping(queued ? new Failing(OTHER, null)
-                    : new Failing(null, OTHER));
+                    : new Failing(null, OTHER), null);
             assertSame(OTHER, assertThrows(CudaException.class, () -> other.submit(lr, 8).await()));
             assertEquals(2, other.depth(), "the wrapper keeps the inner path's depth");
         }
+    }
+
+    /** An engine that only records the calls made on it. */
+    static SrcnnEngine recordingEngine(List<String> log) {
+        return (SrcnnEngine) Proxy.newProxyInstance(SrcnnEngine.class.getClassLoader(),
+                new Class<?>[] {SrcnnEngine.class}, (proxy, method, args) -> {
+                    log.add("engine " + method.getName());
+                    return null;
+                });
+    }
+
+    /** Runs out of device memory (as CUDA reports it) above tile 128; records allocation, runs and close. */
+    record Sized(int tile, List<String> log) implements PixelPath {
+        Sized {
+            log.add("allocate " + tile);
+        }
+
+        @Override public int scale() { return 2; }
+        @Override public int minInputSide() { return 1; }
+        @Override public long workingBytes(int w, int h, int c, int b) { return 0; }
+
+        @Override
+        public Pixels upscale(Pixels lr, int bits) {
+            log.add("run " + tile);
+            if (tile > 128) throw OOM;
+            return Pixels.allocate(2 * lr.width(), 2 * lr.height(), lr.channels(), bits, null);
+        }
+
+        @Override
+        public void close() {
+            log.add("free " + tile);
+        }
+    }
+
+    /** As Engines.pixelPath wires it: the path and then the engine's activations are freed before the retry allocates. */
+    @Test
+    void aRetryAfterDeviceOutOfMemoryFreesThePathAndTheEnginesActivationsFirst() {
+        List<String> log = new ArrayList<>();
+        SrcnnEngine engine = recordingEngine(log);
+        ShrinkingTiles path = new ShrinkingTiles(t -> new Engines.ContextLossMapping(new Sized(t, log), engine), 256);
+        assertEquals(512, path.upscale(Pixels.allocate(256, 8, 1, 8, null), 8).width());
+        assertEquals(List.of("allocate 256", "run 256", "free 256", "engine releaseWorkingMemory", "allocate 128",
+                "run 128"), log);
     }
 }
