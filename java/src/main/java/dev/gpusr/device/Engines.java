@@ -142,7 +142,8 @@ public final class Engines {
     /**
      * The pixel call an engine worker uses: {@link TiledPixelUpscaler} for every engine (the engine's forward per
      * tile). Opt-in, not yet verified on a GPU: with {@code GPUSR_CUDA_PIXELS=device} a CUDA engine running a Y model
-     * keeps the whole image on the card (one upload, one download) with two images in flight, the upload of one, the
+     * keeps the image's samples on the card (one upload, one download; walked there in tiles, so its float memory is
+     * one tile's) with two images in flight, the upload of one, the
      * compute of another and the download of a third overlapped ({@link CudaStreamedPixels}); with
      * {@code GPUSR_CUDA_PIXELS=device-serial} one image at a time on the engine's stream ({@link CudaPixelPath}).
      */
