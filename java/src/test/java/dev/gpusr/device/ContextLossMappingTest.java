@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.gpusr.cuda.CudaException;
 import dev.gpusr.engine.DeviceOutOfMemoryException;
 import dev.gpusr.engine.EngineLostException;
+import dev.gpusr.engine.LoggedPath;
 import dev.gpusr.engine.PixelPath;
 import dev.gpusr.image.Pixels;
 import dev.gpusr.engine.ShrinkingTiles;
@@ -71,35 +72,13 @@ class ContextLossMappingTest {
                 });
     }
 
-    /** Runs out of device memory (as CUDA reports it) above tile 128; records allocation, runs and close. */
-    record Sized(int tile, List<String> log) implements PixelPath {
-        Sized {
-            log.add("allocate " + tile);
-        }
-
-        @Override public int scale() { return 2; }
-        @Override public int minInputSide() { return 1; }
-        @Override public long workingBytes(int w, int h, int c, int b) { return 0; }
-
-        @Override
-        public Pixels upscale(Pixels lr, int bits) {
-            log.add("run " + tile);
-            if (tile > 128) throw OOM;
-            return Pixels.allocate(2 * lr.width(), 2 * lr.height(), lr.channels(), bits, null);
-        }
-
-        @Override
-        public void close() {
-            log.add("free " + tile);
-        }
-    }
-
     /** As Engines.pixelPath wires it: the path and then the engine's activations are freed before the retry allocates. */
     @Test
     void aRetryAfterDeviceOutOfMemoryFreesThePathAndTheEnginesActivationsFirst() {
         List<String> log = new ArrayList<>();
         SrcnnEngine engine = recordingEngine(log);
-        ShrinkingTiles path = new ShrinkingTiles(t -> new Engines.ContextLossMapping(new Sized(t, log), engine), 256);
+        ShrinkingTiles path = new ShrinkingTiles(t -> new Engines.ContextLossMapping(new LoggedPath(t, 128, log, () -> OOM),
+                engine), 256);
         assertEquals(512, path.upscale(Pixels.allocate(256, 8, 1, 8, null), 8).width());
         assertEquals(List.of("allocate 256", "run 256", "free 256", "engine releaseWorkingMemory", "allocate 128",
                 "run 128"), log);

@@ -153,40 +153,11 @@ class ShrinkingTilesTest {
         assertEquals(List.of(256, 128, 64), made);
     }
 
-    /** Records when it is made, run and closed; runs out of device memory above {@code fits}. */
-    static final class Logged implements PixelPath {
-        final int tile, fits;
-        final List<String> log;
-        final TiledPixelUpscaler bicubic = TiledPixelUpscaler.bicubic(2);
-
-        Logged(int tile, int fits, List<String> log) {
-            this.tile = tile;
-            this.fits = fits;
-            this.log = log;
-            log.add("allocate " + tile);
-        }
-
-        @Override public int scale() { return 2; }
-        @Override public int minInputSide() { return 1; }
-        @Override public long workingBytes(int w, int h, int c, int b) { return 0; }
-
-        @Override
-        public Pixels upscale(Pixels lr, int bits) {
-            log.add("run " + tile);
-            if (tile > fits) throw new DeviceOutOfMemoryException("out of GPU memory at tile " + tile, null);
-            return bicubic.upscale(lr, bits);
-        }
-
-        @Override
-        public void close() {
-            log.add("free " + tile);
-        }
-    }
-
     @Test
     void theFailedPathIsFreedBeforeTheRetryAllocates() {
         List<String> log = new ArrayList<>();
-        ShrinkingTiles s = new ShrinkingTiles(t -> new Logged(t, 128, log), 512);
+        ShrinkingTiles s = new ShrinkingTiles(t -> new LoggedPath(t, 128, log,
+                () -> new DeviceOutOfMemoryException("out of GPU memory at tile " + t, null)), 512);
         Pixels lr = gray(10, 9);
         assertArrayEquals(TiledPixelUpscaler.bicubic(2).upscale(lr).samples(), s.upscale(lr, 8).samples());
         assertEquals(List.of("allocate 512", "run 512", "free 512", "allocate 256", "run 256", "free 256",
