@@ -136,24 +136,29 @@ class CudaPixelPathGpuTest {
     /**
      * What a retry with smaller tiles relies on (ShrinkingTiles closes the path, Engines' wrapper then releases the
      * engine's working memory): after close and releaseWorkingMemory the device has back what the path and the
-     * network's activations for a large tile took, and the engine still works.
+     * network's activations for a large tile took, and the engine still works. Measured over a second identical
+     * round, so what the driver keeps after the first use (kernel code, local memory) does not count.
      */
     @Test
     void closeAndReleaseGiveTheDeviceMemoryBack() throws Exception {
         GpuTestData.assumeGpu();
         SrcnnWeights w = BundledModels.load("x2", 2);
+        Pixels lr = photo(700, 600, 3, 8, 9); // output tiles 700x600 with their halo: conv1 alone 110 MB
         try (CudaSrcnn engine = new CudaSrcnn(0, w)) {
-            long before = freeDeviceBytes();
-            CudaPixelPath path = new CudaPixelPath(engine, 1024);
-            Pixels lr = photo(700, 600, 3, 8, 9); // output tiles 700x600 with their halo: conv1 alone 110 MB
-            Pixels first = path.upscale(lr);
-            long during = freeDeviceBytes();
+            Pixels first = null;
+            long before = 0, during = 0, after = 0;
+            for (int round = 0; round < 2; round++) {
+                before = freeDeviceBytes();
+                CudaPixelPath path = new CudaPixelPath(engine, 1024);
+                first = path.upscale(lr);
+                during = freeDeviceBytes();
+                path.close();
+                engine.releaseWorkingMemory();
+                after = freeDeviceBytes();
+            }
             assertTrue(before - during > 100L << 20, "a large tile's activations take over 100 MiB: "
                     + ((before - during) >> 20) + " MiB");
-            path.close();
-            engine.releaseWorkingMemory();
-            long after = freeDeviceBytes();
-            assertTrue(before - after < 48L << 20, "given back: " + ((before - after) >> 20) + " MiB still held");
+            assertTrue(before - after < 16L << 20, "given back: " + ((before - after) >> 20) + " MiB still held");
             try (CudaPixelPath smaller = new CudaPixelPath(engine, 512)) {
                 assertTrue(worstLevels(first, smaller.upscale(lr)) <= 1, "the engine works after the release");
             }
