@@ -122,10 +122,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "sub-image at random per epoch.")
     Boolean augment;
 
-    @Option(names = "--labels", paramLabel = "centre|full", description = "What the loss covers: the label's centre, "
+    @Option(names = "--labels", paramLabel = "centre|full", converter = TrainOptions.Labels.class, description = "What the loss covers: the label's centre, "
             + "without the model's halo on every side (the paper's 21x21 of a 33x33 sub-image for 9-1-5: pixels no "
             + "zero padding reaches; CPU engine only), or the full sub-image (default: full, or the resumed run's).")
-    String labels;
+    TrainOptions.Labels.Kind labels;
 
     @Option(names = "--init-std", paramLabel = "STD", description = "Std of the Gaussian initial weights (default "
             + DEFAULT_INIT_STD + ").")
@@ -240,6 +240,12 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("gpu-sr train: note: --augment differs from the checkpoint's run; it will not repeat exactly");
         }
         boolean centreLabels = centreLabels(previous);
+        int labelMargin = centreLabels ? config.halo() : 0;
+        if (2 * labelMargin >= patchSize) {
+            throw usage("--labels centre leaves nothing of a " + patchSize + "x" + patchSize + " sub-image: the "
+                    + config + " model's halo is " + labelMargin + " pixels a side; raise --patch above "
+                    + 2 * labelMargin + " or use --labels full");
+        }
         long seedValue = seed != null ? seed : DEFAULT_SEED;
         if (resumed != null && seed != null) {
             err.println("gpu-sr train: note: --seed is ignored on resume; the checkpoint holds the generator's state");
@@ -259,7 +265,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             OutputFiles.createFolders(output);
             OutputFiles.createFolders(checkpointFile);
-            PatchDataset data = loadData(config, patchSize, strideSize, augmented, centreLabels ? config.halo() : 0);
+            PatchDataset data = loadData(config, patchSize, strideSize, augmented, labelMargin);
             if (resumed != null && previous.containsKey("patches")
                     && !previous.get("patches").equals(Integer.toString(data.size()))) {
                 err.println("gpu-sr train: note: the training set now has " + data.size() + " sub-images, the "
@@ -464,26 +470,16 @@ public final class TrainCommand implements Callable<Integer> {
     private boolean centreLabels(Map<String, String> previous) {
         String before = previous.get("labels");
         if (labels == null) return "centre".equals(before);
-        String v = labels.trim().toLowerCase(Locale.ROOT);
-        boolean centre = switch (v) {
-            case "centre", "center" -> true;
-            case "full" -> false;
-            default -> throw usage("--labels takes centre or full, got '" + labels + "'");
-        };
-        if (before != null && !before.equals(centre ? "centre" : "full")) {
-            err.println("gpu-sr train: note: --labels " + v + " differs from the checkpoint's " + before
+        String given = TrainOptions.name(labels);
+        if (before != null && !before.equals(given)) {
+            err.println("gpu-sr train: note: --labels " + given + " differs from the checkpoint's " + before
                     + "; the run will not repeat an uninterrupted one exactly");
         }
-        return centre;
+        return labels == TrainOptions.Labels.Kind.CENTRE;
     }
 
     private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, boolean augmented,
             int labelMargin) throws IOException, Failure {
-        if (2 * labelMargin >= patchSize) {
-            throw usage("--labels centre leaves nothing of a " + patchSize + "x" + patchSize + " sub-image: the "
-                    + config + " model's halo is " + labelMargin + " pixels a side; raise --patch above "
-                    + 2 * labelMargin + " or use --labels full");
-        }
         PatchDataset.Options options = new PatchDataset.Options(config.scale(), config.color(), patchSize, strideSize,
                 augmented, labelMargin);
         PatchDataset data = PatchDataset.fromFolder(trainDir, options, err);
