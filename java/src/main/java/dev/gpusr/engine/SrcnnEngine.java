@@ -37,8 +37,10 @@ public interface SrcnnEngine extends AutoCloseable {
     Tensor forward(Tensor input);
 
     /**
-     * Forward, MSE loss (mean over all elements) and backward; replaces the stored gradients (not accumulated).
-     * Returns the loss.
+     * Forward, MSE loss (mean over the target's elements) and backward; replaces the stored gradients (not
+     * accumulated). Returns the loss. The target has the input's shape, or (on an engine that takes them: the CPU
+     * engine) is the output's centre, smaller by the same margin on every side, as in the paper's training (see
+     * {@link EngineInputs#targetMargin}); an engine refuses what it does not take.
      */
     double computeGradients(Tensor input, Tensor target);
 
