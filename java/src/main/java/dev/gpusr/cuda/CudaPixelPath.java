@@ -25,8 +25,8 @@ import jcuda.runtime.cudaMemcpyKind;
  * card -- and one download.
  *
  * <p>Device memory: the raw input and output samples of the image, plus float planes (and raw staging) of one tile's
- * window and crop, whose size depends on the tile side, not on the image ({@link #deviceFloatBytes}); the engine's
- * activations are those of one crop.
+ * window and crop, whose size depends on the tile side, not on the image ({@link DeviceTilePlan#floatBytes}); the
+ * engine's activations are those of one crop.
  *
  * <p>For Y models (the bundled ones); {@code Engines.pixelPath} picks it for such a CUDA engine when asked. Not
  * thread-safe: one per engine, on the engine's stream. Its device and pinned memory is freed by {@link #close()} or,
@@ -116,11 +116,6 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return 0;
         }
-    }
-
-    /** Device bytes of float planes for one tile of an image of this size with {@code planes} planes. */
-    long deviceFloatBytes(int width, int height, int planes) {
-        return plan(width, height).floatBytes(planes);
     }
 
     /** The tile walk of an image of this size. */

@@ -18,8 +18,9 @@ import jcuda.runtime.cudaStream_t;
  * <p>Design.
  * <ul>
  * <li>Streams: an upload stream (host -> device copies only), the engine's own stream as the compute stream
- * (the tile walk: window, unpack, bicubic, SRCNN, pack, core into the output: {@link CudaPixelPath#compute}, with the engine's cuDNN handle, workspace and
- * activations, which no other stream touches), and a download stream (device -> host copies only). Uploads and
+ * (the tile walk -- window, unpack, bicubic, SRCNN, pack, core into the output: {@link CudaPixelPath#compute} --
+ * with the engine's cuDNN handle, workspace and activations, which no other stream touches), and a download stream
+ * (device -> host copies only). Uploads and
  * downloads get a stream each so that an upload never queues behind a download that waits for a compute.
  * <li>Slots ({@value #SLOTS}): each has pinned host staging for the input samples (with the image's tile tables,
  * see {@link CudaPixelPath#stage}) and the output samples, device buffers for the packed input and output samples,
