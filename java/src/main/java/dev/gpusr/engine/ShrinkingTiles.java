@@ -19,6 +19,7 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
 
     private final IntFunction<PixelPath> pathForTile;
     private int tile;
+    /** The path for {@link #tile}; null after a shrink closed the old one but making the new one failed. */
     private PixelPath current;
 
     /** {@code pathForTile} makes the pixel path for a tile side; it starts at {@code tile}. */
@@ -34,16 +35,17 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
         return tile;
     }
 
-    /** The pixel path for the current tile. */
+    /** The pixel path for the current tile (made again here if making it failed after a shrink). */
     @Override
     public PixelPath inner() {
+        if (current == null) current = pathForTile.apply(tile);
         return current;
     }
 
     @Override
     public Pixels upscale(Pixels lowRes, int outputBitDepth) {
         while (true) {
-            PixelPath used = current;
+            PixelPath used = inner();
             try {
                 return used.upscale(lowRes, outputBitDepth);
             } catch (DeviceOutOfMemoryException e) {
@@ -58,7 +60,7 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
      */
     @Override
     public Pending submit(Pixels lowRes, int outputBitDepth) {
-        PixelPath used = current;
+        PixelPath used = inner();
         Pending pending;
         try {
             pending = used.submit(lowRes, outputBitDepth);
@@ -90,11 +92,12 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
                     + e.getMessage() + ")", e);
         }
         tile /= 2;
+        // never left pointing at the closed path: if closing it or making the next one fails, the next call makes it
+        current = null;
         try {
             failed.close();
         } catch (RuntimeException closeFailure) {
             closeFailure.addSuppressed(e);
-            current = pathForTile.apply(tile); // the next image still gets a usable path
             throw closeFailure;
         }
         current = pathForTile.apply(tile);
@@ -103,6 +106,6 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
     /** Closes the path in use now (see {@link PixelPath#close()}). */
     @Override
     public void close() {
-        current.close();
+        if (current != null) current.close();
     }
 }

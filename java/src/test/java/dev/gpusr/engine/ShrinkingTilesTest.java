@@ -168,6 +168,53 @@ class ShrinkingTilesTest {
         assertEquals(List.of("run 128", "free 128"), log, "the next image stays at 128; close frees the path in use");
     }
 
+    /**
+     * Making the path for the smaller tile can fail too (the device is short of memory, a stream cannot be created):
+     * that image fails, but the next one gets a new path, never the closed one.
+     */
+    @Test
+    void aPathThatCouldNotBeMadeAfterAShrinkIsMadeForTheNextImage() {
+        List<String> log = new ArrayList<>();
+        int[] failMakes = {1};
+        ShrinkingTiles s = new ShrinkingTiles(t -> {
+            if (t == 256 && failMakes[0]-- > 0) {
+                log.add("cannot make " + t);
+                throw new IllegalStateException("no stream for tile " + t);
+            }
+            LoggedPath logged = new LoggedPath(t, 256, log,
+                    () -> new DeviceOutOfMemoryException("out of GPU memory", null));
+            return new PixelPath.Forwarding() { // refuses work once closed, as the device paths do
+                private boolean closed;
+
+                @Override
+                public PixelPath inner() {
+                    return logged;
+                }
+
+                @Override
+                public Pixels upscale(Pixels lr, int bits) {
+                    if (closed) throw new IllegalStateException("used after close at tile " + t);
+                    return logged.upscale(lr, bits);
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
+                    logged.close();
+                }
+            };
+        }, 512);
+        Pixels lr = gray(10, 9);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.upscale(lr, 8));
+        assertEquals("no stream for tile 256", e.getMessage(), "the image whose retry could not start fails");
+        assertEquals(256, s.tile());
+        assertArrayEquals(TiledPixelUpscaler.bicubic(2).upscale(lr).samples(), s.upscale(lr, 8).samples(),
+                "the next image runs on a new path");
+        assertArrayEquals(TiledPixelUpscaler.bicubic(2).upscale(lr).samples(), s.submit(lr, 8).await().samples());
+        assertEquals(List.of("allocate 512", "run 512", "free 512", "cannot make 256", "allocate 256", "run 256",
+                "run 256"), log);
+    }
+
     @Test
     void anOverlappedImageGivesUpBelowTheSmallestTile() {
         ShrinkingTiles s = new ShrinkingTiles(TileLimited::new, 100); // half of 100 is below MIN_TILE (64)
