@@ -166,8 +166,20 @@ public final class Engines {
         @Override
         public void close() {
             mapped(() -> {
-                inner.close();
-                engine.releaseWorkingMemory();
+                // the engine's memory is released even when the path's close failed (it frees what it can first)
+                RuntimeException first = null;
+                try {
+                    inner.close();
+                } catch (RuntimeException e) {
+                    first = e;
+                }
+                try {
+                    engine.releaseWorkingMemory();
+                } catch (RuntimeException e) {
+                    if (first == null) first = e;
+                    else first.addSuppressed(e);
+                }
+                if (first != null) throw first;
                 return null;
             });
         }

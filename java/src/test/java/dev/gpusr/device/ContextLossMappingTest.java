@@ -83,4 +83,30 @@ class ContextLossMappingTest {
         assertEquals(List.of("allocate 256", "run 256", "free 256", "engine releaseWorkingMemory", "allocate 128",
                 "run 128"), log);
     }
+
+    /** A path whose close fails (a queued copy failed) still has the engine release its activations, then rethrows. */
+    @Test
+    void theEnginesActivationsAreReleasedEvenWhenThePathsCloseFails() {
+        List<String> log = new ArrayList<>();
+        PixelPath failingClose = new Failing(null, null);
+        PixelPath path = new Engines.ContextLossMapping(new PixelPath.Forwarding() {
+            @Override
+            public PixelPath inner() {
+                return failingClose;
+            }
+
+            @Override
+            public Pixels upscale(Pixels lr, int bits) {
+                return failingClose.upscale(lr, bits);
+            }
+
+            @Override
+            public void close() {
+                log.add("path close fails");
+                throw OTHER;
+            }
+        }, recordingEngine(log));
+        assertSame(OTHER, assertThrows(CudaException.class, path::close));
+        assertEquals(List.of("path close fails", "engine releaseWorkingMemory"), log);
+    }
 }
