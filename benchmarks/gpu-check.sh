@@ -125,13 +125,16 @@ run_step() {
   shift 3
   stamp "$name (limit ${lim} s)"
   s=$(date +%s)
-  timeout "$lim" "$@" > "$file" 2>&1
+  timeout -k 15 "$lim" "$@" > "$file" 2>&1 # -k: a step that ignores SIGTERM (a hung CUDA call) is killed
   step_rc=$?
   step_s=$(( $(date +%s) - s ))
 }
 
 stamp "GPU and versions"
-{ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader; timeout 30 "$dist/bin/gpu-sr" --version; timeout 30 "$dist/bin/gpu-sr" devices; } > "$log/devices.txt" 2>&1
+{ if command -v nvidia-smi >/dev/null; then
+    timeout -k 5 30 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader
+  else echo "nvidia-smi: not on this host"; fi
+  timeout -k 5 30 "$dist/bin/gpu-sr" --version; timeout -k 5 30 "$dist/bin/gpu-sr" devices; } > "$log/devices.txt" 2>&1
 
 if [ $skip_tests = 0 ]; then
   lim=$(limit "${TESTS_TIMEOUT:-150}" $(( r_sanitizer + r_demo + r_st + r_batch + r_bench )))
