@@ -206,7 +206,7 @@ if [ $skip_batch = 0 ]; then
   run_step "batch: ${BATCH_N:-32} 720p PNG photos x2 beside the peer, ${BATCH_RUNS:-3} runs" "$lim" "$log/batch.log" \
     python3 "$root/benchmarks/batch/run.py" --n "${BATCH_N:-32}" --runs "${BATCH_RUNS:-3}" --device 0 \
     --gpu-sr "$dist/bin/gpu-sr" --python python3 --results "$out" --name batch --deadline-s $(( lim - 8 )) \
-    "${sources[@]}" "${variant[@]}"
+    ${sources[@]+"${sources[@]}"} ${variant[@]+"${variant[@]}"} # empty arrays: no 'unbound variable' on bash < 4.4
   done_runs=$(cat "$out/batch/rows.jsonl" 2>/dev/null | grep -c '"side": "peer"')
   row "batch beside the peer" "$step_rc" "$lim" "$step_s" \
     "$done_runs of ${BATCH_RUNS:-3} runs, ${BATCH_N:-32} images$(grep -m1 -oE 'cut_short: .*' "$out/batch/summary.txt" 2>/dev/null | sed 's/^/; /')"
