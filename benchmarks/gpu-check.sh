@@ -38,6 +38,9 @@
 # logs/sanitizer-*.log hold the reports.
 # The batch inputs are cut from photos: the system's (mate-backgrounds, opencv-doc) or benchmarks/batch/sources/
 # (made by --pack on a build machine that has those packages, and carried along: it is git-ignored).
+# Exit status: 0 when every step that ran passed, 1 when one failed, was cut off or ran no test on a GPU, 3 when
+# gpu-sr finds no usable CUDA device on this host (said in the first lines and in the summary; the steps still run
+# as far as they go).
 # Usage: benchmarks/gpu-check.sh OUTDIR [--full] [--skip-tests] [--skip-sanitizer] [--skip-bench] [--skip-batch]
 #        benchmarks/gpu-check.sh --pack
 set -uo pipefail
@@ -115,6 +118,7 @@ row() {
     skipped) verdict="skipped" ;;
     0) verdict="ok" ;;
     124|137) verdict="CUT OFF at its limit" ;;
+    none) verdict="NONE RAN ON A GPU" ;;
     *) verdict="FAILED (rc $2)" ;;
   esac
   table+=("$(printf '%-26s %-22s %5s s of %4s s  %s' "$1" "$verdict" "$4" "$3" "$5")")
@@ -135,6 +139,9 @@ stamp "GPU and versions"
     timeout -k 5 30 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader
   else echo "nvidia-smi: not on this host"; fi
   timeout -k 5 30 "$dist/bin/gpu-sr" --version; timeout -k 5 30 "$dist/bin/gpu-sr" devices; } > "$log/devices.txt" 2>&1
+# gpu-sr's own verdict: without a usable device every GPU test is skipped and every GPU step fails; say so first
+no_gpu=$(grep -m 1 -o 'No usable CUDA device: .*' "$log/devices.txt")
+[ -n "$no_gpu" ] && stamp "NO GPU on this host ($no_gpu): the GPU steps below cannot pass here"
 
 if [ $skip_tests = 0 ]; then
   lim=$(limit "${TESTS_TIMEOUT:-150}" $(( r_sanitizer + r_demo + r_st + r_batch + r_bench )))
@@ -143,6 +150,9 @@ if [ $skip_tests = 0 ]; then
   counts=$(grep -oE '^\[ +[0-9]+ tests (found|successful|failed|aborted)' "$log/gpu-tests.log" | tr -s ' ' | sed 's/^\[ //; s/ tests//' | paste -sd, -)
   # cut off: the launcher printed no totals (it prints its tree and counts at the end); what the log shows
   [ -z "$counts" ] && counts="no totals (the launcher reports at the end); $(grep -cE '✔|\[OK\]' "$log/gpu-tests.log") passed, $(grep -cE '✘|\[X\]' "$log/gpu-tests.log") failed in the log"
+  # every test skipped (no device) exits 0 too: that is not a pass
+  ran=$(grep -oE '^\[ +[0-9]+ tests successful' "$log/gpu-tests.log" | grep -oE '[0-9]+' || echo 0)
+  [ "$step_rc" = 0 ] && [ "${ran:-0}" -eq 0 ] && step_rc=none
   row "GPU tests" "$step_rc" "$lim" "$step_s" "$counts"
 else
   row "GPU tests" skipped - 0 "--skip-tests"
@@ -207,7 +217,7 @@ if [ $skip_batch = 0 ]; then
     python3 "$root/benchmarks/batch/run.py" --n "${BATCH_N:-32}" --runs "${BATCH_RUNS:-3}" --device 0 \
     --gpu-sr "$dist/bin/gpu-sr" --python python3 --results "$out" --name batch --deadline-s $(( lim - 8 )) \
     ${sources[@]+"${sources[@]}"} ${variant[@]+"${variant[@]}"} # empty arrays: no 'unbound variable' on bash < 4.4
-  done_runs=$(cat "$out/batch/rows.jsonl" 2>/dev/null | grep -c '"side": "peer"')
+  done_runs=$(cat "$out/batch/rows.jsonl" 2>/dev/null | grep '"side": "peer"' | grep -vc '"problem"')
   row "batch beside the peer" "$step_rc" "$lim" "$step_s" \
     "$done_runs of ${BATCH_RUNS:-3} runs, ${BATCH_N:-32} images$(grep -m1 -oE 'cut_short: .*' "$out/batch/summary.txt" 2>/dev/null | sed 's/^/; /')"
 else
@@ -228,6 +238,7 @@ fi
 stamp "done"
 
 {
+  [ -n "$no_gpu" ] && echo "==== NO GPU on this host: $no_gpu"
   echo "==== devices"; cat "$log/devices.txt"
   echo "==== GPU tests"
   if [ -f "$log/gpu-tests.log" ]; then
@@ -253,5 +264,11 @@ stamp "done"
   printf '%-26s %-22s %15s  %s\n' "step" "result" "time of limit" "what"
   printf '%s\n' "${table[@]}"
 } > "$out/summary.txt" 2>&1
-tar -C "$out" -czf "$out/../gpu-check-all.tgz" . 2>/dev/null && mv "$out/../gpu-check-all.tgz" "$out/all.tgz"
+tar -C "$out" --exclude=./all.tgz -czf "$out/../gpu-check-all.tgz" . 2>/dev/null && mv "$out/../gpu-check-all.tgz" "$out/all.tgz"
 cat "$out/summary.txt"
+status=0
+for r in "${table[@]}"; do
+  case $r in *FAILED*|*"CUT OFF"*|*"NONE RAN"*) status=1 ;; esac
+done
+[ -n "$no_gpu" ] && { echo "gpu-check.sh: NO GPU on this host ($no_gpu); exit 3" >&2; status=3; }
+exit $status
