@@ -10,7 +10,11 @@ Modes:
 
 Usage: run.py [--mode peer|cpu2] [--n N] [--runs R] [--device auto|cpu|0] [--gpu-sr BIN] [--python PY]
               [--sources DIR] [--inputs DIR] [--results DIR] [--name NAME] [--peer-args "..."] [--srcnn-n N]
+              [--deadline-s S]
 --python is the interpreter with Pillow (and for the peer PyTorch, numpy, safetensors); default: python3.
+--deadline-s S (peer mode): start no run (all sides once) that the last run's duration says would end after S seconds
+from the script's start; the summary says how many runs were done and why it stopped. A SIGTERM or Ctrl-C likewise ends the
+runs early (the side running then is lost) and still writes the summary of those done.
 """
 import argparse
 import datetime
@@ -79,6 +83,8 @@ def new_folder(results, name):
 
 
 def folder_bytes(d):
+    if not os.path.isdir(d):  # a side that failed before writing anything
+        return 0, 0
     files = [os.path.join(d, f) for f in os.listdir(d) if not f.startswith(".")]
     return sum(os.path.getsize(f) for f in files), len(files)
 
@@ -244,6 +250,7 @@ def stop(signum, frame):
 
 def main():
     signal.signal(signal.SIGTERM, stop)
+    started = time.perf_counter()
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--mode", choices=["peer", "cpu2"], default="peer")
     p.add_argument("--n", type=int)
@@ -257,6 +264,8 @@ def main():
     p.add_argument("--name", help="results folder name (default: <card or cpuN>-<date>-batch[-cpu2])")
     p.add_argument("--peer-args", default="", help="extra arguments for batch_torch.py")
     p.add_argument("--srcnn-n", type=int, default=4, help="cpu2 mode: images for the CPU SRCNN files/s")
+    p.add_argument("--deadline-s", type=float, default=0, metavar="S",
+                   help="peer mode: start no run that would end after S seconds from the start")
     p.add_argument("--variant", action="append", default=[], metavar="LABEL:VAR=VALUE",
                    help="peer mode: one more gpu-sr side run with an environment variable set "
                         "(e.g. 'gpu-sr device pixels:GPUSR_CUDA_PIXELS=device')")
@@ -289,35 +298,49 @@ def main():
         dev = ["--device", a.device] if a.device != "auto" else []
         if a.mode == "peer":
             peer_extra = a.peer_args.split()
-            for r in range(1, a.runs + 1):
-                od = os.path.join(work, "gpusr-%d" % r)
-                row = run_gpu_sr(bin_, inputs, od, n, dev, "gpu-sr", log)
-                row["run"] = r
-                rows.append(row)
-                print(json.dumps(row), flush=True)
-                ours = od
-                for v in a.variant:
-                    label, _, assignment = v.partition(":")
-                    var, _, value = assignment.partition("=")
-                    vd = os.path.join(work, "variant-%d" % r)
-                    row = run_gpu_sr(bin_, inputs, vd, n, dev, label, log, {var: value})
+            last = 0.0
+            done = 0
+            try:
+                for r in range(1, a.runs + 1):
+                    if a.deadline_s and time.perf_counter() - started + last > a.deadline_s:
+                        info["cut_short"] = ("%d of %d runs: another would end past --deadline-s %g (the last took "
+                                             "%.0f s)" % (done, a.runs, a.deadline_s, last))
+                        print(info["cut_short"], flush=True)
+                        break
+                    run_started = time.perf_counter()
+                    od = os.path.join(work, "gpusr-%d" % r)
+                    row = run_gpu_sr(bin_, inputs, od, n, dev, "gpu-sr", log)
                     row["run"] = r
                     rows.append(row)
                     print(json.dumps(row), flush=True)
-                    shutil.rmtree(vd, ignore_errors=True)
-                od = os.path.join(work, "peer-%d" % r)
-                row = run_peer(a.python, inputs, od, a.device, peer_extra, log)
-                row["run"] = r
-                rows.append(row)
-                print(json.dumps(row), flush=True)
-                if r == 1:
-                    first = sorted(f for f in os.listdir(ours) if f.endswith(".png"))[:1]
-                    if first:
-                        info["same_work"] = same_work(a.python, os.path.join(ours, first[0]),
-                                                      os.path.join(od, first[0]))
-                        print("same work: " + json.dumps(info["same_work"]), flush=True)
-                shutil.rmtree(ours, ignore_errors=True)
-                shutil.rmtree(od, ignore_errors=True)
+                    ours = od
+                    for v in a.variant:
+                        label, _, assignment = v.partition(":")
+                        var, _, value = assignment.partition("=")
+                        vd = os.path.join(work, "variant-%d" % r)
+                        row = run_gpu_sr(bin_, inputs, vd, n, dev, label, log, {var: value})
+                        row["run"] = r
+                        rows.append(row)
+                        print(json.dumps(row), flush=True)
+                        shutil.rmtree(vd, ignore_errors=True)
+                    od = os.path.join(work, "peer-%d" % r)
+                    row = run_peer(a.python, inputs, od, a.device, peer_extra, log)
+                    row["run"] = r
+                    rows.append(row)
+                    print(json.dumps(row), flush=True)
+                    if r == 1:
+                        first = sorted(f for f in os.listdir(ours) if f.endswith(".png"))[:1] if os.path.isdir(ours) else []
+                        if first:
+                            info["same_work"] = same_work(a.python, os.path.join(ours, first[0]),
+                                                          os.path.join(od, first[0]))
+                            print("same work: " + json.dumps(info["same_work"]), flush=True)
+                    shutil.rmtree(ours, ignore_errors=True)
+                    shutil.rmtree(od, ignore_errors=True)
+                    done = r
+                    last = time.perf_counter() - run_started
+            except KeyboardInterrupt as e:
+                info["cut_short"] = "%d of %d runs: stopped by %s during run %d" % (done, a.runs, e, done + 1)
+                print(info["cut_short"], flush=True)
         else:
             variants = [("gpu-sr bicubic, default -j", [])]
             if jobs:
@@ -370,7 +393,7 @@ def main():
         for r in rows:
             if "problem" in r:
                 lines.append("%s run %s: %s" % (r.get("side"), r.get("run"), r["problem"]))
-        for k in ("same_work", "outputs_compared", "speedup_default_vs_1_1_1", "note"):
+        for k in ("same_work", "outputs_compared", "speedup_default_vs_1_1_1", "note", "cut_short"):
             if k in info:
                 lines.append("%s: %s" % (k, info[k]))
         lines.append("load: before %s, after %s; results in %s" % (info["load_before"], info["load_after"], out))

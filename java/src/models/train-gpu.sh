@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Trains the three bundled models (SRCNN 9-1-5 on Y, x3 then x2 then x4, each from scratch) on one GPU from the
+# Trains the three bundled models (SRCNN on Y in the bundled architectures: x3 9-5-5, x2 and x4 9-1-5; x3 then x2 then
+# x4, each from scratch) on one GPU from the
 # self-contained folder (java/target/dist/gpu-sr: no JDK or Maven needed), within BUDGET_S seconds of wall-clock time
 # in all (default 540 = 9 minutes), and scores them on the held-out test photographs beside the bundled models.
 #
@@ -17,15 +18,15 @@
 # make-training-set.sh as 8-bit gray PNG, about 4.7 MiB: gpu-sr trains and scores on them exactly as on the
 # originals). It is git-ignored: a GPU session carries it beside the dist folder (56 MiB; 64 MiB in all).
 #
-# The budget: a probe (PROBE_STEPS steps of x3, no validation) measures this machine's time per step and the fixed
-# cost of a run (start, data loading, first cuDNN plans); each scale then gets an equal share of what is left (less
-# RESERVE_S for the last scoring) and as many steps as that share holds at the measured rate, with VALS validations
-# at VAL_S seconds each. Every run is also time-boxed: at its share's end it gets SIGTERM and stops after the current
-# step; -o then holds the best weights of the validations so far (the stop itself writes no checkpoint today: see the
-# note below the training loop).
+# The budget: a probe per architecture (PROBE_STEPS steps, no validation) measures this machine's time per step and the
+# fixed cost of a run (start, data loading, first cuDNN plans); each scale then gets an equal share of what is left
+# (less RESERVE_S for the last scoring) and as many steps as that share holds at its architecture's measured rate,
+# with VALS validations at VAL_S seconds each. Every run is also time-boxed: at its share's end it gets SIGTERM, stops
+# after the current step and writes its checkpoint; -o holds the best weights of the validations so far.
+# ARCH_X2, ARCH_X3, ARCH_X4 (F1-F2-F3, default 9-1-5, 9-5-5, 9-1-5) choose each scale's architecture.
 # The recipe (each overridable): Adam LR=1e-3,1e-3,1e-4, cosine with WARMUP steps of warm-up (default 2% of the
 # steps, at most 1000), batch BATCH=128, --augment, --init-scheme he, seed SEED=1; EXTRA adds options.
-# Other settings: GPUSR (launcher; default the dist folder's, else ./gpu-sr), DATA (archive), PROBE_STEPS (1500),
+# Other settings: GPUSR (launcher; default the dist folder's, else ./gpu-sr), DATA (archive), PROBE_STEPS (1000),
 # PLOT (java: gpu-sr train --plot; python: plot-metrics.py afterwards; default java where the runtime's font
 # libraries resolve),
 # STEP_MS (used when the probe fails; default 1.3, the CUDA engine's 128x33x33 host-fed step was 1.05-1.09 ms on the
@@ -47,10 +48,18 @@ if [ $smoke = 1 ]; then
   device=cpu
   : "${BUDGET_S:=900}" "${PROBE_STEPS:=10}" "${BATCH:=16}" "${MAX_STEPS:=40}" "${MIN_STEPS:=20}" "${VALS:=2}"
 fi
-budget=${BUDGET_S:-540} probe_steps=${PROBE_STEPS:-1500} batch=${BATCH:-128} lr=${LR:-1e-3,1e-3,1e-4}
+budget=${BUDGET_S:-540} probe_steps=${PROBE_STEPS:-1000} batch=${BATCH:-128} lr=${LR:-1e-3,1e-3,1e-4}
 seed=${SEED:-1} min_steps=${MIN_STEPS:-1000} max_steps=${MAX_STEPS:-400000} vals=${VALS:-12} val_s=${VAL_S:-1.0}
 reserve=${RESERVE_S:-20} scales=${SCALES:-3 2 4} step_ms_default=${STEP_MS:-1.3}
 data=${DATA:-$root/java/target/gpu-train-data.tar}
+declare -A arch=([2]=${ARCH_X2:-9-1-5} [3]=${ARCH_X3:-9-5-5} [4]=${ARCH_X4:-9-1-5})
+# gpu-sr train's options for an architecture F1-F2-F3
+arch_opts() {
+  local a=$1
+  [[ $a =~ ^([0-9]+)-([0-9]+)-([0-9]+)$ ]] || { echo "train-gpu.sh: architecture '$a' is not F1-F2-F3" >&2; exit 2; }
+  echo "--f1 ${BASH_REMATCH[1]} --f2 ${BASH_REMATCH[2]} --f3 ${BASH_REMATCH[3]}"
+}
+for k in 2 3 4; do arch_opts "${arch[$k]}" > /dev/null || exit 2; done
 gpusr=${GPUSR:-}
 if [ -z "$gpusr" ]; then
   gpusr="$root/java/target/dist/gpu-sr/bin/gpu-sr"
@@ -112,14 +121,19 @@ recipe=(--batch "$batch" --optimizer adam --lr "$lr" --lr-schedule cosine --augm
 # shellcheck disable=SC2206
 extra=(${EXTRA:-})
 
-# probe: this machine's time per step and the fixed cost of one run
-step_ms=$step_ms_default overhead=15
-stamp "probe: $probe_steps steps of x3 (no validation)"
-p0=$(date +%s.%N)
-if "$gpusr" train --scale 3 --train "$d/train" --steps "$probe_steps" "${recipe[@]}" "${extra[@]}" \
-    --metrics "$work/probe.jsonl" -o "$work/probe/x3.safetensors" > "$run/probe.log" 2>&1; then
-  p1=$(date +%s.%N)
-  measured=$(python3 - "$work/probe.jsonl" "$batch" "$probe_steps" "$p0" "$p1" <<'PY'
+# probe: this machine's time per step and the fixed cost of one run, for each architecture the scales use
+declare -A step_ms_of overhead_of
+for k in $scales; do
+  a=${arch[$k]}
+  [ -n "${step_ms_of[$a]:-}" ] && continue
+  step_ms_of[$a]=$step_ms_default overhead_of[$a]=15
+  stamp "probe: $probe_steps steps of x$k in $a (no validation)"
+  p0=$(date +%s.%N)
+  # shellcheck disable=SC2046
+  if "$gpusr" train --scale "$k" --train "$d/train" --steps "$probe_steps" $(arch_opts "$a") "${recipe[@]}" \
+      "${extra[@]}" --metrics "$work/probe-$a.jsonl" -o "$work/probe-$a/x$k.safetensors" > "$run/probe-$a.log" 2>&1; then
+    p1=$(date +%s.%N)
+    measured=$(python3 - "$work/probe-$a.jsonl" "$batch" "$probe_steps" "$p0" "$p1" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 rate = [l["sub_images_per_s"] for l in lines if l.get("sub_images_per_s")][-1]
@@ -127,14 +141,18 @@ ms = int(sys.argv[2]) / rate * 1000
 wall = float(sys.argv[5]) - float(sys.argv[4])
 print("%.4f %.1f" % (ms, max(3.0, wall - int(sys.argv[3]) * ms / 1000)))
 PY
-  ) && read -r step_ms overhead <<< "$measured"
-  stamp "probe: ${step_ms} ms per step of $batch, ${overhead} s fixed cost per run"
-else
-  stamp "probe failed (see probe.log); planning with STEP_MS=$step_ms ms per step and ${overhead} s per run"
-  tail -5 "$run/probe.log"
-fi
+    ) && read -r "step_ms_of[$a]" "overhead_of[$a]" <<< "$measured"
+    stamp "probe $a: ${step_ms_of[$a]} ms per step of $batch, ${overhead_of[$a]} s fixed cost per run"
+  else
+    stamp "probe $a failed (see probe-$a.log); planning with STEP_MS=$step_ms_default ms per step and 15 s per run"
+    tail -5 "$run/probe-$a.log"
+  fi
+done
 
-echo "budget ${budget}s, probe ${step_ms} ms/step, fixed ${overhead}s per run, ${vals} validations x ${val_s}s" > "$run/plan.txt"
+{
+  echo "budget ${budget}s, ${vals} validations x ${val_s}s per run"
+  for a in "${!step_ms_of[@]}"; do echo "probe $a: ${step_ms_of[$a]} ms/step, fixed ${overhead_of[$a]}s per run"; done
+} > "$run/plan.txt"
 declare -A status
 remaining=($scales)
 for k in $scales; do
@@ -146,7 +164,8 @@ for k in $scales; do
     status[$k]="not trained (budget spent)"
     continue
   fi
-  read -r steps val_every warmup <<< "$(python3 - "$share" "$overhead" "$vals" "$val_s" "$step_ms" "$min_steps" "$max_steps" <<'PY'
+  a=${arch[$k]}
+  read -r steps val_every warmup <<< "$(python3 - "$share" "${overhead_of[$a]}" "$vals" "$val_s" "${step_ms_of[$a]}" "$min_steps" "$max_steps" <<'PY'
 import sys
 share, overhead, vals, val_s, step_ms = (float(a) for a in sys.argv[1:6])
 lo, hi = int(sys.argv[6]), int(sys.argv[7])
@@ -157,19 +176,20 @@ print(steps, val_every, min(1000, max(1, steps // 50)))
 PY
 )"
   warmup=${WARMUP:-$warmup}
-  stamp "x$k: ${steps} steps (validation every ${val_every}, warm-up ${warmup}), time box ${share}s"
-  echo "x$k: $steps steps, val every $val_every, warm-up $warmup, time box ${share}s" >> "$run/plan.txt"
+  stamp "x$k ($a): ${steps} steps (validation every ${val_every}, warm-up ${warmup}), time box ${share}s"
+  echo "x$k ($a): $steps steps, val every $val_every, warm-up $warmup, time box ${share}s" >> "$run/plan.txt"
   mkdir -p "$run/x$k"
   s0=$(date +%s)
   plot=()
   [ "$plot_with" = java ] && plot=(--plot "$run/x$k/curve.png")
-  timeout -s TERM -k 30 "$share" "$gpusr" train --scale "$k" --train "$d/train" --val "$d/val" --steps "$steps" \
-    --warmup "$warmup" --val-every "$val_every" "${recipe[@]}" "${extra[@]}" --metrics "$run/x$k/metrics.jsonl" \
+  # shellcheck disable=SC2046
+  timeout -s TERM -k 30 "$share" "$gpusr" train --scale "$k" $(arch_opts "$a") --train "$d/train" --val "$d/val" \
+    --steps "$steps" --warmup "$warmup" --val-every "$val_every" "${recipe[@]}" "${extra[@]}" --metrics "$run/x$k/metrics.jsonl" \
     "${plot[@]}" -o "$run/x$k/srcnn_x$k.safetensors" > "$run/x$k/train.log" 2>&1
   rc=$?
   if [ ! -s "$run/x$k/curve.png" ] && [ -s "$run/x$k/metrics.jsonl" ]; then
     python3 "$root/java/src/models/plot-metrics.py" "$run/x$k/metrics.jsonl" "$run/x$k/curve.png" \
-      "gpu-sr train x$k (9-1-5, Y) on $(sed -n 's/^gpu: //p' "$run/environment.txt" | cut -d, -f1)" \
+      "gpu-sr train x$k ($a, Y) on $(sed -n 's/^gpu: //p' "$run/environment.txt" | cut -d, -f1)" \
       || echo "train-gpu.sh: no curve for x$k (plot-metrics.py needs matplotlib)"
   fi
   case $rc in
@@ -179,9 +199,8 @@ PY
   esac
   stamp "x$k: ${status[$k]} in $(( $(date +%s) - s0 ))s"
   tail -3 "$run/x$k/train.log"
-  # -o is written at each validation that improves on the best. A stop by SIGTERM does not add a checkpoint today
-  # (AtomicFiles refuses writes once the JVM is shutting down), so a time-boxed run keeps what its last validation
-  # and checkpoint (every --val-every steps) wrote; one stopped before its first validation has no model.
+  # -o is written at each validation that improves on the best, and a stop by SIGTERM writes the checkpoint (the last
+  # weights); a run stopped before its first validation has no -o, and is scored from its checkpoint.
   model="$run/x$k/srcnn_x$k.safetensors"
   if [ ! -f "$model" ] && [ -f "$run/x$k/srcnn_x$k.ckpt.safetensors" ]; then
     model="$run/x$k/srcnn_x$k.ckpt.safetensors"

@@ -122,6 +122,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "sub-image at random per epoch.")
     Boolean augment;
 
+    @Option(names = "--labels", paramLabel = "centre|full", converter = TrainOptions.Labels.class, description = "What the loss covers: the label's centre, "
+            + "without the model's halo on every side (the paper's 21x21 of a 33x33 sub-image for 9-1-5: pixels no "
+            + "zero padding reaches; CPU engine only), or the full sub-image (default: full, or the resumed run's).")
+    TrainOptions.Labels.Kind labels;
+
     @Option(names = "--init-std", paramLabel = "STD", description = "Std of the Gaussian initial weights (default "
             + DEFAULT_INIT_STD + ").")
     Double initStd;
@@ -234,6 +239,13 @@ public final class TrainCommand implements Callable<Integer> {
                 && augment != Boolean.parseBoolean(previous.get("augment"))) {
             err.println("gpu-sr train: note: --augment differs from the checkpoint's run; it will not repeat exactly");
         }
+        boolean centreLabels = centreLabels(previous);
+        int labelMargin = centreLabels ? config.halo() : 0;
+        if (2 * labelMargin >= patchSize) {
+            throw usage("--labels centre leaves nothing of a " + patchSize + "x" + patchSize + " sub-image: the "
+                    + config + " model's halo is " + labelMargin + " pixels a side; raise --patch above "
+                    + 2 * labelMargin + " or use --labels full");
+        }
         long seedValue = seed != null ? seed : DEFAULT_SEED;
         if (resumed != null && seed != null) {
             err.println("gpu-sr train: note: --seed is ignored on resume; the checkpoint holds the generator's state");
@@ -247,9 +259,13 @@ public final class TrainCommand implements Callable<Integer> {
         OutputFiles.check(output, "-o", overwrite, sameRun ? output : null, inputs);
         OutputFiles.check(checkpointFile, "--checkpoint", overwrite, resume, inputs);
         try (SrcnnEngine engine = openEngine(weights)) {
+            if (centreLabels && !engine.id().equals("cpu")) {
+                throw usage("--labels centre is built on the CPU engine only (the " + engine.id() + " engine trains "
+                        + "on whole sub-images): use --labels full, or --device cpu");
+            }
             OutputFiles.createFolders(output);
             OutputFiles.createFolders(checkpointFile);
-            PatchDataset data = loadData(config, patchSize, strideSize, augmented);
+            PatchDataset data = loadData(config, patchSize, strideSize, augmented, labelMargin);
             if (resumed != null && previous.containsKey("patches")
                     && !previous.get("patches").equals(Integer.toString(data.size()))) {
                 err.println("gpu-sr train: note: the training set now has " + data.size() + " sub-images, the "
@@ -273,6 +289,7 @@ public final class TrainCommand implements Callable<Integer> {
             options.put("patch", Integer.toString(patchSize));
             options.put("stride", Integer.toString(strideSize));
             options.put("augment", Boolean.toString(augmented));
+            options.put("labels", centreLabels ? "centre" : "full");
             options.put("patches", Integer.toString(data.size()));
             options.put("seed", resumed != null ? previous.getOrDefault("seed", "?") : Long.toString(seedValue));
             options.put("target_steps", Long.toString(target));
@@ -449,10 +466,22 @@ public final class TrainCommand implements Callable<Integer> {
         return Long.parseLong(before);
     }
 
-    private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, boolean augmented)
-            throws IOException, Failure {
+    /** --labels: given, else the resumed run's, else full; a change on resume is noted. */
+    private boolean centreLabels(Map<String, String> previous) {
+        String before = previous.get("labels");
+        if (labels == null) return "centre".equals(before);
+        String given = TrainOptions.name(labels);
+        if (before != null && !before.equals(given)) {
+            err.println("gpu-sr train: note: --labels " + given + " differs from the checkpoint's " + before
+                    + "; the run will not repeat an uninterrupted one exactly");
+        }
+        return labels == TrainOptions.Labels.Kind.CENTRE;
+    }
+
+    private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, boolean augmented,
+            int labelMargin) throws IOException, Failure {
         PatchDataset.Options options = new PatchDataset.Options(config.scale(), config.color(), patchSize, strideSize,
-                augmented);
+                augmented, labelMargin);
         PatchDataset data = PatchDataset.fromFolder(trainDir, options, err);
         if (data.size() == 0) {
             throw new Failure("no usable sub-images in " + trainDir + ": all " + data.pictureCount() + " pictures are "

@@ -200,6 +200,19 @@ final class TrainOptions {
         }
     }
 
+    /** --labels centre|full (center too), any case. */
+    static final class Labels implements ITypeConverter<Labels.Kind> {
+        enum Kind { CENTRE, FULL }
+
+        @Override
+        public Kind convert(String value) {
+            String v = value.trim();
+            if (v.equalsIgnoreCase("centre") || v.equalsIgnoreCase("center")) return Kind.CENTRE;
+            if (v.equalsIgnoreCase("full")) return Kind.FULL;
+            throw new TypeConversionException("takes centre or full, got '" + value + "'");
+        }
+    }
+
     /** --color y|rgb, any case. */
     static final class Color implements ITypeConverter<ColorSpace> {
         @Override

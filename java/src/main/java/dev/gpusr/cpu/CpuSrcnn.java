@@ -166,7 +166,7 @@ public final class CpuSrcnn implements SrcnnEngine {
     public double computeGradients(Tensor in, Tensor target) {
         ensureOpen();
         EngineInputs.requireModelInput(config, in, "input");
-        EngineInputs.requireTarget(in, target);
+        int margin = EngineInputs.targetMargin(in, target);
         SrcnnConfig c = config;
         ConvLayer conv1 = layer(0);
         ConvLayer conv2 = layer(1);
@@ -175,13 +175,13 @@ public final class CpuSrcnn implements SrcnnEngine {
         ConvLayer back2 = conv2.transposedFlipped(new float[c.size(Param.CONV2_WEIGHT)]);
         Arrays.fill(gradSums, 0.0);
         double lossSum = 0;
-        long count = (long) in.size();
+        long count = (long) target.size();
         float gradScale = (float) (2.0 / count); // d mean((o - t)^2) / d o
         int groupSize = groupSize(in);
         for (int n0 = 0; n0 < in.n; n0 += groupSize) {
             RowLayout layout = new RowLayout(Math.min(groupSize, in.n - n0), in.h, in.w, padding());
             forwardBand(in, n0, layout, 0, in.h);
-            lossSum += lossAndOutputGradient(target, n0, layout, gradScale); // output now holds dLoss/dOut
+            lossSum += lossAndOutputGradient(target, margin, n0, layout, gradScale); // output := dLoss/dOut
             addGradients(conv3, output, hidden2, layout, c.layerStart(2));
             runConv(back3, output, hidden2, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE); // hidden2 := dZ2
             addGradients(conv2, hidden2, hidden1, layout, c.layerStart(1));
@@ -348,26 +348,38 @@ public final class CpuSrcnn implements SrcnnEngine {
         }
     }
 
-    /** Sum of squared errors of this group; replaces the output canvas with d(mean loss)/d(output). */
-    private double lossAndOutputGradient(Tensor target, int n0, RowLayout layout, float gradScale) {
+    /**
+     * Sum of squared errors of this group; replaces the output canvas with d(mean loss)/d(output). With a margin the
+     * target is the output's centre (see {@link EngineInputs#targetMargin}) and the gradient outside it is zero.
+     */
+    private double lossAndOutputGradient(Tensor target, int margin, int n0, RowLayout layout, float gradScale) {
         int h = layout.height();
         int w = layout.width();
+        int tw = w - 2 * margin;
         int channels = config.channels();
         int tasks = Math.min(h, GRADIENT_TASKS);
         pool.parallelFor(tasks, (worker, task) -> {
             double sum = 0;
             for (int r = h * task / tasks; r < h * (task + 1) / tasks; r++) {
+                boolean inside = r >= margin && r < h - margin;
                 for (int ch = 0; ch < channels; ch++) {
                     float[] row = output.writable(ch, r);
                     for (int g = 0; g < layout.items(); g++) {
                         int j0 = layout.column(g, 0);
-                        int t0 = target.index(n0 + g, ch, r, 0);
-                        for (int x = 0; x < w; x++) {
-                            float o = row[j0 + x];
+                        if (!inside) {
+                            Arrays.fill(row, j0, j0 + w, 0f);
+                            continue;
+                        }
+                        Arrays.fill(row, j0, j0 + margin, 0f);
+                        Arrays.fill(row, j0 + w - margin, j0 + w, 0f);
+                        int t0 = target.index(n0 + g, ch, r - margin, 0);
+                        int o0 = j0 + margin;
+                        for (int x = 0; x < tw; x++) {
+                            float o = row[o0 + x];
                             float t = target.data[t0 + x];
                             double d = (double) o - t;
                             sum += d * d;
-                            row[j0 + x] = gradScale * (o - t);
+                            row[o0 + x] = gradScale * (o - t);
                         }
                     }
                 }

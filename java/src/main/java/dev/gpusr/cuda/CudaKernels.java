@@ -399,21 +399,51 @@ public final class CudaKernels implements AutoCloseable {
         Plans.ResizeTile tile = enlarge ? Plans.ENLARGE_TILE : Plans.SHRINK_TILE;
         DeviceTable rows = table(inH, k, enlarge, 0);
         DeviceTable cols = table(inW, k, enlarge, tile.width());
-        int tileH = Plans.fitTileHeight(tile.height(), cols.spanX);
+        launchResize(s, tile, src, dst, planes, inH, inW, rows.outLength, cols.outLength, rows.index, rows.weight,
+                rows.taps, cols.index, cols.weight, cols.taps, cols.tileStart, cols.spanX);
+    }
+
+    /**
+     * The enlarging kernel of {@link #bicubicUpscale} with tables the caller put on the device: {@code planes}
+     * planes of inH x inW (a window of the image) to outH x outW (a region of the enlarged image). Row r of the output
+     * takes the inputs {@code rowIndex[r * rowTaps + t]} (0-based rows of the window) with the weights
+     * {@code rowWeight}, column x likewise; {@code colBlockStart[b]} is the first window column that output columns
+     * [b * ENLARGE_TILE.width, (b + 1) * ENLARGE_TILE.width) read and {@code spanX} the widest such range (as
+     * DeviceTilePlan makes them). With the full image's tables rebased onto a window, each output value is computed
+     * exactly as by bicubicUpscale on the whole image.
+     */
+    public void bicubicEnlargeRegion(CUstream s, Pointer src, Pointer dst, int planes, int inH, int inW, int outH,
+            int outW, Pointer rowIndex, Pointer rowWeight, int rowTaps, Pointer colIndex, Pointer colWeight,
+            int colTaps, Pointer colBlockStart, int spanX) {
+        requireDevice(src, "src");
+        requireDevice(dst, "dst");
+        if (planes < 1 || inH < 1 || inW < 1 || outH < 1 || outW < 1 || rowTaps < 1 || colTaps < 1 || spanX < 1
+                || spanX > inW) {
+            throw new IllegalArgumentException("planes " + planes + ", window " + inH + "x" + inW + ", region " + outH
+                    + "x" + outW + ", taps " + rowTaps + "/" + colTaps + ", span " + spanX);
+        }
+        launchResize(s, Plans.ENLARGE_TILE, src, dst, planes, inH, inW, outH, outW, rowIndex, rowWeight, rowTaps,
+                colIndex, colWeight, colTaps, colBlockStart, spanX);
+    }
+
+    private void launchResize(CUstream s, Plans.ResizeTile tile, Pointer src, Pointer dst, int planes, int inH,
+            int inW, int outH, int outW, Pointer rowIndex, Pointer rowWeight, int rowTaps, Pointer colIndex,
+            Pointer colWeight, int colTaps, Pointer colTileStart, int spanX) {
+        int tileH = Plans.fitTileHeight(tile.height(), spanX);
         int blockRows = Math.min(tile.blockRows(), tileH);
-        Kernel kernel = cols.taps <= 4 ? Kernel.BICUBIC_TAPS4 : cols.taps <= 8 ? Kernel.BICUBIC_TAPS8 : Kernel.BICUBIC_ANY;
-        long gridY = Plans.ceilDiv(rows.outLength, tileH);
+        Kernel kernel = colTaps <= 4 ? Kernel.BICUBIC_TAPS4 : colTaps <= 8 ? Kernel.BICUBIC_TAPS8 : Kernel.BICUBIC_ANY;
+        long gridY = Plans.ceilDiv(outH, tileH);
         if (gridY > Plans.MAX_GRID_YZ) { // a launch past the device's grid-y limit would fail, or worse, do nothing
-            throw new IllegalArgumentException("a resize to " + rows.outLength + " rows needs " + gridY
+            throw new IllegalArgumentException("a resize to " + outH + " rows needs " + gridY
                     + " row tiles of " + tileH + ", more than one launch may have (" + Plans.MAX_GRID_YZ
                     + "): resize fewer rows at a time");
         }
         launch(kernel, s,
-                (int) Plans.ceilDiv(cols.outLength, tile.width()), (int) gridY,
-                Math.min(planes, Plans.MAX_GRID_YZ), tile.width(), blockRows, tileH * cols.spanX * Sizeof.FLOAT,
-                dev(src), dev(dst), i32(planes), i32(inH), i32(inW), i32(rows.outLength), i32(cols.outLength),
-                dev(rows.index), dev(rows.weight), i32(rows.taps), dev(cols.index), dev(cols.weight), i32(cols.taps),
-                dev(cols.tileStart), i32(cols.spanX), i32(tileH));
+                (int) Plans.ceilDiv(outW, tile.width()), (int) gridY,
+                Math.min(planes, Plans.MAX_GRID_YZ), tile.width(), blockRows, tileH * spanX * Sizeof.FLOAT,
+                dev(src), dev(dst), i32(planes), i32(inH), i32(inW), i32(outH), i32(outW),
+                dev(rowIndex), dev(rowWeight), i32(rowTaps), dev(colIndex), dev(colWeight), i32(colTaps),
+                dev(colTileStart), i32(spanX), i32(tileH));
     }
 
     /**

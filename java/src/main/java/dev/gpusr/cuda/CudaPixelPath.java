@@ -13,13 +13,20 @@ import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaMemcpyKind;
 
 /**
- * The pixel call kept on the card (OPT-IN: {@code GPUSR_CUDA_PIXELS=device}; not the default until a GPU session has
- * verified it): one upload of the low-res samples from pinned memory, the existing kernels for everything else --
- * {@code unpackPixels} (with MATLAB YCbCr), {@code bicubicUpscale} on whole planes, SRCNN on the enlarged Y in tiles
- * cut with cudaMemcpy2DAsync (tile plus the model's halo, all tiles of one image the same shape so one set of cuDNN
- * algorithms serves them), {@code packPixels} (YCbCr -> RGB, clamp, rounding) -- and one download. Alpha is
- * separated on the host (the pack/unpack kernels take 1 or 3 channels), enlarged bicubically on the card with the
- * colour planes and interleaved again on the host.
+ * The pixel call kept on the card (OPT-IN: {@code GPUSR_CUDA_PIXELS=device-serial}, or the overlapped
+ * {@link CudaStreamedPixels} with {@code device}; not the default until a GPU session has verified it): one upload
+ * from pinned memory of the image's raw 8/16-bit samples (alpha split off on the host: the pack/unpack kernels take 1
+ * or 3 channels) together with the bicubic tables of its tiles, then a walk over the output in tiles with the
+ * model's halo ({@link DeviceTilePlan}, halo from SrcnnConfig), each tile entirely on the card -- its
+ * low-resolution window copied out of the raw samples (cudaMemcpy2DAsync), {@code unpackPixels} (with MATLAB
+ * YCbCr), the bicubic kernel over the tile's crop with the tables rebased onto the window, SRCNN on Y of the crop
+ * ({@link CudaSrcnn#forwardCrop}, all crops of an image one shape so one set of cuDNN algorithms serves them),
+ * {@code packPixels} (YCbCr -> RGB, clamp, rounding) and the kept core copied into the raw output samples on the
+ * card -- and one download.
+ *
+ * <p>Device memory: the raw input and output samples of the image, plus float planes (and raw staging) of one tile's
+ * window and crop, whose size depends on the tile side, not on the image ({@link DeviceTilePlan#floatBytes}); the
+ * engine's activations are those of one crop.
  *
  * <p>For Y models (the bundled ones); {@code Engines.pixelPath} picks it for such a CUDA engine when asked. Not
  * thread-safe: one per engine, on the engine's stream. Its device and pinned memory is freed by {@link #close()} or,
@@ -32,11 +39,13 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
     private final CudaSrcnn engine;
     private final SrcnnConfig config;
     private final int tile;
-    private final DeviceBuffer packedIn = new DeviceBuffer("low-res samples", null);
-    private final DeviceBuffer lowPlanes = new DeviceBuffer("low-res planes", null);
-    private final DeviceBuffer highPlanes = new DeviceBuffer("enlarged planes", null);
-    private final DeviceBuffer restoredY = new DeviceBuffer("restored Y", null);
+    private final DeviceBuffer packedIn = new DeviceBuffer("low-res samples and tile tables", null);
     private final DeviceBuffer packedOut = new DeviceBuffer("output samples", null);
+    // one tile's working set, used by the engine's stream only
+    private final DeviceBuffer packedWindow = new DeviceBuffer("tile window samples", null);
+    private final DeviceBuffer windowPlanes = new DeviceBuffer("tile window planes", null);
+    private final DeviceBuffer cropPlanes = new DeviceBuffer("tile crop planes", null);
+    private final DeviceBuffer packedCrop = new DeviceBuffer("tile crop samples", null);
     private final PinnedBuffer pinnedIn = new PinnedBuffer("low-res staging");
     private final PinnedBuffer pinnedOut = new PinnedBuffer("output staging");
     private boolean closed;
@@ -88,33 +97,52 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         return (field + scale() - 1) / scale();
     }
 
-    /** Heap and direct (pinned staging) bytes beyond the input: the output samples, and both staging blocks. */
+    /**
+     * Heap and direct (pinned staging) bytes beyond the input: the output samples, both staging blocks and the
+     * tile tables staged with the input.
+     */
     @Override
     public long workingBytes(int width, int height, int channels, int bitDepth) {
         long k = scale();
         long out = Pixels.byteCount(k * width, k * height, channels, bitDepth);
         long in = Pixels.byteCount(width, height, channels, bitDepth);
-        return 2 * out + in;
+        return 2 * out + in + tableBytes(width, height);
+    }
+
+    /** The tile tables' bytes for such an image (0 for one this path refuses anyway). */
+    long tableBytes(int width, int height) {
+        try {
+            return TABLE_ALIGN + plan(width, height).tableBytes();
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
+    /** The tile walk of an image of this size. */
+    DeviceTilePlan plan(int width, int height) {
+        return DeviceTilePlan.of(width, height, scale(), config.halo(), tile);
     }
 
     /** Enlarges by {@link #scale()}, rounding straight to {@code outputBitDepth} (8 or 16). */
     @Override
     public Pixels upscale(Pixels lr, int outputBitDepth) {
         Pixels out = output(lr, outputBitDepth);
+        DeviceTilePlan plan = plan(lr.width(), lr.height());
         engine.beginDeviceWork();
-        int inBytes = lr.samples().length, outBytes = out.samples().length;
+        long inBytes = stagedBytes(lr, plan);
+        int outBytes = out.samples().length;
         pinnedIn.ensure(inBytes); // the stream was synchronised at the end of the last image
         pinnedOut.ensure(outBytes);
         packedIn.ensure(inBytes, engine.stream());
         packedOut.ensure(outBytes, engine.stream());
-        prepareCompute(lr, out);
+        prepareCompute(lr, out, plan);
 
-        // host -> pinned (alpha split off) -> one upload
-        split(lr, pinnedIn.buffer());
+        // host -> pinned (alpha split off, tables after the samples) -> one upload
+        stage(lr, plan, pinnedIn.buffer());
         try {
             CudaCheck.runtime(JCuda.cudaMemcpyAsync(packedIn.pointer(), pinnedIn.pointer(), inBytes,
                     cudaMemcpyKind.cudaMemcpyHostToDevice, engine.stream()), "cudaMemcpyAsync (low-res samples)");
-            compute(packedIn.pointer(), packedOut.pointer(), lr, out);
+            compute(packedIn.pointer(), packedOut.pointer(), lr, out, plan);
             // one download, then interleave alpha back on the host
             CudaCheck.runtime(JCuda.cudaMemcpyAsync(pinnedOut.pointer(), packedOut.pointer(), outBytes,
                     cudaMemcpyKind.cudaMemcpyDeviceToHost, engine.stream()), "cudaMemcpyAsync (output samples)");
@@ -148,62 +176,120 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         return Pixels.allocate((int) outW, (int) outH, lr.channels(), outputBitDepth, lr.iccProfile());
     }
 
-    /**
-     * Grows the compute buffers (used by the engine's stream only) for {@code lr} -> {@code out}; a growth waits for
-     * the engine's stream first. Call before queueing anything for the image, so an out-of-memory leaves nothing
-     * half-queued.
-     */
-    void prepareCompute(Pixels lr, Pixels out) {
-        int planes = lr.colourChannels() + (lr.hasAlpha() ? 1 : 0);
-        long hw = lr.pixels(), bigHw = out.pixels();
-        lowPlanes.ensure(4L * planes * hw, engine.stream());
-        highPlanes.ensure(4L * planes * bigHw, engine.stream());
-        restoredY.ensure(4L * bigHw, engine.stream());
+    /** The tables start this far into the staged block, past the samples, rounded up to this many bytes. */
+    static final int TABLE_ALIGN = 16;
+
+    /** Where the tile tables start in the staged input block of {@code lr}. */
+    static long tablesAt(Pixels lr) {
+        return (lr.samples().length + TABLE_ALIGN - 1L) / TABLE_ALIGN * TABLE_ALIGN;
+    }
+
+    /** Bytes of the staged (uploaded) input block: the split samples, then the tile tables. */
+    static long stagedBytes(Pixels lr, DeviceTilePlan plan) {
+        return tablesAt(lr) + plan.tableBytes();
+    }
+
+    /** Fills the staged input block: the samples with alpha split off ({@link #split}), then the tile tables. */
+    static void stage(Pixels lr, DeviceTilePlan plan, ByteBuffer dst) {
+        split(lr, dst);
+        plan.writeTables(dst, tablesAt(lr));
     }
 
     /**
-     * Queues, on the engine's stream, everything between the upload and the download: the split samples of
-     * {@code lr} at {@code in} (device) to the split samples of {@code out} at {@code packed} (device) -- unpack +
-     * YCbCr, bicubic, SRCNN on Y tile by tile, YCbCr -> RGB, rounding and packing. {@link #prepareCompute} first.
+     * Grows the tile buffers (used by the engine's stream only) for {@code lr} -> {@code out}; a growth waits for
+     * the engine's stream first. Call before queueing anything for the image, so an out-of-memory leaves nothing
+     * half-queued. Their sizes depend on the tile, not on the image.
      */
-    void compute(Pointer in, Pointer packed, Pixels lr, Pixels out) {
-        int w = lr.width(), h = lr.height(), k = scale();
-        int outW = out.width(), outH = out.height();
+    void prepareCompute(Pixels lr, Pixels out, DeviceTilePlan plan) {
+        int planes = lr.colourChannels() + (lr.hasAlpha() ? 1 : 0);
+        long window = plan.maxWindowPixels(), crop = plan.cropPixels();
+        packedWindow.ensure(window * lr.channels() * lr.bytesPerSample(), engine.stream());
+        windowPlanes.ensure(4L * planes * window, engine.stream());
+        cropPlanes.ensure(4L * planes * crop, engine.stream());
+        packedCrop.ensure(crop * out.channels() * out.bytesPerSample(), engine.stream());
+    }
+
+    /**
+     * Queues, on the engine's stream, everything between the upload and the download: from the staged block of
+     * {@code lr} at {@code in} (device; {@link #stage}) to the split samples of {@code out} at {@code packed}
+     * (device), tile by tile: window out of the raw samples, unpack + YCbCr, bicubic over the crop, SRCNN on Y of
+     * the crop, YCbCr -> RGB, rounding and packing, and the core into the output samples. {@link #prepareCompute}
+     * first.
+     */
+    void compute(Pointer in, Pointer packed, Pixels lr, Pixels out, DeviceTilePlan plan) {
+        int w = lr.width(), outW = out.width();
         int colour = lr.colourChannels();
         boolean alpha = lr.hasAlpha();
         int planes = colour + (alpha ? 1 : 0);
-        int inBytes = lr.bytesPerSample(), outBytes = out.bytesPerSample();
-        long hw = (long) w * h, bigHw = (long) outW * outH;
-        long colourIn = hw * colour * inBytes, colourOut = bigHw * colour * outBytes;
-
+        int inBps = lr.bytesPerSample(), outBps = out.bytesPerSample();
+        long alphaIn = lr.pixels() * colour * inBps, alphaOut = out.pixels() * colour * outBps;
+        Pointer tables = in.withByteOffset(tablesAt(lr));
         CudaKernels kernels = engine.kernels();
-        kernels.unpackPixels(engine.cuStream(), in, lowPlanes.pointer(), 1, h, w, colour, inBytes, colour == 3);
-        if (alpha) {
-            kernels.unpackPixels(engine.cuStream(), in.withByteOffset(colourIn), lowPlanes.at(4L * colour * hw), 1, h,
-                    w, 1, inBytes, false);
-        }
-        kernels.bicubicUpscale(engine.cuStream(), lowPlanes.pointer(), highPlanes.pointer(), planes, h, w, k);
+        for (DeviceTilePlan.Tile t : plan.tiles()) {
+            DeviceTilePlan.Band r = t.rows(), c = t.cols();
+            int wh = r.windowLength(), ww = c.windowLength();
+            int eh = r.span().cropLength(), ew = c.span().cropLength();
+            long windowPixels = (long) wh * ww, cropPixels = (long) eh * ew;
+            long windowAt = (long) r.windowStart() * w + c.windowStart();
 
-        // SRCNN on the enlarged Y (plane 0), tile by tile, into restoredY; then back into plane 0
-        int halo = config.halo();
-        long pitch = 4L * outW;
-        for (Span ys : spans(outH, tile, halo)) {
-            for (Span xs : spans(outW, tile, halo)) {
-                Pointer crop = highPlanes.at(4L * ((long) ys.cropStart * outW + xs.cropStart));
-                Pointer core = restoredY.at(4L * ((long) ys.coreStart * outW + xs.coreStart));
-                engine.forwardCrop(crop, pitch, ys.cropLength, xs.cropLength, ys.coreOffset(), xs.coreOffset(),
-                        ys.coreLength, xs.coreLength, core, pitch);
+            // the window of raw samples (colour block, then alpha block), contiguous
+            copy2d(packedWindow.pointer(), (long) ww * colour * inBps, in.withByteOffset(windowAt * colour * inBps),
+                    (long) w * colour * inBps, (long) ww * colour * inBps, wh, "tile window");
+            kernels.unpackPixels(engine.cuStream(), packedWindow.pointer(), windowPlanes.pointer(), 1, wh, ww, colour,
+                    inBps, colour == 3);
+            if (alpha) {
+                Pointer alphaWindow = packedWindow.at(windowPixels * colour * inBps);
+                copy2d(alphaWindow, (long) ww * inBps, in.withByteOffset(alphaIn + windowAt * inBps), (long) w * inBps,
+                        (long) ww * inBps, wh, "tile window alpha");
+                kernels.unpackPixels(engine.cuStream(), alphaWindow, windowPlanes.at(4L * colour * windowPixels), 1,
+                        wh, ww, 1, inBps, false);
+            }
+
+            // bicubic over the crop, from the window, with the image's tables rebased onto the window
+            kernels.bicubicEnlargeRegion(engine.cuStream(), windowPlanes.pointer(), cropPlanes.pointer(), planes, wh,
+                    ww, eh, ew, tables.withByteOffset(r.indexOffset()), tables.withByteOffset(r.weightOffset()),
+                    r.table().taps(), tables.withByteOffset(c.indexOffset()), tables.withByteOffset(c.weightOffset()),
+                    c.table().taps(), tables.withByteOffset(c.blockStartOffset()), c.blockSpan());
+
+            // SRCNN on Y (plane 0) of the crop; the kept core is written back over its bicubic values
+            int top = r.span().coreOffset(), left = c.span().coreOffset();
+            int coreH = r.span().coreLength(), coreW = c.span().coreLength();
+            long coreAt = (long) top * ew + left;
+            engine.forwardCrop(cropPlanes.pointer(), 4L * ew, eh, ew, top, left, coreH, coreW,
+                    cropPlanes.at(4L * coreAt), 4L * ew);
+
+            // colour back, rounding and packing over the crop; its core into the output samples
+            kernels.packPixels(engine.cuStream(), cropPlanes.pointer(), packedCrop.pointer(), 1, eh, ew, colour,
+                    outBps, colour == 3);
+            long outAt = (long) r.span().coreStart() * outW + c.span().coreStart();
+            copy2d(packed.withByteOffset(outAt * colour * outBps), (long) outW * colour * outBps,
+                    packedCrop.at(coreAt * colour * outBps), (long) ew * colour * outBps,
+                    (long) coreW * colour * outBps, coreH, "tile core");
+            if (alpha) {
+                long alphaCrop = cropPixels * colour * outBps;
+                kernels.packPixels(engine.cuStream(), cropPlanes.at(4L * colour * cropPixels), packedCrop.at(alphaCrop),
+                        1, eh, ew, 1, outBps, false);
+                copy2d(packed.withByteOffset(alphaOut + outAt * outBps), (long) outW * outBps,
+                        packedCrop.at(alphaCrop + coreAt * outBps), (long) ew * outBps, (long) coreW * outBps, coreH,
+                        "tile core alpha");
             }
         }
-        CudaCheck.runtime(JCuda.cudaMemcpyAsync(highPlanes.pointer(), restoredY.pointer(), 4L * bigHw,
-                cudaMemcpyKind.cudaMemcpyDeviceToDevice, engine.stream()), "cudaMemcpyAsync (restored Y)");
+    }
 
-        kernels.packPixels(engine.cuStream(), highPlanes.pointer(), packed, 1, outH, outW, colour, outBytes,
-                colour == 3);
-        if (alpha) {
-            kernels.packPixels(engine.cuStream(), highPlanes.at(4L * colour * bigHw), packed.withByteOffset(colourOut),
-                    1, outH, outW, 1, outBytes, false);
-        }
+    /** A device-to-device copy of {@code rows} rows of {@code bytes} on the engine's stream. */
+    private void copy2d(Pointer dst, long dstPitch, Pointer src, long srcPitch, long bytes, int rows, String what) {
+        CudaCheck.runtime(JCuda.cudaMemcpy2DAsync(dst, dstPitch, src, srcPitch, bytes, rows,
+                cudaMemcpyKind.cudaMemcpyDeviceToDevice, engine.stream()), "cudaMemcpy2DAsync (" + what + ")");
+    }
+
+    /** Bytes the tile buffers hold now (device). */
+    long tileBufferBytes() {
+        return packedWindow.capacity() + windowPlanes.capacity() + cropPlanes.capacity() + packedCrop.capacity();
+    }
+
+    /** Bytes the per-image device buffers hold now: raw samples and tables in, raw samples out. */
+    long imageBufferBytes() {
+        return packedIn.capacity() + packedOut.capacity();
     }
 
     /** The samples into {@code dst}: the colour samples of all pixels, then (with alpha) the alpha samples. */
@@ -254,39 +340,6 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         }
     }
 
-    /**
-     * One tile along one side: the network reads [cropStart, cropStart + cropLength) and its outputs
-     * [coreStart, coreStart + coreLength) are kept.
-     */
-    record Span(int cropStart, int cropLength, int coreStart, int coreLength) {
-        int coreOffset() {
-            return coreStart - cropStart;
-        }
-    }
-
-    /**
-     * Cuts a side of {@code length} into tiles of at most {@code maxCore} kept outputs, each read with {@code halo}
-     * more on both sides. The side is split into equal parts (no sliver at the end), and every crop has the same
-     * length -- the last one is moved back inside the image -- so one image needs one cuDNN plan. A kept output is
-     * never within {@code halo} of its crop's edge unless that edge is the image's, where SRCNN's zero padding is the
-     * image's own: tiles give exactly the whole-image result.
-     */
-    static List<Span> spans(int length, int maxCore, int halo) {
-        if (length < 1 || maxCore < 1 || halo < 0) {
-            throw new IllegalArgumentException("length " + length + ", tile " + maxCore + ", halo " + halo);
-        }
-        int parts = (length + maxCore - 1) / maxCore;
-        int core = (length + parts - 1) / parts;
-        int crop = Math.min(length, core + 2 * halo);
-        List<Span> out = new ArrayList<>(parts);
-        for (int start = 0; start < length; start += core) {
-            int keep = Math.min(core, length - start);
-            int cropStart = Math.max(0, Math.min(start - halo, length - crop));
-            out.add(new Span(cropStart, crop, start, keep));
-        }
-        return out;
-    }
-
     /** Frees the device buffers and the pinned staging (the engine stays open). Safe to call again. */
     @Override
     public void close() {
@@ -298,14 +351,15 @@ public final class CudaPixelPath implements PixelPath, AutoCloseable {
         } catch (RuntimeException e) {
             failures.add(String.valueOf(e.getMessage()));
         }
-        for (AutoCloseable b : new AutoCloseable[] {packedIn, lowPlanes, highPlanes, restoredY, packedOut, pinnedIn,
-                pinnedOut}) {
+        for (AutoCloseable b : new AutoCloseable[] {packedIn, packedOut, packedWindow, windowPlanes, cropPlanes,
+                packedCrop, pinnedIn, pinnedOut}) {
             try {
                 b.close();
             } catch (Exception e) {
                 failures.add(String.valueOf(e.getMessage()));
             }
         }
+        engine.detach(this);
         if (!failures.isEmpty()) {
             throw new CudaException("closing the device pixel path failed: " + String.join("; ", failures));
         }

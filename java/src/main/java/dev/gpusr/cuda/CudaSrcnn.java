@@ -252,6 +252,11 @@ public final class CudaSrcnn implements SrcnnEngine {
         attached.add(resource);
     }
 
+    /** A resource closed on its own (a pixel path replaced by one with smaller tiles) no longer needs closing here. */
+    void detach(AutoCloseable resource) {
+        attached.remove(resource);
+    }
+
     /** For an attached resource's close: this GPU current and the stream drained, also while the engine closes. */
     void drainForRelease() {
         CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
@@ -301,6 +306,14 @@ public final class CudaSrcnn implements SrcnnEngine {
 
     public CudaOptions options() {
         return options;
+    }
+
+    /** Waits for the queued work, then frees the activations, their gradients and the cuDNN workspace. */
+    @Override
+    public void releaseWorkingMemory() {
+        begin();
+        context.sync();
+        layers.releaseWorkingMemory();
     }
 
     /** Waits for all queued work (trainStep without readLoss returns before the GPU is done). */
@@ -381,7 +394,7 @@ public final class CudaSrcnn implements SrcnnEngine {
             release(failures, () -> CudaCheck.runtime(JCuda.cudaSetDevice(device), "cudaSetDevice(" + device + ")"));
             release(failures, context::sync);
         }
-        for (AutoCloseable a : attached) {
+        for (AutoCloseable a : List.copyOf(attached)) { // their close detaches them
             release(failures, () -> {
                 try {
                     a.close();

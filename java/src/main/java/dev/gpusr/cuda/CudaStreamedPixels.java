@@ -18,11 +18,13 @@ import jcuda.runtime.cudaStream_t;
  * <p>Design.
  * <ul>
  * <li>Streams: an upload stream (host -> device copies only), the engine's own stream as the compute stream
- * (unpack, bicubic, SRCNN tiles, pack: {@link CudaPixelPath#compute}, with the engine's cuDNN handle, workspace and
- * activations, which no other stream touches), and a download stream (device -> host copies only). Uploads and
+ * (the tile walk -- window, unpack, bicubic, SRCNN, pack, core into the output: {@link CudaPixelPath#compute} --
+ * with the engine's cuDNN handle, workspace and activations, which no other stream touches), and a download stream
+ * (device -> host copies only). Uploads and
  * downloads get a stream each so that an upload never queues behind a download that waits for a compute.
- * <li>Slots ({@value #SLOTS}): each has pinned host staging for the input and the output samples, device buffers for
- * the packed input and output samples, and three events. Image in slot s: the host splits the samples into s's
+ * <li>Slots ({@value #SLOTS}): each has pinned host staging for the input samples (with the image's tile tables,
+ * see {@link CudaPixelPath#stage}) and the output samples, device buffers for the packed input and output samples,
+ * and three events. Image in slot s: the host splits the samples into s's
  * pinned input; upload stream: copy, record {@code uploaded[s]}; compute stream: wait {@code uploaded[s]}, compute
  * into s's packed output, record {@code computed[s]}; download stream: wait {@code computed[s]}, copy into s's
  * pinned output, record {@code downloaded[s]}. finish waits for {@code downloaded[s]} (which implies the other two)
@@ -39,7 +41,8 @@ import jcuda.runtime.cudaStream_t;
  * <li>Results are byte for byte those of {@link CudaPixelPath#upscale} (same kernels, same tiles, same order on the
  * compute stream): only the copies moved.
  * </ul>
- * Memory: {@value #SLOTS} times the pinned and packed staging of the serial path; the compute buffers once.
+ * Memory: {@value #SLOTS} times the pinned and packed staging of the serial path (raw samples); the tile buffers
+ * (floats, sized by the tile, not the image) once.
  */
 public final class CudaStreamedPixels implements OverlappedPixelPath.Device {
     /** Images in flight per engine: one uploading or waiting while one computes and one downloads is 2 slots. */
@@ -125,12 +128,12 @@ public final class CudaStreamedPixels implements OverlappedPixelPath.Device {
         return compute.minInputSide();
     }
 
-    /** The output samples on the heap, and every slot's pinned input and output staging. */
+    /** The output samples on the heap, and every slot's pinned input (with the tile tables) and output staging. */
     @Override
     public long workingBytes(int width, int height, int channels, int bitDepth) {
         long k = scale();
         long out = Pixels.byteCount(k * width, k * height, channels, bitDepth);
-        long in = Pixels.byteCount(width, height, channels, bitDepth);
+        long in = Pixels.byteCount(width, height, channels, bitDepth) + compute.tableBytes(width, height);
         return out + slots.length * (out + in);
     }
 
@@ -138,23 +141,25 @@ public final class CudaStreamedPixels implements OverlappedPixelPath.Device {
     public Pixels start(int slot, Pixels lr, int outputBitDepth) {
         if (closed) throw new IllegalStateException("this device pixel path is closed");
         Pixels out = compute.output(lr, outputBitDepth);
+        DeviceTilePlan plan = compute.plan(lr.width(), lr.height());
         engine.beginDeviceWork();
         Slot s = slots[slot];
-        int inBytes = lr.samples().length, outBytes = out.samples().length;
+        long inBytes = CudaPixelPath.stagedBytes(lr, plan);
+        int outBytes = out.samples().length;
         // grow first (the slot is idle: nothing queued reads its buffers), queue after
         s.pinnedIn.ensure(inBytes);
         s.pinnedOut.ensure(outBytes);
         s.packedIn.ensure(inBytes, upload);
         s.packedOut.ensure(outBytes, download);
-        compute.prepareCompute(lr, out);
+        compute.prepareCompute(lr, out, plan);
 
-        CudaPixelPath.split(lr, s.pinnedIn.buffer());
+        CudaPixelPath.stage(lr, plan, s.pinnedIn.buffer());
         CudaCheck.runtime(JCuda.cudaMemcpyAsync(s.packedIn.pointer(), s.pinnedIn.pointer(), inBytes,
                 cudaMemcpyKind.cudaMemcpyHostToDevice, upload), "cudaMemcpyAsync (low-res samples, slot " + slot + ")");
         record(s.uploaded, upload, "uploaded", slot);
 
         waitFor(engine.stream(), s.uploaded, "compute waits for the upload", slot);
-        compute.compute(s.packedIn.pointer(), s.packedOut.pointer(), lr, out);
+        compute.compute(s.packedIn.pointer(), s.packedOut.pointer(), lr, out, plan);
         record(s.computed, engine.stream(), "computed", slot);
 
         waitFor(download, s.computed, "download waits for the compute", slot);
@@ -226,6 +231,7 @@ public final class CudaStreamedPixels implements OverlappedPixelPath.Device {
         }
         upload = download = null;
         step(failures, compute::close);
+        engine.detach(this);
         if (!failures.isEmpty()) {
             throw new CudaException("closing the overlapped device pixel path failed: " + String.join("; ", failures));
         }

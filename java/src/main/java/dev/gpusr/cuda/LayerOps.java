@@ -288,6 +288,28 @@ final class LayerOps implements AutoCloseable {
         if (first != null) throw first;
     }
 
+    /**
+     * Frees the activations, their gradients and the workspace (the stream must be idle); they are allocated again,
+     * at the size needed, by the next {@link #prepare}. Graphs holding the old addresses are dropped and a staged
+     * batch counts as gone.
+     */
+    void releaseWorkingMemory() {
+        generation++;
+        dropGraphs();
+        RuntimeException first = null;
+        for (DeviceBuffer[] buffers : new DeviceBuffer[][] {activation, activationGrad, {workspace}}) {
+            for (DeviceBuffer b : buffers) {
+                if (b == null) continue;
+                try {
+                    b.close();
+                } catch (RuntimeException e) {
+                    if (first == null) first = e;
+                }
+            }
+        }
+        if (first != null) throw first;
+    }
+
     /** Frees the plans and buffers; throws the first failure after releasing all it can. */
     @Override
     public void close() {

@@ -142,7 +142,8 @@ public final class Engines {
     /**
      * The pixel call an engine worker uses: {@link TiledPixelUpscaler} for every engine (the engine's forward per
      * tile). Opt-in, not yet verified on a GPU: with {@code GPUSR_CUDA_PIXELS=device} a CUDA engine running a Y model
-     * keeps the whole image on the card (one upload, one download) with two images in flight, the upload of one, the
+     * keeps the image's samples on the card (one upload, one download; walked there in tiles, so its float memory is
+     * one tile's) with two images in flight, the upload of one, the
      * compute of another and the download of a third overlapped ({@link CudaStreamedPixels}); with
      * {@code GPUSR_CUDA_PIXELS=device-serial} one image at a time on the engine's stream ({@link CudaPixelPath}).
      */
@@ -152,14 +153,37 @@ public final class Engines {
         boolean resident = CudaPixelPath.requested() && CudaPixelPath.supports(cuda);
         boolean overlapped = resident && !CudaPixelPath.serialRequested();
         return new ShrinkingTiles(t -> new ContextLossMapping(!resident ? new TiledPixelUpscaler(engine, t)
-                : overlapped ? CudaStreamedPixels.open(cuda, t) : new CudaPixelPath(cuda, t)), tile);
+                : overlapped ? CudaStreamedPixels.open(cuda, t) : new CudaPixelPath(cuda, t), engine), tile);
     }
 
     /**
      * A CUDA failure that lost the context becomes an {@link EngineLostException} (the batch stops that worker); a
-     * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles).
+     * failed device allocation a {@link DeviceOutOfMemoryException} (the image is retried with smaller tiles). Its
+     * close frees the inner path's buffers and then the engine's activations and workspace, which the larger tile
+     * sized ({@link SrcnnEngine#releaseWorkingMemory()}).
      */
-    record ContextLossMapping(PixelPath inner) implements PixelPath.Forwarding {
+    record ContextLossMapping(PixelPath inner, SrcnnEngine engine) implements PixelPath.Forwarding {
+        @Override
+        public void close() {
+            mapped(() -> {
+                // the engine's memory is released even when the path's close failed (it frees what it can first)
+                RuntimeException first = null;
+                try {
+                    inner.close();
+                } catch (RuntimeException e) {
+                    first = e;
+                }
+                try {
+                    engine.releaseWorkingMemory();
+                } catch (RuntimeException e) {
+                    if (first == null) first = e;
+                    else first.addSuppressed(e);
+                }
+                if (first != null) throw first;
+                return null;
+            });
+        }
+
         @Override
         public dev.gpusr.image.Pixels upscale(dev.gpusr.image.Pixels lowRes, int outputBitDepth) {
             return mapped(() -> inner.upscale(lowRes, outputBitDepth));

@@ -57,6 +57,15 @@ public interface PixelPath {
         return () -> out;
     }
 
+    /**
+     * Frees what this path holds for its work beyond the engine's model (device buffers and pinned staging sized by
+     * its tile; through {@code Engines}' wrapper also the engine's activations): the engine stays open, and the path
+     * may not be used again. Images still in flight are waited for and dropped. Safe to call again. The default
+     * holds nothing. {@link ShrinkingTiles} closes a path that ran out of device memory before it makes the one with
+     * smaller tiles, so the retry does not compete with the old buffers.
+     */
+    default void close() {}
+
     /** An image submitted to a pixel path; {@link #await()} waits for and returns its result. */
     @FunctionalInterface
     interface Pending {
@@ -90,6 +99,11 @@ public interface PixelPath {
         @Override
         default int depth() {
             return inner().depth();
+        }
+
+        @Override
+        default void close() {
+            inner().close();
         }
     }
 }

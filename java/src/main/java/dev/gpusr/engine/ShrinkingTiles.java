@@ -7,6 +7,11 @@ import java.util.function.IntFunction;
  * A pixel path that halves its tile when the device runs out of memory: the image that failed is upscaled again from
  * the start with tiles half the size (results do not depend on the tile size), and the smaller tile is kept for the
  * images after it. Below {@link #MIN_TILE} output pixels a side it gives up with one line saying so.
+ *
+ * <p>The path that ran out is closed ({@link PixelPath#close()}: its device buffers and the engine's activations,
+ * sized for the larger tile, are freed) before the path for the smaller tile is made, so the retry allocates into
+ * memory the failed attempt no longer holds. An overlapped image still in flight on the closed path is redone on
+ * the new one when it is awaited.
  */
 public final class ShrinkingTiles implements PixelPath.Forwarding {
     /** Smaller tiles would spend more on recomputed halo than on the tile itself. */
@@ -14,6 +19,7 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
 
     private final IntFunction<PixelPath> pathForTile;
     private int tile;
+    /** The path for {@link #tile}; null after a shrink closed the old one but making the new one failed. */
     private PixelPath current;
 
     /** {@code pathForTile} makes the pixel path for a tile side; it starts at {@code tile}. */
@@ -29,16 +35,17 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
         return tile;
     }
 
-    /** The pixel path for the current tile. */
+    /** The pixel path for the current tile (made again here if making it failed after a shrink). */
     @Override
     public PixelPath inner() {
+        if (current == null) current = pathForTile.apply(tile);
         return current;
     }
 
     @Override
     public Pixels upscale(Pixels lowRes, int outputBitDepth) {
         while (true) {
-            PixelPath used = current;
+            PixelPath used = inner();
             try {
                 return used.upscale(lowRes, outputBitDepth);
             } catch (DeviceOutOfMemoryException e) {
@@ -53,7 +60,7 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
      */
     @Override
     public Pending submit(Pixels lowRes, int outputBitDepth) {
-        PixelPath used = current;
+        PixelPath used = inner();
         Pending pending;
         try {
             pending = used.submit(lowRes, outputBitDepth);
@@ -63,6 +70,8 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
             return () -> redone;
         }
         return () -> {
+            // the path was closed by a shrink for another image since: this one is redone with the smaller tiles
+            if (current != used) return upscale(lowRes, outputBitDepth);
             try {
                 return pending.await();
             } catch (DeviceOutOfMemoryException e) {
@@ -72,7 +81,10 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
         };
     }
 
-    /** Halves the tile after {@code failed} ran out of memory, unless another image already moved past that path. */
+    /**
+     * Halves the tile after {@code failed} ran out of memory, unless another image already moved past that path:
+     * closes the failed path first (freeing its buffers), then makes the one for the smaller tile.
+     */
     private void shrink(PixelPath failed, DeviceOutOfMemoryException e) {
         if (current != failed) return;
         if (tile / 2 < MIN_TILE) {
@@ -80,6 +92,20 @@ public final class ShrinkingTiles implements PixelPath.Forwarding {
                     + e.getMessage() + ")", e);
         }
         tile /= 2;
+        // never left pointing at the closed path: if closing it or making the next one fails, the next call makes it
+        current = null;
+        try {
+            failed.close();
+        } catch (RuntimeException closeFailure) {
+            closeFailure.addSuppressed(e);
+            throw closeFailure;
+        }
         current = pathForTile.apply(tile);
+    }
+
+    /** Closes the path in use now (see {@link PixelPath#close()}). */
+    @Override
+    public void close() {
+        if (current != null) current.close();
     }
 }

@@ -37,8 +37,10 @@ public interface SrcnnEngine extends AutoCloseable {
     Tensor forward(Tensor input);
 
     /**
-     * Forward, MSE loss (mean over all elements) and backward; replaces the stored gradients (not accumulated).
-     * Returns the loss.
+     * Forward, MSE loss (mean over the target's elements) and backward; replaces the stored gradients (not
+     * accumulated). Returns the loss. The target has the input's shape, or (on an engine that takes them: the CPU
+     * engine) is the output's centre, smaller by the same margin on every side, as in the paper's training (see
+     * {@link EngineInputs#targetMargin}); an engine refuses what it does not take.
      */
     double computeGradients(Tensor input, Tensor target);
 
@@ -68,6 +70,13 @@ public interface SrcnnEngine extends AutoCloseable {
         applyOptimizer();
         return readLoss ? loss : Double.NaN;
     }
+
+    /**
+     * Frees the working memory sized by the largest call so far (a GPU engine's activations and cuDNN workspace),
+     * keeping the model and its state; the next call allocates what it needs. Used before a retry with smaller tiles
+     * after the device ran out of memory. The default (the CPU engine) frees nothing.
+     */
+    default void releaseWorkingMemory() {}
 
     @Override
     void close();

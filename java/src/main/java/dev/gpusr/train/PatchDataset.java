@@ -14,7 +14,10 @@ import java.util.List;
  * SRCNN training sub-images: for every HR picture (modcropped to a multiple of the scale), the network input is the
  * bicubic-degraded picture (down by k, up by k, float, unrounded) and the label the HR picture itself; patches of
  * {@code patchSize} are cut from both at the same place every {@code stride} pixels (the paper: 33 and 14). The label
- * is the whole HR patch: training uses the same zero 'same' padding as inference.
+ * is the whole HR patch ({@code labelMargin} 0: the loss also covers the border pixels, whose receptive field reaches
+ * into the zero padding), or its centre without {@code labelMargin} pixels on every side: with the model's halo as the
+ * margin that is the paper's 21x21 centre of a 33x33 sub-image (9-1-5), the pixels no padding reaches, trained as
+ * they are computed inside a whole image.
  *
  * <p>Patches overlap (33 / 14 covers each pixel about 5.5 times), so the dataset keeps the degraded and HR pictures
  * once and a patch is just (picture, offset); a batch is cut when it is assembled.
@@ -30,11 +33,25 @@ public final class PatchDataset {
     /** The dihedral group of the square: identity, flips, rotations by 90 degrees and transposes. */
     public static final int TRANSFORMS = 8;
 
-    public record Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment) {
+    public record Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment, int labelMargin) {
         public Options {
             if (scale < 1) throw new IllegalArgumentException("scale must be >= 1, got " + scale);
             if (patchSize < 1) throw new IllegalArgumentException("patch size must be >= 1, got " + patchSize);
             if (stride < 1) throw new IllegalArgumentException("stride must be >= 1, got " + stride);
+            if (labelMargin < 0 || 2 * labelMargin >= patchSize) {
+                throw new IllegalArgumentException("a label margin of " + labelMargin + " leaves nothing of a "
+                        + patchSize + "x" + patchSize + " patch: use a patch larger than " + 2 * labelMargin);
+            }
+        }
+
+        /** Whole-patch labels. */
+        public Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment) {
+            this(scale, color, patchSize, stride, augment, 0);
+        }
+
+        /** The side of a label patch. */
+        public int labelSize() {
+            return patchSize - 2 * labelMargin;
         }
 
         public int channels() {
@@ -216,10 +233,11 @@ public final class PatchDataset {
         return new EpochPlan(order, transforms);
     }
 
-    /** New batch tensors (n, channels, patch, patch) for input and target. */
+    /** New batch tensors for input (n, channels, patch, patch) and target (n, channels, label, label). */
     public Tensor[] newBatch(int n) {
         int p = patchSize();
-        return new Tensor[] {new Tensor(n, channels(), p, p), new Tensor(n, channels(), p, p)};
+        int l = options.labelSize();
+        return new Tensor[] {new Tensor(n, channels(), p, p), new Tensor(n, channels(), l, l)};
     }
 
     /** Fills input and target with the patches at positions {@code from .. from + input.n - 1} of a plan. */
@@ -240,9 +258,11 @@ public final class PatchDataset {
 
     private void checkBatch(Tensor input, Tensor target) {
         int p = patchSize();
-        if (input.c != channels() || input.h != p || input.w != p || !input.sameShape(target)) {
+        int l = options.labelSize();
+        if (input.c != channels() || input.h != p || input.w != p || target.n != input.n || target.c != channels()
+                || target.h != l || target.w != l) {
             throw new IllegalArgumentException("batch tensors " + input.shapeString() + " / " + target.shapeString()
-                    + " do not hold " + channels() + "x" + p + "x" + p + " patches");
+                    + " do not hold " + channels() + "x" + p + "x" + p + " patches with " + l + "x" + l + " labels");
         }
     }
 
@@ -253,6 +273,7 @@ public final class PatchDataset {
     private void copyPatch(int index, int t, Tensor input, Tensor target, int slot) {
         Source s = sources.get(patchSource[index]);
         int p = patchSize();
+        int m = options.labelMargin();
         int plane = s.width * s.height;
         int corner = patchOffset[index];
         boolean transpose = (t & 4) != 0;
@@ -261,16 +282,17 @@ public final class PatchDataset {
         for (int c = 0; c < channels(); c++) {
             int base = c * plane + corner;
             int dst = input.index(slot, c, 0, 0);
+            int labelDst = target.index(slot, c, 0, 0);
             for (int y = 0; y < p; y++) {
+                boolean labelRow = y >= m && y < p - m;
                 for (int x = 0; x < p; x++) {
                     int a = transpose ? x : y;
                     int b = transpose ? y : x;
                     if (flipV) a = p - 1 - a;
                     if (flipH) b = p - 1 - b;
                     int src = base + a * s.width + b;
-                    input.data[dst] = s.input[src];
-                    target.data[dst] = s.label[src];
-                    dst++;
+                    input.data[dst++] = s.input[src];
+                    if (labelRow && x >= m && x < p - m) target.data[labelDst++] = s.label[src];
                 }
             }
         }
@@ -289,7 +311,9 @@ public final class PatchDataset {
 
     @Override
     public String toString() {
-        return size() + " patches " + patchSize() + "x" + patchSize() + " (stride " + options.stride() + ") from "
+        return size() + " patches " + patchSize() + "x" + patchSize() + " (stride " + options.stride()
+                + (options.labelMargin() > 0 ? ", labels their " + options.labelSize() + "x" + options.labelSize()
+                + " centre" : "") + ") from "
                 + pictureCount + (pictureCount == 1 ? " picture" : " pictures") + (options.augment()
                 ? " (augmented: " + sourceCount() + " pictures with the scaled copies, " + TRANSFORMS
                 + " flips/rotations)" : "");

@@ -224,6 +224,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void centreLabelsTrainOnTheCentreAndAResumedRunKeepsThem() throws Exception {
+        // the test model is 5-1-3: a halo of 2 + 0 + 1 = 3 pixels, so 15x15 sub-images get 9x9 labels
+        Path model = dir.resolve("c.safetensors");
+        Run a = run(args("--steps", "2", "--labels", "centre", "-o", model.toString()));
+        assertEquals(0, a.exit(), a.err());
+        assertTrue(a.out().contains("patches 15x15 (stride 8, labels their 9x9 centre)"), a.out());
+        Path ckpt = dir.resolve("c.ckpt.safetensors");
+        assertEquals("centre", Checkpoint.read(ckpt).options().get("labels"));
+        Run rest = run("--scale", "2", "--train", train.toString(), "--resume", ckpt.toString(), "--steps", "3",
+                "--device", "cpu", "--threads", "1", "-o", model.toString());
+        assertEquals(0, rest.exit(), rest.err());
+        assertTrue(rest.out().contains("labels their 9x9 centre"), rest.out());
+        assertEquals("centre", Checkpoint.read(ckpt).options().get("labels"));
+        Run changed = run("--scale", "2", "--train", train.toString(), "--resume", ckpt.toString(), "--steps", "4",
+                "--labels", "full", "--device", "cpu", "--threads", "1", "-o", model.toString());
+        assertEquals(0, changed.exit(), changed.err());
+        assertTrue(changed.err().contains("--labels full differs from the checkpoint's centre"), changed.err());
+        assertEquals("full", Checkpoint.read(ckpt).options().get("labels"));
+    }
+
+    @Test
     void defaultCheckpointSitsBesideTheModel() {
         assertEquals(Path.of("out", "m.ckpt.safetensors"), TrainCommand.defaultCheckpoint(Path.of("out", "m.safetensors")));
         assertEquals(Path.of("model.ckpt.safetensors"), TrainCommand.defaultCheckpoint(Path.of("model")));

@@ -82,6 +82,7 @@ class TrainOptionsTest {
             {"--lr-schedule", "linear", "--lr-schedule", "constant, cosine or step, got 'linear'"},
             {"--color", "lab", "--color", "y or rgb, got 'lab'"},
             {"--init-scheme", "xavier", "--init-scheme", "gaussian or he, got 'xavier'"},
+            {"--labels", "middle", "--labels", "centre or full, got 'middle'"},
         };
         for (String[] c : cases) {
             TrainCommandTest.Run r = TrainCommandTest.run(base("--steps", "1", c[0], c[1], "--lr-schedule", "step"));
@@ -120,6 +121,11 @@ class TrainOptionsTest {
             assertTrue(r.err().lines().findFirst().orElseThrow().contains(c[4]), r.err());
         }
         assertEquals(TrainOptions.InitScheme.Kind.HE, parse(base("--init-scheme", "HE")).initScheme);
+        assertEquals(TrainOptions.Labels.Kind.CENTRE, parse(base("--labels", "Center")).labels);
+        // the 9-1-5 halo is 6 pixels a side: a 13x13 sub-image leaves a 1x1 label, a 12x12 one nothing
+        TrainCommandTest.Run tooSmall = TrainCommandTest.run(base("--steps", "1", "--labels", "centre", "--patch", "12"));
+        assertEquals(Main.USAGE, tooSmall.exit(), tooSmall.err());
+        assertTrue(tooSmall.err().lines().findFirst().orElseThrow().contains("raise --patch above 12"), tooSmall.err());
         TrainCommandTest.Run adam = TrainCommandTest.run(base("--steps", "1", "--optimizer", "adam", "--momentum", "0.5"));
         assertEquals(Main.USAGE, adam.exit());
         assertTrue(adam.err().contains("--momentum applies to sgd"), adam.err());

@@ -294,6 +294,61 @@ class CudaKernelsTest {
         assertArrayEquals(got, gpu.readFloats(again, got.length));
     }
 
+    /**
+     * The device pixel path's bicubic step: the enlarging kernel over one tile's low-resolution window with the
+     * image's tables rebased onto it (DeviceTilePlan) gives, for every tile of odd sizes cut at odd offsets, exactly
+     * the values of the whole-image launch, and BicubicResampler's within the usual tolerance.
+     */
+    @ParameterizedTest(name = "x{3} of {0} planes {1}x{2}, tiles of {4}")
+    @CsvSource({"3, 17, 23, 2, 16", "4, 29, 41, 3, 20", "2, 23, 37, 2, 13", "1, 7, 7, 3, 5", "3, 150, 70, 2, 64",
+            "2, 18, 25, 4, 1024"})
+    void bicubicOverATileWindowGivesTheWholeImageValues(int planes, int h, int w, int k, int tile) {
+        float[] src = uniform(planes * h * w, 0, 1);
+        int outH = k * h, outW = k * w;
+        Pointer whole = gpu.poisonedFloats(planes * outH * outW);
+        kernels.bicubicUpscale(s, gpu.floats(src), whole, planes, h, w, k);
+        float[] wholeValues = gpu.readFloats(whole, planes * outH * outW);
+        float[] reference = new float[wholeValues.length];
+        for (int p = 0; p < planes; p++) {
+            float[] plane = BicubicResampler.upscale(Arrays.copyOfRange(src, p * h * w, (p + 1) * h * w), w, h, k);
+            System.arraycopy(plane, 0, reference, p * plane.length, plane.length);
+        }
+
+        DeviceTilePlan plan = DeviceTilePlan.of(w, h, k, 6, tile);
+        java.nio.ByteBuffer blob = java.nio.ByteBuffer.allocate((int) plan.tableBytes());
+        plan.writeTables(blob, 0);
+        Pointer tables = gpu.bytes(blob.array());
+        for (DeviceTilePlan.Tile t : plan.tiles()) {
+            DeviceTilePlan.Band r = t.rows(), c = t.cols();
+            int wh = r.windowLength(), ww = c.windowLength();
+            int eh = r.span().cropLength(), ew = c.span().cropLength();
+            float[] window = new float[planes * wh * ww];
+            for (int p = 0; p < planes; p++) {
+                for (int y = 0; y < wh; y++) {
+                    System.arraycopy(src, (p * h + r.windowStart() + y) * w + c.windowStart(), window,
+                            (p * wh + y) * ww, ww);
+                }
+            }
+            Pointer crop = gpu.poisonedFloats(planes * eh * ew);
+            kernels.bicubicEnlargeRegion(s, gpu.floats(window), crop, planes, wh, ww, eh, ew,
+                    tables.withByteOffset(r.indexOffset()), tables.withByteOffset(r.weightOffset()), r.table().taps(),
+                    tables.withByteOffset(c.indexOffset()), tables.withByteOffset(c.weightOffset()), c.table().taps(),
+                    tables.withByteOffset(c.blockStartOffset()), c.blockSpan());
+            float[] got = gpu.readFloats(crop, planes * eh * ew);
+            float[] want = new float[got.length], cpu = new float[got.length];
+            for (int p = 0; p < planes; p++) {
+                for (int y = 0; y < eh; y++) {
+                    int from = (p * outH + r.span().cropStart() + y) * outW + c.span().cropStart();
+                    System.arraycopy(wholeValues, from, want, (p * eh + y) * ew, ew);
+                    System.arraycopy(reference, from, cpu, (p * eh + y) * ew, ew);
+                }
+            }
+            String what = "tile rows " + r.span() + " cols " + c.span();
+            assertArrayEquals(want, got, what + ": the whole-image launch's values");
+            assertWithin(cpu, got, TOLERANCE, 1, what + " vs BicubicResampler");
+        }
+    }
+
     @ParameterizedTest(name = "/{3} of {0} planes {1}x{2}")
     @CsvSource({"3, 37, 41, 2", "3, 37, 41, 3", "3, 37, 41, 4", "2, 150, 301, 2", "1, 50, 70, 8"})
     void bicubicDownscaleMatchesBicubicResampler(int planes, int h, int w, int k) {

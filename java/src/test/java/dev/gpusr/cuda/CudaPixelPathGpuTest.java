@@ -102,6 +102,69 @@ class CudaPixelPathGpuTest {
         }
     }
 
+    /**
+     * The tile walk's device memory: for a small and then a much larger image (odd sizes, tiles cut at odd offsets)
+     * the tile buffers stay within what one tile's window and crop need -- a bound from the tile side alone -- while
+     * only the raw 8/16-bit samples grow with the image. The large image is still within one level of the CPU engine.
+     */
+    @Test
+    void deviceFloatMemoryIsBoundedByTheTileNotTheImage() throws Exception {
+        GpuTestData.assumeGpu();
+        SrcnnWeights w = BundledModels.load("x2", 2);
+        int tile = 61, halo = w.config().halo();
+        long crop = (long) (tile + 2 * halo) * (tile + 2 * halo);
+        long window = (long) ((tile + 2 * halo) / 2 + 5) * ((tile + 2 * halo) / 2 + 5);
+        long bound = (4L * 4 + 4) * (crop + window); // 4 float planes and 4 8-bit samples per pixel of both
+        try (CudaSrcnn engine = new CudaSrcnn(0, w); CudaPixelPath path = new CudaPixelPath(engine, tile)) {
+            Pixels small = photo(97, 83, 4, 8, 7), large = photo(611, 397, 4, 8, 8);
+            path.upscale(small);
+            long images = path.imageBufferBytes();
+            assertTrue(path.tileBufferBytes() <= bound, path.tileBufferBytes() + " <= " + bound);
+            Pixels got = path.upscale(large);
+            assertTrue(path.tileBufferBytes() <= bound, path.tileBufferBytes() + " <= " + bound + " after the large one");
+            assertTrue(path.imageBufferBytes() > 20 * images, "the raw samples grew with the image");
+            assertTrue(worstLevels(cpuReference(w, large, 8), got) <= 1, "large image vs the CPU");
+        }
+    }
+
+    private static long freeDeviceBytes() {
+        long[] free = new long[1], total = new long[1];
+        DeviceBuffers.check("cudaMemGetInfo", jcuda.runtime.JCuda.cudaMemGetInfo(free, total));
+        return free[0];
+    }
+
+    /**
+     * What a retry with smaller tiles relies on (ShrinkingTiles closes the path, Engines' wrapper then releases the
+     * engine's working memory): after close and releaseWorkingMemory the device has back what the path and the
+     * network's activations for a large tile took, and the engine still works. Measured over a second identical
+     * round, so what the driver keeps after the first use (kernel code, local memory) does not count.
+     */
+    @Test
+    void closeAndReleaseGiveTheDeviceMemoryBack() throws Exception {
+        GpuTestData.assumeGpu();
+        SrcnnWeights w = BundledModels.load("x2", 2);
+        Pixels lr = photo(700, 600, 3, 8, 9); // output tiles 700x600 with their halo: conv1 alone 110 MB
+        try (CudaSrcnn engine = new CudaSrcnn(0, w)) {
+            Pixels first = null;
+            long before = 0, during = 0, after = 0;
+            for (int round = 0; round < 2; round++) {
+                before = freeDeviceBytes();
+                CudaPixelPath path = new CudaPixelPath(engine, 1024);
+                first = path.upscale(lr);
+                during = freeDeviceBytes();
+                path.close();
+                engine.releaseWorkingMemory();
+                after = freeDeviceBytes();
+            }
+            assertTrue(before - during > 100L << 20, "a large tile's activations take over 100 MiB: "
+                    + ((before - during) >> 20) + " MiB");
+            assertTrue(before - after < 16L << 20, "given back: " + ((before - after) >> 20) + " MiB still held");
+            try (CudaPixelPath smaller = new CudaPixelPath(engine, 512)) {
+                assertTrue(worstLevels(first, smaller.upscale(lr)) <= 1, "the engine works after the release");
+            }
+        }
+    }
+
     @Test
     void refusesInputsSmallerThanTheReceptiveField() throws Exception {
         GpuTestData.assumeGpu();

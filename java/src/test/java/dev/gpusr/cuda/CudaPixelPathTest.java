@@ -17,10 +17,10 @@ class CudaPixelPathTest {
         for (int length = 1; length <= 300; length += 7) {
             for (int tile : new int[] {1, 5, 16, 64, 1024}) {
                 for (int halo : new int[] {0, 2, 6}) {
-                    List<CudaPixelPath.Span> spans = CudaPixelPath.spans(length, tile, halo);
+                    List<DeviceTilePlan.Span> spans = DeviceTilePlan.spans(length, tile, halo);
                     int next = 0;
                     int crop = spans.get(0).cropLength();
-                    for (CudaPixelPath.Span s : spans) {
+                    for (DeviceTilePlan.Span s : spans) {
                         String what = "length " + length + " tile " + tile + " halo " + halo + ": " + s;
                         assertEquals(next, s.coreStart(), what + " continues the previous core");
                         assertTrue(s.coreLength() >= 1 && s.coreLength() <= tile, what);

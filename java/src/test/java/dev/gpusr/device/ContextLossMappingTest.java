@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.gpusr.cuda.CudaException;
 import dev.gpusr.engine.DeviceOutOfMemoryException;
 import dev.gpusr.engine.EngineLostException;
+import dev.gpusr.engine.LoggedPath;
 import dev.gpusr.engine.PixelPath;
 import dev.gpusr.image.Pixels;
+import dev.gpusr.engine.ShrinkingTiles;
+import dev.gpusr.engine.SrcnnEngine;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,16 +50,63 @@ class ContextLossMappingTest {
     void failuresAreMappedWhileQueuedAndWhileAwaited() {
         Pixels lr = Pixels.allocate(4, 4, 1, 8, null);
         for (boolean queued : new boolean[] {true, false}) {
-            PixelPath lost = new Engines.ContextLossMapping(queued ? new Failing(LOST, null) : new Failing(null, LOST));
+            PixelPath lost = new Engines.ContextLossMapping(queued ? new Failing(LOST, null) : new Failing(null, LOST), null);
             EngineLostException e = assertThrows(EngineLostException.class, () -> lost.submit(lr, 8).await());
             assertSame(LOST, e.getCause());
-            PixelPath full = new Engines.ContextLossMapping(queued ? new Failing(OOM, null) : new Failing(null, OOM));
+            PixelPath full = new Engines.ContextLossMapping(queued ? new Failing(OOM, null) : new Failing(null, OOM), null);
             assertSame(OOM, assertThrows(DeviceOutOfMemoryException.class, () -> full.submit(lr, 8).await())
                     .getCause());
             PixelPath other = new Engines.ContextLossMapping(queued ? new Failing(OTHER, null)
-                    : new Failing(null, OTHER));
+                    : new Failing(null, OTHER), null);
             assertSame(OTHER, assertThrows(CudaException.class, () -> other.submit(lr, 8).await()));
             assertEquals(2, other.depth(), "the wrapper keeps the inner path's depth");
         }
+    }
+
+    /** An engine that only records the calls made on it. */
+    static SrcnnEngine recordingEngine(List<String> log) {
+        return (SrcnnEngine) Proxy.newProxyInstance(SrcnnEngine.class.getClassLoader(),
+                new Class<?>[] {SrcnnEngine.class}, (proxy, method, args) -> {
+                    log.add("engine " + method.getName());
+                    return null;
+                });
+    }
+
+    /** As Engines.pixelPath wires it: the path and then the engine's activations are freed before the retry allocates. */
+    @Test
+    void aRetryAfterDeviceOutOfMemoryFreesThePathAndTheEnginesActivationsFirst() {
+        List<String> log = new ArrayList<>();
+        SrcnnEngine engine = recordingEngine(log);
+        ShrinkingTiles path = new ShrinkingTiles(t -> new Engines.ContextLossMapping(new LoggedPath(t, 128, log, () -> OOM),
+                engine), 256);
+        assertEquals(512, path.upscale(Pixels.allocate(256, 8, 1, 8, null), 8).width());
+        assertEquals(List.of("allocate 256", "run 256", "free 256", "engine releaseWorkingMemory", "allocate 128",
+                "run 128"), log);
+    }
+
+    /** A path whose close fails (a queued copy failed) still has the engine release its activations, then rethrows. */
+    @Test
+    void theEnginesActivationsAreReleasedEvenWhenThePathsCloseFails() {
+        List<String> log = new ArrayList<>();
+        PixelPath failingClose = new Failing(null, null);
+        PixelPath path = new Engines.ContextLossMapping(new PixelPath.Forwarding() {
+            @Override
+            public PixelPath inner() {
+                return failingClose;
+            }
+
+            @Override
+            public Pixels upscale(Pixels lr, int bits) {
+                return failingClose.upscale(lr, bits);
+            }
+
+            @Override
+            public void close() {
+                log.add("path close fails");
+                throw OTHER;
+            }
+        }, recordingEngine(log));
+        assertSame(OTHER, assertThrows(CudaException.class, path::close));
+        assertEquals(List.of("path close fails", "engine releaseWorkingMemory"), log);
     }
 }

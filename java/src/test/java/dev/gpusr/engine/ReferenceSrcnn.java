@@ -72,14 +72,38 @@ public final class ReferenceSrcnn {
         return new Pass(input).z[SrcnnConfig.LAYERS - 1];
     }
 
+    /**
+     * Mean squared error over the target; a target smaller than the input by m on every side is compared with the
+     * output's centre (the paper's labels), written out index by index.
+     */
     public double loss(Tensor input, Tensor target) {
         double[] out = forward(input);
+        int[] at = targetIndex(input, target);
         double s = 0;
         for (int i = 0; i < out.length; i++) {
-            double d = out[i] - target.data[i];
+            if (at[i] < 0) continue;
+            double d = out[i] - target.data[at[i]];
             s += d * d;
         }
-        return s / out.length;
+        return s / target.size();
+    }
+
+    /** For each output element its target element, or -1 outside a centre target. */
+    private static int[] targetIndex(Tensor input, Tensor target) {
+        int m = (input.h - target.h) / 2;
+        int[] at = new int[input.size()];
+        int i = 0;
+        for (int n = 0; n < input.n; n++) {
+            for (int c = 0; c < input.c; c++) {
+                for (int y = 0; y < input.h; y++) {
+                    for (int x = 0; x < input.w; x++) {
+                        boolean inside = y >= m && y < input.h - m && x >= m && x < input.w - m;
+                        at[i++] = inside ? target.index(n, c, y - m, x - m) : -1;
+                    }
+                }
+            }
+        }
+        return at;
     }
 
     /** Gradients of {@link #loss} in flat parameter order. */
@@ -88,8 +112,9 @@ public final class ReferenceSrcnn {
         int n = pass.n, h = pass.h, w = pass.w;
         double[] grad = new double[params.length];
         double[] out = pass.z[SrcnnConfig.LAYERS - 1];
+        int[] at = targetIndex(input, target);
         double[] dz = new double[out.length];
-        for (int i = 0; i < out.length; i++) dz[i] = 2 * (out[i] - target.data[i]) / out.length;
+        for (int i = 0; i < out.length; i++) dz[i] = at[i] < 0 ? 0 : 2 * (out[i] - target.data[at[i]]) / target.size();
         for (int l = SrcnnConfig.LAYERS - 1; l >= 0; l--) {
             int cin = cfg.inChannels(l), cout = cfg.outChannels(l), f = cfg.filter(l);
             double[] in = pass.layerInput(l);

@@ -86,10 +86,19 @@ class ShrinkingTilesTest {
         }
     }
 
-    /** A two-deep path that runs out of memory for chosen images above some tile: width 10 while queued, 11 awaited. */
+    /**
+     * A two-deep path that runs out of memory for chosen images above some tile: width 10 while queued, 11 awaited.
+     * Closed, it refuses to queue or await (as the overlapped device path does).
+     */
     static final class TileLimited implements PixelPath {
         final int tile;
         final TiledPixelUpscaler bicubic = TiledPixelUpscaler.bicubic(2);
+        boolean closed;
+
+        @Override
+        public void close() {
+            closed = true;
+        }
 
         TileLimited(int tile) {
             this.tile = tile;
@@ -107,8 +116,10 @@ class ShrinkingTilesTest {
 
         @Override
         public Pending submit(Pixels lr, int bits) {
+            if (closed) throw new IllegalStateException("closed");
             if (tile > 128 && lr.width() == 10) throw new DeviceOutOfMemoryException("queueing at tile " + tile, null);
             return () -> {
+                if (closed) throw new IllegalStateException("the path was closed while this image was in flight");
                 if (tile > 64 && lr.width() == 11) throw new DeviceOutOfMemoryException("awaiting at tile " + tile, null);
                 return bicubic.upscale(lr, bits);
             };
@@ -137,8 +148,71 @@ class ShrinkingTilesTest {
         assertArrayEquals(bicubic.upscale(a).samples(), pa.await().samples());
         assertArrayEquals(bicubic.upscale(b).samples(), pb.await().samples()); // out of memory awaited: redone at 64
         assertEquals(64, s.tile());
-        assertArrayEquals(bicubic.upscale(c).samples(), pc.await().samples()); // c was fine on the 128 path
+        // c was queued on the 128 path, closed when b ran out: it is redone on the 64 path
+        assertArrayEquals(bicubic.upscale(c).samples(), pc.await().samples());
         assertEquals(List.of(256, 128, 64), made);
+    }
+
+    @Test
+    void theFailedPathIsFreedBeforeTheRetryAllocates() {
+        List<String> log = new ArrayList<>();
+        ShrinkingTiles s = new ShrinkingTiles(t -> new LoggedPath(t, 128, log,
+                () -> new DeviceOutOfMemoryException("out of GPU memory at tile " + t, null)), 512);
+        Pixels lr = gray(10, 9);
+        assertArrayEquals(TiledPixelUpscaler.bicubic(2).upscale(lr).samples(), s.upscale(lr, 8).samples());
+        assertEquals(List.of("allocate 512", "run 512", "free 512", "allocate 256", "run 256", "free 256",
+                "allocate 128", "run 128"), log);
+        log.clear();
+        s.upscale(lr, 8);
+        s.close();
+        assertEquals(List.of("run 128", "free 128"), log, "the next image stays at 128; close frees the path in use");
+    }
+
+    /**
+     * Making the path for the smaller tile can fail too (the device is short of memory, a stream cannot be created):
+     * that image fails, but the next one gets a new path, never the closed one.
+     */
+    @Test
+    void aPathThatCouldNotBeMadeAfterAShrinkIsMadeForTheNextImage() {
+        List<String> log = new ArrayList<>();
+        int[] failMakes = {1};
+        ShrinkingTiles s = new ShrinkingTiles(t -> {
+            if (t == 256 && failMakes[0]-- > 0) {
+                log.add("cannot make " + t);
+                throw new IllegalStateException("no stream for tile " + t);
+            }
+            LoggedPath logged = new LoggedPath(t, 256, log,
+                    () -> new DeviceOutOfMemoryException("out of GPU memory", null));
+            return new PixelPath.Forwarding() { // refuses work once closed, as the device paths do
+                private boolean closed;
+
+                @Override
+                public PixelPath inner() {
+                    return logged;
+                }
+
+                @Override
+                public Pixels upscale(Pixels lr, int bits) {
+                    if (closed) throw new IllegalStateException("used after close at tile " + t);
+                    return logged.upscale(lr, bits);
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
+                    logged.close();
+                }
+            };
+        }, 512);
+        Pixels lr = gray(10, 9);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.upscale(lr, 8));
+        assertEquals("no stream for tile 256", e.getMessage(), "the image whose retry could not start fails");
+        assertEquals(256, s.tile());
+        assertArrayEquals(TiledPixelUpscaler.bicubic(2).upscale(lr).samples(), s.upscale(lr, 8).samples(),
+                "the next image runs on a new path");
+        assertArrayEquals(TiledPixelUpscaler.bicubic(2).upscale(lr).samples(), s.submit(lr, 8).await().samples());
+        assertEquals(List.of("allocate 512", "run 512", "free 512", "cannot make 256", "allocate 256", "run 256",
+                "run 256"), log);
     }
 
     @Test

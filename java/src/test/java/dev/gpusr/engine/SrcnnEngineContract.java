@@ -151,6 +151,42 @@ public abstract class SrcnnEngineContract {
         }
     }
 
+    /**
+     * Whether the engine trains on centre targets (the paper's labels, {@code --labels centre}); one that does not
+     * must refuse them with a message naming {@code --labels full}.
+     */
+    protected boolean takesCentreTargets() {
+        return true;
+    }
+
+    @Test
+    void centreTargetsCoverOnlyTheCentre() throws IOException {
+        for (SrcnnWeights w : List.of(Golden.load(MODEL_915_Y).weights(), tinyModel(3, 1, 3, 3, 12))) {
+            SrcnnConfig c = w.config();
+            try (SrcnnEngine engine = open(w)) {
+                ReferenceSrcnn ref = ReferenceSrcnn.of(c, w.params());
+                for (int[] s : new int[][] {{2, 17, 15}, {1, 15, 19}, {3, 21, 21}}) {
+                    int m = c.halo();
+                    Tensor in = randomImage(s[0], c.channels(), s[1], s[2], 400 + s[1]);
+                    Tensor target = randomImage(s[0], c.channels(), s[1] - 2 * m, s[2] - 2 * m, 500 + s[2]);
+                    String what = c.filterName() + " on " + in.shapeString() + " with a centre target "
+                            + target.shapeString();
+                    if (!takesCentreTargets()) {
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                () -> engine.computeGradients(in, target), what);
+                        assertTrue(e.getMessage().contains("--labels full"), e.getMessage());
+                        return;
+                    }
+                    double loss = engine.computeGradients(in, target);
+                    double expectedLoss = ref.loss(in, target);
+                    assertEquals(expectedLoss, loss, GRADIENT_TOLERANCE * expectedLoss, what + " loss");
+                    double[] expected = ref.gradients(in, target);
+                    assertGradientsClose(what, c, name -> slice(c, expected, name), engine.gradients());
+                }
+            }
+        }
+    }
+
     @Test
     void imagesOfABatchDoNotInfluenceEachOther() throws IOException {
         SrcnnWeights w = Golden.load(MODEL_955_RGB).weights();
@@ -412,6 +448,13 @@ public abstract class SrcnnEngineContract {
             assertTrue(e.getMessage().contains("channel"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
                     () -> engine.computeGradients(new Tensor(1, 1, 4, 4), new Tensor(1, 1, 4, 5)));
+            assertTrue(e.getMessage().contains("target"), e.getMessage());
+            // smaller, but not by the same margin on every side: not a centre
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> engine.computeGradients(new Tensor(1, 1, 9, 9), new Tensor(1, 1, 5, 3)));
+            assertTrue(e.getMessage().contains("target"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> engine.computeGradients(new Tensor(1, 1, 9, 9), new Tensor(1, 1, 8, 8)));
             assertTrue(e.getMessage().contains("target"), e.getMessage());
         }
     }

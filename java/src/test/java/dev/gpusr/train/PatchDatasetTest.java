@@ -149,6 +149,34 @@ class PatchDatasetTest {
     }
 
     @Test
+    void centreLabelsAreTheCentreOfTheTransformedLabel() {
+        // x1: input == label, so each centre label must be the centre of the transformed input patch
+        Picture pic = grayPicture("a", 33, 33, 11);
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true, 6));
+        Tensor[] batch = data.newBatch(1);
+        assertEquals(33, batch[0].h);
+        assertEquals(21, batch[1].h);
+        assertEquals(21, batch[1].w);
+        for (int t = 0; t < PatchDataset.TRANSFORMS; t++) {
+            data.fill(batch[0], batch[1], new PatchDataset.EpochPlan(new int[] {0}, new byte[] {(byte) t}), 0);
+            for (int y = 0; y < 21; y++) {
+                for (int x = 0; x < 21; x++) {
+                    assertEquals(batch[0].get(0, 0, y + 6, x + 6), batch[1].get(0, 0, y, x), "t " + t + " at " + y + "," + x);
+                }
+            }
+        }
+        // the transpose moves the source's (row 8, column 7) to the label's (1, 2), as for whole labels
+        data.fill(batch[0], batch[1], new PatchDataset.EpochPlan(new int[] {0}, new byte[] {4}), 0);
+        assertEquals(data.sourcePlanes(0)[1][(2 + 6) * 33 + 1 + 6], batch[1].get(0, 0, 1, 2));
+        // whole-patch batches do not fit a centre-label dataset, and a margin must leave a label
+        Tensor[] whole = new Tensor[] {new Tensor(1, 1, 33, 33), new Tensor(1, 1, 33, 33)};
+        assertThrows(IllegalArgumentException.class,
+                () -> data.fill(whole[0], whole[1], new PatchDataset.EpochPlan(new int[] {0}, null), 0));
+        assertThrows(IllegalArgumentException.class, () -> new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true, 17));
+        assertThrows(IllegalArgumentException.class, () -> new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true, -1));
+    }
+
+    @Test
     void augmentationAddsShrunkCopiesAndIsReproducibleWithASeed() {
         Picture pic = grayPicture("a", 61, 75, 1);
         PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14, true));
