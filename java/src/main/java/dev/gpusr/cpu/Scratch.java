@@ -45,6 +45,22 @@ final class Scratch {
         return lanes;
     }
 
+    private float[] transposed = new float[0];
+
+    /** At least {@code count} floats: a tile of the output gradient, pixel-major. */
+    float[] transposed(int count) {
+        if (transposed.length < count) transposed = new float[count];
+        return transposed;
+    }
+
+    private float[] tapSums = new float[0];
+
+    /** At least {@code count} floats: one row's weight-gradient sums, [tap][output channel]. */
+    float[] tapSums(int count) {
+        if (tapSums.length < count) tapSums = new float[count];
+        return tapSums;
+    }
+
     private float[][] rowRefs = new float[0][];
 
     /** Room for {@code count} row references (filled by the caller). */

@@ -199,6 +199,99 @@ final class VectorKernels {
         addLanes(sums, lanes, 8);
     }
 
+    /** Output channels of one {@link #gradient} block: two vectors. */
+    static final int GRADIENT_OUTPUTS = 2 * LANES;
+    /** Taps of one {@link #gradient} call. */
+    static final int GRADIENT_TAPS = 10;
+
+    /**
+     * Weight gradients with output channels in the lanes, for {@value #GRADIENT_TAPS} taps and the
+     * {@link #GRADIENT_OUTPUTS} output channels of one block: for each column j in [from, to) in order,
+     * {@code sums[sumBase + t * sumStride + q] = fma(e[eBase + (j - from) * eStride + q], x_t[j + s_t], ...)} where
+     * {@code e} holds the output gradient transposed (pixel-major). Every sum is the sequential chain of fused
+     * multiply-adds over the columns in order, continued from what {@code sums} holds: the same floats as a scalar
+     * loop over the columns. The taps are broadcast from their rows (no unaligned vector loads), and the
+     * {@code 2 * GRADIENT_TAPS} accumulators are carried by this one loop only.
+     */
+    static void gradient(float[] e, int eBase, int eStride, float[] x0, int s0, float[] x1, int s1, float[] x2, int s2,
+            float[] x3, int s3, float[] x4, int s4, float[] x5, int s5, float[] x6, int s6, float[] x7, int s7,
+            float[] x8, int s8, float[] x9, int s9, float[] sums, int sumBase, int sumStride, int from, int to) {
+        FloatVector a00 = FloatVector.fromArray(S, sums, sumBase + 0 * sumStride);
+        FloatVector a01 = FloatVector.fromArray(S, sums, sumBase + 0 * sumStride + LANES);
+        FloatVector a10 = FloatVector.fromArray(S, sums, sumBase + 1 * sumStride);
+        FloatVector a11 = FloatVector.fromArray(S, sums, sumBase + 1 * sumStride + LANES);
+        FloatVector a20 = FloatVector.fromArray(S, sums, sumBase + 2 * sumStride);
+        FloatVector a21 = FloatVector.fromArray(S, sums, sumBase + 2 * sumStride + LANES);
+        FloatVector a30 = FloatVector.fromArray(S, sums, sumBase + 3 * sumStride);
+        FloatVector a31 = FloatVector.fromArray(S, sums, sumBase + 3 * sumStride + LANES);
+        FloatVector a40 = FloatVector.fromArray(S, sums, sumBase + 4 * sumStride);
+        FloatVector a41 = FloatVector.fromArray(S, sums, sumBase + 4 * sumStride + LANES);
+        FloatVector a50 = FloatVector.fromArray(S, sums, sumBase + 5 * sumStride);
+        FloatVector a51 = FloatVector.fromArray(S, sums, sumBase + 5 * sumStride + LANES);
+        FloatVector a60 = FloatVector.fromArray(S, sums, sumBase + 6 * sumStride);
+        FloatVector a61 = FloatVector.fromArray(S, sums, sumBase + 6 * sumStride + LANES);
+        FloatVector a70 = FloatVector.fromArray(S, sums, sumBase + 7 * sumStride);
+        FloatVector a71 = FloatVector.fromArray(S, sums, sumBase + 7 * sumStride + LANES);
+        FloatVector a80 = FloatVector.fromArray(S, sums, sumBase + 8 * sumStride);
+        FloatVector a81 = FloatVector.fromArray(S, sums, sumBase + 8 * sumStride + LANES);
+        FloatVector a90 = FloatVector.fromArray(S, sums, sumBase + 9 * sumStride);
+        FloatVector a91 = FloatVector.fromArray(S, sums, sumBase + 9 * sumStride + LANES);
+        for (int j = from, p = eBase; j < to; j++, p += eStride) {
+            FloatVector g0 = FloatVector.fromArray(S, e, p);
+            FloatVector g1 = FloatVector.fromArray(S, e, p + LANES);
+            FloatVector w0 = FloatVector.broadcast(S, x0[j + s0]);
+            a00 = g0.fma(w0, a00);
+            a01 = g1.fma(w0, a01);
+            FloatVector w1 = FloatVector.broadcast(S, x1[j + s1]);
+            a10 = g0.fma(w1, a10);
+            a11 = g1.fma(w1, a11);
+            FloatVector w2 = FloatVector.broadcast(S, x2[j + s2]);
+            a20 = g0.fma(w2, a20);
+            a21 = g1.fma(w2, a21);
+            FloatVector w3 = FloatVector.broadcast(S, x3[j + s3]);
+            a30 = g0.fma(w3, a30);
+            a31 = g1.fma(w3, a31);
+            FloatVector w4 = FloatVector.broadcast(S, x4[j + s4]);
+            a40 = g0.fma(w4, a40);
+            a41 = g1.fma(w4, a41);
+            FloatVector w5 = FloatVector.broadcast(S, x5[j + s5]);
+            a50 = g0.fma(w5, a50);
+            a51 = g1.fma(w5, a51);
+            FloatVector w6 = FloatVector.broadcast(S, x6[j + s6]);
+            a60 = g0.fma(w6, a60);
+            a61 = g1.fma(w6, a61);
+            FloatVector w7 = FloatVector.broadcast(S, x7[j + s7]);
+            a70 = g0.fma(w7, a70);
+            a71 = g1.fma(w7, a71);
+            FloatVector w8 = FloatVector.broadcast(S, x8[j + s8]);
+            a80 = g0.fma(w8, a80);
+            a81 = g1.fma(w8, a81);
+            FloatVector w9 = FloatVector.broadcast(S, x9[j + s9]);
+            a90 = g0.fma(w9, a90);
+            a91 = g1.fma(w9, a91);
+        }
+        a00.intoArray(sums, sumBase + 0 * sumStride);
+        a01.intoArray(sums, sumBase + 0 * sumStride + LANES);
+        a10.intoArray(sums, sumBase + 1 * sumStride);
+        a11.intoArray(sums, sumBase + 1 * sumStride + LANES);
+        a20.intoArray(sums, sumBase + 2 * sumStride);
+        a21.intoArray(sums, sumBase + 2 * sumStride + LANES);
+        a30.intoArray(sums, sumBase + 3 * sumStride);
+        a31.intoArray(sums, sumBase + 3 * sumStride + LANES);
+        a40.intoArray(sums, sumBase + 4 * sumStride);
+        a41.intoArray(sums, sumBase + 4 * sumStride + LANES);
+        a50.intoArray(sums, sumBase + 5 * sumStride);
+        a51.intoArray(sums, sumBase + 5 * sumStride + LANES);
+        a60.intoArray(sums, sumBase + 6 * sumStride);
+        a61.intoArray(sums, sumBase + 6 * sumStride + LANES);
+        a70.intoArray(sums, sumBase + 7 * sumStride);
+        a71.intoArray(sums, sumBase + 7 * sumStride + LANES);
+        a80.intoArray(sums, sumBase + 8 * sumStride);
+        a81.intoArray(sums, sumBase + 8 * sumStride + LANES);
+        a90.intoArray(sums, sumBase + 9 * sumStride);
+        a91.intoArray(sums, sumBase + 9 * sumStride + LANES);
+    }
+
     /** sums[k] += the LANES floats of lanes[k * LANES ...], added in lane order, for k in [0, count). */
     private static void addLanes(float[] sums, float[] lanes, int count) {
         for (int k = 0; k < count; k++) {

@@ -37,6 +37,9 @@ class ConvLayerTest {
         // images, one or many per row), one, two and three blocks of 8 output channels with and without leftovers
         new Case(2, 8, 3, 1, 33), new Case(3, 16, 5, 1, 17), new Case(2, 24, 1, 9, 1), new Case(4, 12, 3, 6, 7),
         new Case(3, 17, 5, 3, 15), new Case(1, 8, 9, 20, 1), new Case(5, 19, 1, 1, 33), new Case(2, 10, 3, 1, 15),
+        // weight gradients with output channels in the lanes: one and two blocks, taps not a multiple of a group,
+        // rows longer than one tile of pixels
+        new Case(11, 32, 5, 12, 23), new Case(2, 64, 9, 3, 30),
     };
 
     /** The kernels each case runs through: the scalar ones always, the vector ones where the JVM has them. */
@@ -94,6 +97,8 @@ class ConvLayerTest {
         Arrays.fill(s.row, Float.NaN);
         for (float[] row : s.outputRows(big.cout, big.layout().length())) Arrays.fill(row, Float.NaN);
         for (float[] row : s.gradientRows(big.cout, big.taps())) Arrays.fill(row, Float.NaN);
+        Arrays.fill(s.tapSums(1 << 16), Float.NaN);
+        Arrays.fill(s.transposed(1 << 16), Float.NaN);
         float[][] pixels = s.pixelTaps(ConvLayer.GATHER_PIXELS, big.taps());
         for (int p = 0; p < ConvLayer.GATHER_PIXELS; p++) Arrays.fill(pixels[p], Float.NaN); // not the zero pixel
         return s;
@@ -176,12 +181,15 @@ class ConvLayerTest {
 
     @Test
     void weightGradientsAreSequentialFmasPerRowBitForBit() {
+        int outputLanes = 0;
         for (Case c : CASES) {
-            for (boolean simd : kernels()) checkGradients(c, simd);
+            for (boolean simd : kernels()) outputLanes += checkGradients(c, simd) ? 1 : 0;
         }
+        assertTrue(!Simd.ENABLED || outputLanes > 0, "some cases put output channels in the lanes");
     }
 
-    private static void checkGradients(Case c, boolean simd) {
+    /** Returns whether the layer put output channels in the lanes. */
+    private static boolean checkGradients(Case c, boolean simd) {
         {
             RowLayout layout = c.layout();
             float[] zero = new float[layout.length()];
@@ -194,7 +202,10 @@ class ConvLayerTest {
             Arrays.fill(acc, 0.25); // sums are added to what is there
             layer.gradientRows(grad, in, layout, 0, H, acc, usedScratch());
             int pad = c.f / 2;
-            boolean gathered = !simd && c.cout >= 8; // the vector kernels add per lane: another order
+            boolean gathered = !simd && c.cout >= 8;
+            // the gathered taps and the output lanes add each row's columns in order; the vector dot products add
+            // per lane: another order
+            boolean exact = gathered || layer.outputLaneGradients();
             int leftovers = 0;
             for (int o = 0; o < c.cout; o++) {
                 for (int r = 0; r < H; r++) {
@@ -207,17 +218,17 @@ class ConvLayerTest {
                     double expected = 0.25;
                     for (int r = 0; r < H; r++) {
                         float y = 0f;
-                        double exact = 0;
+                        double exactSum = 0;
                         for (int j = layout.first(); j < layout.end(); j++) {
                             float e = grad.row(o, r)[j];
                             float x = at(in, i, r + ky - pad, j + kx - pad);
                             y = Math.fma(e, x, y);
-                            exact += (double) e * x;
+                            exactSum += (double) e * x;
                         }
-                        expected += gathered ? y : exact;
+                        expected += exact ? y : exactSum;
                     }
                     double actual = acc[o * c.taps() + t];
-                    if (gathered) {
+                    if (exact) {
                         assertEquals(expected, actual, 0.0, c + (simd ? " vector" : " scalar") + " weight " + o + "/" + t); // exact
                     } else { // the dot products sum in another order: float rounding only
                         assertEquals(expected, actual, 2e-4, c + " weight " + o + "/" + t);
@@ -230,6 +241,7 @@ class ConvLayerTest {
                 assertEquals(bias, acc[c.cout * c.taps() + o], 2e-4, c + " bias " + o);
             }
             if (gathered) assertTrue(leftovers > 0, c + ": some rows end with a group of one to three pixels");
+            return layer.outputLaneGradients();
         }
     }
 }
