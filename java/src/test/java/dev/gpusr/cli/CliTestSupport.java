@@ -35,8 +35,29 @@ final class CliTestSupport {
     }
 
     /** Starts {@code gpu-sr ARGS} in a child JVM on the test class path, stdout and stderr together into {@code log}. */
+    /** Whether this host's env(1) has --default-signal (GNU coreutils 8.31 and later). */
+    private static final boolean ENV_RESETS_SIGNALS = envResetsSignals();
+
+    private static boolean envResetsSignals() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     static Process start(Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        // A build started in the background by a shell without job control (`mvn verify &`, nohup) inherits SIGINT
+        // as ignored, and a JVM that starts with SIGINT ignored never runs its shutdown hooks on Ctrl-C: the tests
+        // that send SIGINT would fail for a reason outside gpu-sr. coreutils' env resets it where it can.
+        if (ENV_RESETS_SIGNALS) command.addAll(List.of("env", "--default-signal=INT"));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.gpusr.cli.Main"));
         command.addAll(Arrays.asList(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

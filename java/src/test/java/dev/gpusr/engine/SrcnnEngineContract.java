@@ -140,15 +140,20 @@ public abstract class SrcnnEngineContract {
                 for (int[] s : ODD_SHAPES) {
                     Tensor in = randomImage(s[0], c.channels(), s[1], s[2], 200 + s[1]);
                     Tensor target = randomImage(s[0], c.channels(), s[1], s[2], 300 + s[2]);
-                    String what = c.filterName() + " on " + in.shapeString();
-                    double loss = engine.computeGradients(in, target);
-                    double expectedLoss = ref.loss(in, target);
-                    assertEquals(expectedLoss, loss, GRADIENT_TOLERANCE * expectedLoss, what + " loss");
-                    double[] expected = ref.gradients(in, target);
-                    assertGradientsClose(what, c, name -> slice(c, expected, name), engine.gradients());
+                    assertLossAndGradients(engine, ref, c, in, target, c.filterName() + " on " + in.shapeString());
                 }
             }
         }
+    }
+
+    /** The engine's loss and gradients of one batch against the double-precision reference's. */
+    private static void assertLossAndGradients(SrcnnEngine engine, ReferenceSrcnn ref, SrcnnConfig c, Tensor in,
+            Tensor target, String what) {
+        double loss = engine.computeGradients(in, target);
+        double expectedLoss = ref.loss(in, target);
+        assertEquals(expectedLoss, loss, GRADIENT_TOLERANCE * expectedLoss, what + " loss");
+        double[] expected = ref.gradients(in, target);
+        assertGradientsClose(what, c, name -> slice(c, expected, name), engine.gradients());
     }
 
     /**
@@ -177,11 +182,7 @@ public abstract class SrcnnEngineContract {
                         assertTrue(e.getMessage().contains("--labels full"), e.getMessage());
                         return;
                     }
-                    double loss = engine.computeGradients(in, target);
-                    double expectedLoss = ref.loss(in, target);
-                    assertEquals(expectedLoss, loss, GRADIENT_TOLERANCE * expectedLoss, what + " loss");
-                    double[] expected = ref.gradients(in, target);
-                    assertGradientsClose(what, c, name -> slice(c, expected, name), engine.gradients());
+                    assertLossAndGradients(engine, ref, c, in, target, what);
                 }
             }
         }
