@@ -35,9 +35,17 @@ def srcnn(filters):
 CLOCK = time.perf_counter
 
 
+# at least this long warming up each row, as gpu-sr bench does for its CPU rows (BenchPlan.CPU_WARMUP_MS): the JVM
+# compiles its kernels over the first seconds; PyTorch gets the same time (its oneDNN primitives are made on first use)
+WARMUP_S = 3.0
+
+
 def host_time(run, warmups=3, target_ms=1500.0, min_repeats=3, max_repeats=50):
-    for _ in range(warmups):
+    start = time.perf_counter()
+    i = 0
+    while i < warmups or time.perf_counter() - start < WARMUP_S:
         run()
+        i += 1
     ms = []
     while len(ms) < min_repeats or (sum(ms) < target_ms and len(ms) < max_repeats):
         t0 = CLOCK()

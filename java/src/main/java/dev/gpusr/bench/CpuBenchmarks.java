@@ -88,7 +88,8 @@ public final class CpuBenchmarks {
 
     private static void measure(BenchRow row, BenchPlan plan, HostTimer.Run body) {
         try {
-            row.timing(HostTimer.measure(body, plan.cpuWarmups(), plan.cpuTargetMs(), plan.cpuMinRepeats(), MAX_REPEATS));
+            row.timing(HostTimer.measure(body, plan.cpuWarmups(), plan.cpuWarmupMs(), plan.cpuTargetMs(),
+                    plan.cpuMinRepeats(), MAX_REPEATS));
             row.check(Check.reference());
         } catch (Exception | LinkageError e) {
             fail(row, e);

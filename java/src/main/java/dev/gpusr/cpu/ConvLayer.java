@@ -188,9 +188,15 @@ final class ConvLayer {
             for (int o = 0; o < cout; o++) dsts[o] = spare != null ? spare[o] : out.writable(o, r);
             for (int c0 = from; c0 < to; c0 = nextTile(c0, to)) {
                 int c1 = nextTile(c0, to);
+                boolean wide = wideBlocks && c1 - c0 >= VectorKernels.WIDE;
                 for (int b = 0; b < blocks; b++) {
-                    VectorKernels.forward(taps, shift, index, n, weightBlocks, b * k * q, bias, biasOffset, dsts, b * q,
-                            c0, c1);
+                    if (wide) {
+                        VectorKernels.forwardWide(taps, shift, index, n, weightBlocks, b * k * q, bias, biasOffset,
+                                dsts, b * q, c0, c1);
+                    } else {
+                        VectorKernels.forward(taps, shift, index, n, weightBlocks, b * k * q, bias, biasOffset, dsts,
+                                b * q, c0, c1);
+                    }
                 }
             }
             if (blocks * q < cout) {
@@ -204,6 +210,13 @@ final class ConvLayer {
             if (epilogue != Epilogue.RELU_GRAD_IN_PLACE) clearEnds(out, r, from, to);
         }
     }
+
+    /**
+     * Three vectors of columns per block where a tile is wide enough ({@link VectorKernels#forwardWide}); tests
+     * switch it off to check the two-vector blocks on wide rows too. A 9-5-5 training step of 16 sub-images took
+     * about 5% less time with it.
+     */
+    boolean wideBlocks = true;
 
     /** Columns of one tile of {@link #vectorRows}: every block of channels runs over a tile before the next. */
     int vectorTile = VECTOR_TILE;

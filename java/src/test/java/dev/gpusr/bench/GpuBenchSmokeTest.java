@@ -24,7 +24,7 @@ class GpuBenchSmokeTest {
         return new BenchPlan(true, Set.copyOf(BenchPlan.SECTIONS),
                 2, 64, 96, 8, 33, 2, 64, 2, 36, 64,
                 1, 5, 3, 10, 0.05,
-                16, 16, 2, 17, 18, 32, 1, 5, 1);
+                16, 16, 2, 17, 18, 32, 1, 0, 5, 1);
     }
 
     @Test

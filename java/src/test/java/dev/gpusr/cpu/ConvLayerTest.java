@@ -40,6 +40,8 @@ class ConvLayerTest {
         // weight gradients with output channels in the lanes: one and two blocks, taps not a multiple of a group,
         // rows longer than one tile of pixels
         new Case(11, 32, 5, 12, 23), new Case(2, 64, 9, 3, 30),
+        // rows of several wide blocks (three vectors) whose last block overlaps the one before it
+        new Case(3, 16, 5, 2, 50),
     };
 
     /** The kernels each case runs through: the scalar ones always, the vector ones where the JVM has them. */
@@ -120,20 +122,22 @@ class ConvLayerTest {
             for (boolean simd : kernels()) {
                 for (int chunkFloats : new int[] {ConvLayer.CHUNK_FLOATS, 4 * c.layout().length(), Integer.MAX_VALUE / 2}) {
                     for (ConvLayer.Epilogue epilogue : ConvLayer.Epilogue.values()) {
-                        checkForward(c, simd, chunkFloats, epilogue);
+                        checkForward(c, simd, true, chunkFloats, epilogue);
+                        if (simd) checkForward(c, true, false, chunkFloats, epilogue); // blocks of two vectors only
                     }
                 }
             }
         }
     }
 
-    private static void checkForward(Case c, boolean simd, int chunkFloats, ConvLayer.Epilogue epilogue) {
+    private static void checkForward(Case c, boolean simd, boolean wide, int chunkFloats, ConvLayer.Epilogue epilogue) {
         RowLayout layout = c.layout();
         float[] zero = new float[layout.length()];
         float[] w = random(c.cout * c.taps(), 11);
         float[] bias = random(c.cout, 12);
         ConvLayer layer = new ConvLayer(c.cin, c.cout, c.f, w, 0, bias, 0);
         layer.simd = simd;
+        layer.wideBlocks = wide;
         layer.chunkFloats = chunkFloats;
         // vector kernels: tiles of columns that end inside the row (one vector pair, three) and one tile for all
         layer.vectorTile = chunkFloats == ConvLayer.CHUNK_FLOATS ? ConvLayer.VECTOR_TILE
@@ -172,7 +176,7 @@ class ConvLayerTest {
                         }
                         expected = epilogue == ConvLayer.Epilogue.RELU ? Math.max(0f, y) : y;
                     }
-                    assertSame(expected, row[j], c + (simd ? " vector" : " scalar") + " chunk " + chunkFloats + " " + epilogue + " out " + o + " row " + r
+                    assertSame(expected, row[j], c + (simd ? wide ? " vector (wide)" : " vector" : " scalar") + " chunk " + chunkFloats + " " + epilogue + " out " + o + " row " + r
                             + " column " + j);
                 }
             }
