@@ -213,8 +213,9 @@ final class ConvLayer {
 
     /**
      * Three vectors of columns per block where a tile is wide enough ({@link VectorKernels#forwardWide}); tests
-     * switch it off to check the two-vector blocks on wide rows too. A 9-5-5 training step of 16 sub-images took
-     * about 5% less time with it.
+     * switch it off to check the two-vector blocks on wide rows too. In alternating runs it was not slower and
+     * probably a few per cent faster (a 9-5-5 step of 16 sub-images: 35.1-35.8 ms against 36.2-41.5 ms), within the
+     * machine's noise.
      */
     boolean wideBlocks = true;
 
