@@ -5,6 +5,7 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.train.Checkpoint;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,8 +32,12 @@ final class StartingModel {
         return resumed.weights();
     }
 
-    /** The --init model's weights, rescaled to {@code scale} (e.g. fine-tune x2 from x3). */
-    static SrcnnWeights fromInit(Path init, TrainOptions.Architecture options, int scale) throws Failure {
+    /**
+     * The --init model's weights, rescaled to {@code scale} (e.g. fine-tune x2 from x3). Larger --f1/--f2/--f3 than the
+     * model's grow its filters with zero taps around them (a 9-1-5 into a 9-5-5), which computes the same image.
+     */
+    static SrcnnWeights fromInit(Path init, TrainOptions.Architecture options, int scale, PrintStream err)
+            throws Failure {
         SrcnnWeights loaded;
         try {
             loaded = SrcnnWeights.load(init, 0);
@@ -40,9 +45,24 @@ final class StartingModel {
             throw new Failure("cannot read --init " + init + ": " + e.getMessage());
         }
         SrcnnConfig c = loaded.config();
-        check(options, c, "the --init model " + init);
+        int f1 = grown(options.f1, c.f1(), "--f1");
+        int f2 = grown(options.f2, c.f2(), "--f2");
+        int f3 = grown(options.f3, c.f3(), "--f3");
+        SrcnnConfig target = new SrcnnConfig(c.channels(), c.n1(), c.n2(), f1, f2, f3, scale, c.color());
+        check(options, target, "the --init model " + init);
         SrcnnConfig rescaled = new SrcnnConfig(c.channels(), c.n1(), c.n2(), c.f1(), c.f2(), c.f3(), scale, c.color());
-        return new SrcnnWeights(rescaled, loaded.params().clone());
+        SrcnnWeights start = new SrcnnWeights(rescaled, loaded.params().clone());
+        if (target.equals(rescaled)) return start;
+        err.println("gpu-sr train: note: the --init model " + c.filterName() + " grows into " + target.filterName()
+                + " (its filters at the centre, zero taps around them: the same image to start from)");
+        return start.widened(target);
+    }
+
+    /** A filter size option at least the model's and odd grows the filter; anything else stays for check() to name. */
+    private static int grown(Integer given, int model, String option) throws Failure {
+        if (given == null || given <= model) return model;
+        if (given % 2 == 0) throw new Failure(option + " " + given + " is even; filters are odd so they have a centre");
+        return given;
     }
 
     /** Architecture options given together with a model to start from must describe that model. */

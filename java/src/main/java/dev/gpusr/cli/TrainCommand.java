@@ -118,9 +118,12 @@ public final class TrainCommand implements Callable<Integer> {
             + PatchDataset.DEFAULT_STRIDE + ").")
     Integer stride;
 
-    @Option(names = "--augment", description = "Also train on the images shrunk by 0.9..0.6, and flip/rotate each "
-            + "sub-image at random per epoch.")
-    Boolean augment;
+    @Option(names = "--augment", paramLabel = "all|flips|scales|none", arity = "0..1", fallbackValue = "all",
+            converter = TrainOptions.AugmentKind.class, description = "Augmentation: all (the default when given "
+            + "without a value) trains also on the images shrunk by 0.9..0.6 and flips/rotates each sub-image at "
+            + "random per epoch; flips or scales only one of the two; none (the default without --augment, or the "
+            + "resumed run's).")
+    PatchDataset.Augment augment;
 
     @Option(names = "--labels", paramLabel = "centre|full", converter = TrainOptions.Labels.class, description = "What the loss covers: the label's centre, "
             + "without the model's halo on every side (the paper's 21x21 of a 33x33 sub-image for 9-1-5: pixels no "
@@ -234,9 +237,10 @@ public final class TrainCommand implements Callable<Integer> {
         int batchSize = pick(batch, previous, "batch", DEFAULT_BATCH, "--batch");
         int patchSize = pick(patch, previous, "patch", PatchDataset.DEFAULT_PATCH, "--patch");
         int strideSize = pick(stride, previous, "stride", PatchDataset.DEFAULT_STRIDE, "--stride");
-        boolean augmented = augment != null ? augment : Boolean.parseBoolean(previous.getOrDefault("augment", "false"));
+        PatchDataset.Augment augmented = augment != null ? augment
+                : PatchDataset.Augment.parse(previous.getOrDefault("augment", "none"));
         if (resumed != null && augment != null && previous.containsKey("augment")
-                && augment != Boolean.parseBoolean(previous.get("augment"))) {
+                && augment != PatchDataset.Augment.parse(previous.get("augment"))) {
             err.println("gpu-sr train: note: --augment differs from the checkpoint's run; it will not repeat exactly");
         }
         boolean centreLabels = centreLabels(previous);
@@ -288,7 +292,7 @@ public final class TrainCommand implements Callable<Integer> {
             options.put("batch", Integer.toString(batchSize));
             options.put("patch", Integer.toString(patchSize));
             options.put("stride", Integer.toString(strideSize));
-            options.put("augment", Boolean.toString(augmented));
+            options.put("augment", augmented.id());
             options.put("labels", centreLabels ? "centre" : "full");
             options.put("patches", Integer.toString(data.size()));
             options.put("seed", resumed != null ? previous.getOrDefault("seed", "?") : Long.toString(seedValue));
@@ -402,7 +406,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The model the run starts from: the checkpoint's, --init's (rescaled to --scale) or fresh (--init-scheme). */
     private SrcnnWeights startingWeights(Checkpoint resumed) throws Failure {
         if (resumed != null) return StartingModel.fromCheckpoint(resumed, checkpoints.resume, architecture, scale);
-        if (init != null) return StartingModel.fromInit(init, architecture, scale);
+        if (init != null) return StartingModel.fromInit(init, architecture, scale, err);
         SrcnnConfig c;
         try {
             c = architecture.fresh(scale);
@@ -478,7 +482,7 @@ public final class TrainCommand implements Callable<Integer> {
         return labels == TrainOptions.Labels.Kind.CENTRE;
     }
 
-    private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, boolean augmented,
+    private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, PatchDataset.Augment augmented,
             int labelMargin) throws IOException, Failure {
         PatchDataset.Options options = new PatchDataset.Options(config.scale(), config.color(), patchSize, strideSize,
                 augmented, labelMargin);

@@ -4,6 +4,7 @@ import dev.gpusr.model.SrcnnConfig;
 import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.optim.OptimizerConfig;
 import dev.gpusr.train.LrSchedule;
+import dev.gpusr.train.PatchDataset;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
@@ -210,6 +211,18 @@ final class TrainOptions {
             if (v.equalsIgnoreCase("centre") || v.equalsIgnoreCase("center")) return Kind.CENTRE;
             if (v.equalsIgnoreCase("full")) return Kind.FULL;
             throw new TypeConversionException("takes centre or full, got '" + value + "'");
+        }
+    }
+
+    /** --augment all|flips|scales|none (also true/false, as older checkpoints record it). */
+    static final class AugmentKind implements ITypeConverter<PatchDataset.Augment> {
+        @Override
+        public PatchDataset.Augment convert(String value) {
+            try {
+                return PatchDataset.Augment.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("takes all, flips, scales or none, got '" + value + "'");
+            }
         }
     }
 

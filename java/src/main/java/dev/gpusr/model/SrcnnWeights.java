@@ -47,6 +47,42 @@ public final class SrcnnWeights {
         return Arrays.copyOfRange(params, off, off + config.size(p));
     }
 
+    /**
+     * The same network with larger filters (e.g. a 9-1-5 grown into a 9-5-5): each filter sits at the centre of the
+     * larger one, the new taps are zero and the biases are kept, so with 'same' zero padding the grown model computes
+     * the same image as this one and training starts from its quality instead of from scratch.
+     */
+    public SrcnnWeights widened(SrcnnConfig larger) {
+        SrcnnConfig c = config;
+        if (larger.channels() != c.channels() || larger.n1() != c.n1() || larger.n2() != c.n2()
+                || larger.color() != c.color()) {
+            throw new IllegalArgumentException("only filters can grow: " + c + " cannot become " + larger);
+        }
+        float[] out = new float[larger.paramCount()];
+        for (Param t : Param.values()) {
+            int from = c.offset(t);
+            int to = larger.offset(t);
+            if (!t.isWeight) {
+                System.arraycopy(params, from, out, to, c.size(t));
+                continue;
+            }
+            int f = c.filter(t.layer);
+            int g = larger.filter(t.layer);
+            if (g < f) {
+                throw new IllegalArgumentException("filters can only grow: layer " + (t.layer + 1) + " is " + f + "x" + f
+                        + ", not shrinkable to " + g + "x" + g);
+            }
+            int m = (g - f) / 2; // both odd, so the difference is even
+            int kernels = c.outChannels(t.layer) * c.inChannels(t.layer);
+            for (int k = 0; k < kernels; k++) {
+                for (int y = 0; y < f; y++) {
+                    System.arraycopy(params, from + (k * f + y) * f, out, to + (k * g + y + m) * g + m, f);
+                }
+            }
+        }
+        return new SrcnnWeights(larger, out);
+    }
+
     /** The paper's initialisation: weights from N(0, std^2), biases zero. */
     public static SrcnnWeights gaussian(SrcnnConfig config, double std, long seed) {
         return zeroMeanGaussian(config, seed, layer -> std);

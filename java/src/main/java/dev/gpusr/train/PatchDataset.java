@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * SRCNN training sub-images: for every HR picture (modcropped to a multiple of the scale), the network input is the
@@ -22,8 +23,9 @@ import java.util.List;
  * <p>Patches overlap (33 / 14 covers each pixel about 5.5 times), so the dataset keeps the degraded and HR pictures
  * once and a patch is just (picture, offset); a batch is cut when it is assembled.
  *
- * <p>Augmentation: each picture is also used shrunk by {@link #AUGMENT_SCALES} (bicubic, before modcrop), and each
- * patch gets one of the 8 flips/rotations per epoch, drawn with the epoch's seeded order (see {@link #plan}).
+ * <p>Augmentation ({@link Augment}): each picture is also used shrunk by {@link #AUGMENT_SCALES} (bicubic, before
+ * modcrop), and/or each patch gets one of the 8 flips/rotations per epoch, drawn with the epoch's seeded order (see
+ * {@link #plan}).
  */
 public final class PatchDataset {
     public static final int DEFAULT_PATCH = 33;
@@ -33,8 +35,38 @@ public final class PatchDataset {
     /** The dihedral group of the square: identity, flips, rotations by 90 degrees and transposes. */
     public static final int TRANSFORMS = 8;
 
-    public record Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment, int labelMargin) {
+    /** What augmentation adds: nothing, the 8 flips/rotations, the shrunk copies, or both. */
+    public enum Augment {
+        NONE(false, false), FLIPS(true, false), SCALES(false, true), ALL(true, true);
+
+        /** Each patch gets one of the {@link #TRANSFORMS} symmetries per epoch. */
+        public final boolean flips;
+        /** Each picture is also used shrunk by {@link #AUGMENT_SCALES}. */
+        public final boolean scales;
+
+        Augment(boolean flips, boolean scales) {
+            this.flips = flips;
+            this.scales = scales;
+        }
+
+        /** The name options and metadata use. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses an id, or the true/false that runs before the kinds recorded (true: all). */
+        public static Augment parse(String text) {
+            String t = text.trim().toLowerCase(Locale.ROOT);
+            if (t.equals("true")) return ALL;
+            if (t.equals("false")) return NONE;
+            for (Augment a : values()) if (a.id().equals(t)) return a;
+            throw new IllegalArgumentException("augmentation is none, flips, scales or all, got '" + text + "'");
+        }
+    }
+
+    public record Options(int scale, ColorSpace color, int patchSize, int stride, Augment augment, int labelMargin) {
         public Options {
+            if (augment == null) throw new IllegalArgumentException("augment must not be null");
             if (scale < 1) throw new IllegalArgumentException("scale must be >= 1, got " + scale);
             if (patchSize < 1) throw new IllegalArgumentException("patch size must be >= 1, got " + patchSize);
             if (stride < 1) throw new IllegalArgumentException("stride must be >= 1, got " + stride);
@@ -44,7 +76,17 @@ public final class PatchDataset {
             }
         }
 
+        /** Both augmentations or none. */
+        public Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment, int labelMargin) {
+            this(scale, color, patchSize, stride, augment ? Augment.ALL : Augment.NONE, labelMargin);
+        }
+
         /** Whole-patch labels. */
+        public Options(int scale, ColorSpace color, int patchSize, int stride, Augment augment) {
+            this(scale, color, patchSize, stride, augment, 0);
+        }
+
+        /** Whole-patch labels, both augmentations or none. */
         public Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment) {
             this(scale, color, patchSize, stride, augment, 0);
         }
@@ -62,7 +104,7 @@ public final class PatchDataset {
     /** One picture as the dataset keeps it: the network input and the label, channel planes one after the other. */
     private record Source(String name, int width, int height, float[] input, float[] label) {}
 
-    /** The order of one epoch: patch indices and, with augmentation, each position's transform (else null). */
+    /** The order of one epoch: patch indices and, with flips, each position's transform (else null). */
     public record EpochPlan(int[] order, byte[] transforms) {}
 
     private final Options options;
@@ -138,11 +180,11 @@ public final class PatchDataset {
         return new PatchDataset(options, List.copyOf(sources), patchSource, patchOffset, pictures.size(), tooSmall);
     }
 
-    /** The picture itself and, with augmentation, its down-scaled copies. */
+    /** The picture itself and, with scale augmentation, its down-scaled copies. */
     private static List<Picture> versions(Picture picture, Options options) {
         List<Picture> out = new ArrayList<>();
         out.add(picture);
-        if (!options.augment()) return out;
+        if (!options.augment().scales) return out;
         for (double s : AUGMENT_SCALES) {
             float[][] planes = new float[picture.channels()][];
             int w = 0;
@@ -220,13 +262,13 @@ public final class PatchDataset {
         return sources.get(patchSource[index]).name;
     }
 
-    /** A new epoch's order from the generator: a shuffle of all patches, then with augmentation one transform each. */
+    /** A new epoch's order from the generator: a shuffle of all patches, then with flips one transform each. */
     public EpochPlan plan(SplitMix64 rng) {
         int[] order = new int[size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         rng.shuffle(order);
         byte[] transforms = null;
-        if (options.augment()) {
+        if (options.augment().flips) {
             transforms = new byte[order.length];
             for (int i = 0; i < transforms.length; i++) transforms[i] = (byte) rng.nextInt(TRANSFORMS);
         }
@@ -314,8 +356,14 @@ public final class PatchDataset {
         return size() + " patches " + patchSize() + "x" + patchSize() + " (stride " + options.stride()
                 + (options.labelMargin() > 0 ? ", labels their " + options.labelSize() + "x" + options.labelSize()
                 + " centre" : "") + ") from "
-                + pictureCount + (pictureCount == 1 ? " picture" : " pictures") + (options.augment()
-                ? " (augmented: " + sourceCount() + " pictures with the scaled copies, " + TRANSFORMS
-                + " flips/rotations)" : "");
+                + pictureCount + (pictureCount == 1 ? " picture" : " pictures") + augmentDescription();
+    }
+
+    private String augmentDescription() {
+        Augment a = options.augment();
+        if (a == Augment.NONE) return "";
+        String scales = sourceCount() + " pictures with the scaled copies";
+        String flips = TRANSFORMS + " flips/rotations";
+        return " (augmented: " + (a.scales && a.flips ? scales + ", " + flips : a.scales ? scales : flips) + ")";
     }
 }

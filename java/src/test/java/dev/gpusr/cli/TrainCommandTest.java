@@ -221,6 +221,25 @@ class TrainCommandTest {
                 "--batch", "4", "--patch", "15", "--device", "cpu", "-o", x3.toString());
         assertEquals(0, tune.exit(), tune.err());
         assertEquals(3, SrcnnWeights.load(x3, 0).config().scale());
+
+        // growing conv2 from 1x1 to 3x3: the model starts with the same weights at the centre taps
+        Path grown = dir.resolve("grown.safetensors");
+        Run grow = run("--scale", "2", "--train", train.toString(), "--init", straight.toString(), "--f2", "3",
+                "--steps", "1", "--batch", "4", "--patch", "15", "--device", "cpu", "-o", grown.toString());
+        assertEquals(0, grow.exit(), grow.err());
+        assertTrue(grow.err().contains("grows into 5-3-3"), grow.err());
+        assertEquals(model.widened(new SrcnnConfig(1, 8, 4, 5, 3, 3, 2, SrcnnConfig.ColorSpace.Y)).params().length,
+                SrcnnWeights.load(grown, 2).params().length);
+        Run shrink = run("--scale", "2", "--train", train.toString(), "--init", grown.toString(), "--f2", "1",
+                "--steps", "1", "--batch", "4", "--patch", "15", "--device", "cpu", "-o",
+                dir.resolve("shrunk.safetensors").toString());
+        assertEquals(1, shrink.exit(), shrink.err());
+        assertTrue(shrink.err().contains("another architecture than --f2 1"), shrink.err());
+        Run even = run("--scale", "2", "--train", train.toString(), "--init", straight.toString(), "--f2", "4",
+                "--steps", "1", "--batch", "4", "--patch", "15", "--device", "cpu", "-o",
+                dir.resolve("even.safetensors").toString());
+        assertEquals(1, even.exit(), even.err());
+        assertTrue(even.err().contains("--f2 4 is even"), even.err());
     }
 
     @Test
@@ -242,6 +261,33 @@ class TrainCommandTest {
         assertEquals(0, changed.exit(), changed.err());
         assertTrue(changed.err().contains("--labels full differs from the checkpoint's centre"), changed.err());
         assertEquals("full", Checkpoint.read(ckpt).options().get("labels"));
+    }
+
+    @Test
+    void augmentTakesAKindThatTheCheckpointRecordsAndAResumeKeeps() throws Exception {
+        Path model = dir.resolve("f.safetensors");
+        Path ckpt = dir.resolve("f.ckpt.safetensors");
+        Run a = run(args("--steps", "2", "--augment", "flips", "-o", model.toString()));
+        assertEquals(0, a.exit(), a.err());
+        assertTrue(a.out().contains("from 2 pictures (augmented: 8 flips/rotations)"), a.out());
+        assertEquals("flips", Checkpoint.read(ckpt).options().get("augment"));
+        Run rest = run("--scale", "2", "--train", train.toString(), "--resume", ckpt.toString(), "--steps", "3",
+                "--device", "cpu", "--threads", "1", "-o", model.toString());
+        assertEquals(0, rest.exit(), rest.err());
+        assertTrue(rest.out().contains("(augmented: 8 flips/rotations)"), rest.out());
+        assertFalse(rest.err().contains("--augment differs"), rest.err());
+        Run changed = run("--scale", "2", "--train", train.toString(), "--resume", ckpt.toString(), "--steps", "4",
+                "--augment", "--device", "cpu", "--threads", "1", "-o", model.toString());
+        assertEquals(0, changed.exit(), changed.err());
+        assertTrue(changed.err().contains("--augment differs from the checkpoint's run"), changed.err());
+        assertEquals("all", Checkpoint.read(ckpt).options().get("augment"));
+
+        Run none = run(args("--steps", "1", "-o", dir.resolve("n.safetensors").toString()));
+        assertEquals(0, none.exit(), none.err());
+        assertEquals("none", Checkpoint.read(dir.resolve("n.ckpt.safetensors")).options().get("augment"));
+        Run bad = run(args("--augment", "rotate", "-o", dir.resolve("b.safetensors").toString()));
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("takes all, flips, scales or none, got 'rotate'"), bad.err());
     }
 
     @Test

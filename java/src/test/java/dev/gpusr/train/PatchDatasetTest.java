@@ -205,6 +205,48 @@ class PatchDatasetTest {
     }
 
     @Test
+    void flipsAndScalesAugmentSeparately() {
+        Picture pic = grayPicture("a", 61, 75, 1);
+        PatchDataset all = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14,
+                PatchDataset.Augment.ALL));
+        PatchDataset flips = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14,
+                PatchDataset.Augment.FLIPS));
+        PatchDataset scales = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14,
+                PatchDataset.Augment.SCALES));
+        // flips: the original's 2x4 patches only, each with a transform; scales: the 21 patches of the copies too
+        assertEquals(8, flips.size());
+        assertEquals(1, flips.sourceCount());
+        assertEquals(8, flips.plan(new SplitMix64(3)).transforms().length);
+        assertEquals(21, scales.size());
+        assertEquals(5, scales.sourceCount());
+        assertNull(scales.plan(new SplitMix64(3)).transforms());
+        // all draws the same order and transforms as the boolean option always did
+        PatchDataset.EpochPlan a = all.plan(new SplitMix64(4));
+        PatchDataset.EpochPlan b = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14,
+                true)).plan(new SplitMix64(4));
+        assertArrayEquals(a.order(), b.order());
+        assertArrayEquals(a.transforms(), b.transforms());
+        // a flipped patch of the flips-only set is the same pixels as the untransformed one, mirrored
+        PatchDataset.EpochPlan p = flips.plan(new SplitMix64(5));
+        int at = 0;
+        while (p.transforms()[at] != 1) at++;
+        Tensor[] t = flips.newBatch(1);
+        Tensor[] u = flips.newBatch(1);
+        flips.fill(t[0], t[1], p, at);
+        flips.fill(u[0], u[1], new int[] {p.order()[at]});
+        for (int y = 0; y < 33; y++) {
+            for (int x = 0; x < 33; x++) assertEquals(u[0].data[y * 33 + 32 - x], t[0].data[y * 33 + x]);
+        }
+        assertTrue(flips.toString().endsWith("(augmented: 8 flips/rotations)"), flips.toString());
+        assertTrue(scales.toString().endsWith("(augmented: 5 pictures with the scaled copies)"), scales.toString());
+
+        assertEquals(PatchDataset.Augment.ALL, PatchDataset.Augment.parse("true"));
+        assertEquals(PatchDataset.Augment.NONE, PatchDataset.Augment.parse("false"));
+        assertEquals(PatchDataset.Augment.FLIPS, PatchDataset.Augment.parse(" Flips "));
+        assertThrows(IllegalArgumentException.class, () -> PatchDataset.Augment.parse("rotate"));
+    }
+
+    @Test
     void readsAFolderSkippingWhatIsNotAnImageWithOneLineEach() throws Exception {
         TrainingData.png(dir, "b.png", TrainingData.rgb(61, 75, 1));
         Files.createDirectories(dir.resolve("sub"));
