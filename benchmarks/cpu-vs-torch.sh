@@ -71,7 +71,11 @@ for i in $(seq "$rounds"); do
   fi
   gpusr "$jar:$root/java/target/lib/*" "$out/gpu-sr$sfx.json" "$out/gpu-sr$sfx.txt"
   load "after gpu-sr$sfx"
-  "$python" "$root/benchmarks/peer/srcnn_torch_cpu.py" "${torch_args[@]}" --json "$out/torch$sfx.json" \
+  # the same warm-up as gpu-sr's rows: its report's cpu_warmup_ms (CpuTimeBenchmark counts warm-up runs only: 0 s)
+  warmup_s=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["environment"].get("cpu_warmup_ms", 0) / 1000)' \
+      "$out/gpu-sr$sfx.json")
+  "$python" "$root/benchmarks/peer/srcnn_torch_cpu.py" "${torch_args[@]}" --warmup-s "$warmup_s" \
+      --json "$out/torch$sfx.json" \
       > "$out/torch$sfx.txt" 2>&1
   load "after torch$sfx"
 done

@@ -10,7 +10,7 @@ With --cpu-time: one thread (torch.set_num_threads(1)) timed by the calling thre
 as java/src/test/java/dev/gpusr/cpu/CpuTimeBenchmark.java times gpu-sr; on a shared machine this measures the work,
 not the other processes.
 
-Usage: python3 srcnn_torch_cpu.py [--threads N] [--large] [--cpu-time] [--json FILE]
+Usage: python3 srcnn_torch_cpu.py --warmup-s S [--threads N] [--large] [--cpu-time] [--json FILE]
 """
 import argparse
 import json
@@ -35,9 +35,10 @@ def srcnn(filters):
 CLOCK = time.perf_counter
 
 
-# at least this long warming up each row, as gpu-sr bench does for its CPU rows (BenchPlan.CPU_WARMUP_MS): the JVM
-# compiles its kernels over the first seconds; PyTorch gets the same time (its oneDNN primitives are made on first use)
-WARMUP_S = 3.0
+# at least this long warming up each row (--warmup-s): cpu-vs-torch.sh passes gpu-sr bench's own CPU warm-up (the
+# cpu_warmup_ms of its report): the JVM compiles its kernels over the first seconds; PyTorch gets the same time (its
+# oneDNN primitives are made on first use)
+WARMUP_S = 0.0
 
 
 def host_time(run, warmups=3, target_ms=1500.0, min_repeats=3, max_repeats=50):
@@ -59,9 +60,12 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--large", action="store_true", help="also the 1024x1024 forward of issue 9's table")
     ap.add_argument("--cpu-time", action="store_true", help="one thread, timed by its CPU time")
+    ap.add_argument("--warmup-s", type=float, required=True,
+                    help="warm each row up at least this long, as gpu-sr bench does (its report's cpu_warmup_ms)")
     ap.add_argument("--json")
     args = ap.parse_args()
-    global CLOCK
+    global CLOCK, WARMUP_S
+    WARMUP_S = args.warmup_s
     if args.cpu_time:
         args.threads = 1
         CLOCK = time.thread_time

@@ -34,8 +34,8 @@ public record BenchPlan(
     public static final int[] BICUBIC_SCALES = {2, 3, 4};
 
     /**
-     * Full mode's minimum warm-up of each CPU row (see {@link HostTimer}); benchmarks/peer/srcnn_torch_cpu.py warms
-     * PyTorch up as long ({@code WARMUP_S}).
+     * Full mode's minimum warm-up of each CPU row (see {@link HostTimer}). The report records it as
+     * {@code cpu_warmup_ms}, which benchmarks/cpu-vs-torch.sh passes to srcnn_torch_cpu.py's {@code --warmup-s}.
      */
     public static final double CPU_WARMUP_MS = 3000;
 

@@ -47,6 +47,8 @@ public final class BenchRunner {
         report.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         report.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         report.put("cpu_threads", Runtime.getRuntime().availableProcessors());
+        // benchmarks/cpu-vs-torch.sh gives PyTorch's rows the same warm-up from here
+        report.put("cpu_warmup_ms", plan.cpuWarmupMs());
         Sink sink = new Sink(report, progress, options.json());
 
         if (plan.runs("cpu")) {

@@ -49,6 +49,8 @@ class BenchCommandTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readString(json, StandardCharsets.UTF_8));
+        // quick mode does not warm the CPU rows up by time; cpu-vs-torch.sh gives PyTorch this same warm-up
+        assertEquals(0.0, ((Number) ((Map<?, ?>) doc.get("environment")).get("cpu_warmup_ms")).doubleValue());
         assertEquals("gpu-sr bench --quick --json " + json, ((Map<?, ?>) doc.get("environment")).get("command"),
                 "the command is recorded as typed");
         assertTrue(r.out().contains(BenchRunner.SKIP_PREFIX + reason.get()), r.out());
