@@ -72,8 +72,12 @@ for i in $(seq "$rounds"); do
   gpusr "$jar:$root/java/target/lib/*" "$out/gpu-sr$sfx.json" "$out/gpu-sr$sfx.txt"
   load "after gpu-sr$sfx"
   # the same warm-up as gpu-sr's rows: its report's cpu_warmup_ms (CpuTimeBenchmark counts warm-up runs only: 0 s)
-  warmup_s=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["environment"].get("cpu_warmup_ms", 0) / 1000)' \
-      "$out/gpu-sr$sfx.json")
+  if [ "$cpu_time" = 1 ]; then
+    warmup_s=0
+  else
+    warmup_s=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["environment"]["cpu_warmup_ms"] / 1000)' \
+        "$out/gpu-sr$sfx.json")
+  fi
   "$python" "$root/benchmarks/peer/srcnn_torch_cpu.py" "${torch_args[@]}" --warmup-s "$warmup_s" \
       --json "$out/torch$sfx.json" \
       > "$out/torch$sfx.txt" 2>&1

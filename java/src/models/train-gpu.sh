@@ -25,7 +25,7 @@
 # after the current step and writes its checkpoint; -o holds the best weights of the validations so far.
 # ARCH_X2, ARCH_X3, ARCH_X4 (F1-F2-F3, default 9-1-5, 9-5-5, 9-1-5) choose each scale's architecture.
 # The recipe (each overridable): Adam LR=1e-3,1e-3,1e-4, cosine with WARMUP steps of warm-up (default 2% of the
-# steps, at most 1000), batch BATCH=128, --augment, --init-scheme he, seed SEED=1; EXTRA adds options.
+# steps, at most 1000), batch BATCH=128, --augment AUGMENT=all, --init-scheme he, seed SEED=1; EXTRA adds options.
 # Other settings: GPUSR (launcher; default the dist folder's, else ./gpu-sr), DATA (archive), PROBE_STEPS (1000),
 # PLOT (java: gpu-sr train --plot; python: plot-metrics.py afterwards; default java where the runtime's font
 # libraries resolve),
@@ -49,7 +49,7 @@ if [ $smoke = 1 ]; then
   : "${BUDGET_S:=900}" "${PROBE_STEPS:=10}" "${BATCH:=16}" "${MAX_STEPS:=40}" "${MIN_STEPS:=20}" "${VALS:=2}"
 fi
 budget=${BUDGET_S:-540} probe_steps=${PROBE_STEPS:-1000} batch=${BATCH:-128} lr=${LR:-1e-3,1e-3,1e-4}
-seed=${SEED:-1} min_steps=${MIN_STEPS:-1000} max_steps=${MAX_STEPS:-400000} vals=${VALS:-12} val_s=${VAL_S:-1.0}
+seed=${SEED:-1} augment=${AUGMENT:-all} min_steps=${MIN_STEPS:-1000} max_steps=${MAX_STEPS:-400000} vals=${VALS:-12} val_s=${VAL_S:-1.0}
 reserve=${RESERVE_S:-20} scales=${SCALES:-3 2 4} step_ms_default=${STEP_MS:-1.3}
 data=${DATA:-$root/java/target/gpu-train-data.tar}
 declare -A arch=([2]=${ARCH_X2:-9-1-5} [3]=${ARCH_X3:-9-5-5} [4]=${ARCH_X4:-9-1-5})
@@ -116,7 +116,7 @@ if [ -z "$plot_with" ]; then
   fi
 fi
 
-recipe=(--batch "$batch" --optimizer adam --lr "$lr" --lr-schedule cosine --augment --init-scheme he --seed "$seed"
+recipe=(--batch "$batch" --optimizer adam --lr "$lr" --lr-schedule cosine --augment "$augment" --init-scheme he --seed "$seed"
         --device "$device" --metrics-every 500 --log-every 10)
 # shellcheck disable=SC2206
 extra=(${EXTRA:-})

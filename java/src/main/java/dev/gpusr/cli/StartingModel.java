@@ -49,7 +49,7 @@ final class StartingModel {
         int f2 = grown(options.f2, c.f2(), "--f2");
         int f3 = grown(options.f3, c.f3(), "--f3");
         SrcnnConfig target = new SrcnnConfig(c.channels(), c.n1(), c.n2(), f1, f2, f3, scale, c.color());
-        check(options, target, "the --init model " + init);
+        check(options, target, c, "the --init model " + init, " (--init can grow filters, nothing else)");
         SrcnnConfig rescaled = new SrcnnConfig(c.channels(), c.n1(), c.n2(), c.f1(), c.f2(), c.f3(), scale, c.color());
         SrcnnWeights start = new SrcnnWeights(rescaled, loaded.params().clone());
         if (target.equals(rescaled)) return start;
@@ -58,19 +58,29 @@ final class StartingModel {
         return start.widened(target);
     }
 
-    /** A filter size option at least the model's and odd grows the filter; anything else stays for check() to name. */
+    /** The filter size of a layer: the model's, or a larger odd --fN that grows it. */
     private static int grown(Integer given, int model, String option) throws Failure {
-        if (given == null || given <= model) return model;
+        if (given == null || given == model) return model;
+        if (given < model) {
+            throw new Failure(option + " " + given + " is smaller than the --init model's " + model + "x" + model
+                    + " filters: --init can grow filters (zero taps around them), not shrink them");
+        }
         if (given % 2 == 0) throw new Failure(option + " " + given + " is even; filters are odd so they have a centre");
         return given;
     }
 
     /** Architecture options given together with a model to start from must describe that model. */
     private static void check(TrainOptions.Architecture options, SrcnnConfig c, String what) throws Failure {
-        String diff = options.differences(c);
+        check(options, c, c, what, "");
+    }
+
+    /** The options must describe {@code expected}; the message names the file's own architecture {@code file}. */
+    private static void check(TrainOptions.Architecture options, SrcnnConfig expected, SrcnnConfig file, String what,
+            String hint) throws Failure {
+        String diff = options.differences(expected);
         if (!diff.isEmpty()) {
-            throw new Failure(what + " is " + c.filterName() + " n1=" + c.n1() + " n2=" + c.n2() + " " + c.color().id
-                    + ", another architecture than" + diff);
+            throw new Failure(what + " is " + file.filterName() + " n1=" + file.n1() + " n2=" + file.n2() + " "
+                    + file.color().id + ", another architecture than" + diff + hint);
         }
     }
 }

@@ -98,7 +98,8 @@ public final class TrainCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--init", paramLabel = "MODEL", description = "Start from existing weights (e.g. fine-tune x2 "
-            + "from x3) with a fresh optimizer.")
+            + "from x3) with a fresh optimizer; a larger odd --f1/--f2/--f3 grows the model's filters (zero taps "
+            + "around them: the same image to start from).")
     Path init;
 
     @Mixin
@@ -237,10 +238,9 @@ public final class TrainCommand implements Callable<Integer> {
         int batchSize = pick(batch, previous, "batch", DEFAULT_BATCH, "--batch");
         int patchSize = pick(patch, previous, "patch", PatchDataset.DEFAULT_PATCH, "--patch");
         int strideSize = pick(stride, previous, "stride", PatchDataset.DEFAULT_STRIDE, "--stride");
-        PatchDataset.Augment augmented = augment != null ? augment
-                : PatchDataset.Augment.parse(previous.getOrDefault("augment", "none"));
-        if (resumed != null && augment != null && previous.containsKey("augment")
-                && augment != PatchDataset.Augment.parse(previous.get("augment"))) {
+        PatchDataset.Augment recorded = recordedAugment(previous);
+        PatchDataset.Augment augmented = augment != null ? augment : recorded;
+        if (resumed != null && augment != null && previous.containsKey("augment") && augment != recorded) {
             err.println("gpu-sr train: note: --augment differs from the checkpoint's run; it will not repeat exactly");
         }
         boolean centreLabels = centreLabels(previous);
@@ -292,7 +292,7 @@ public final class TrainCommand implements Callable<Integer> {
             options.put("batch", Integer.toString(batchSize));
             options.put("patch", Integer.toString(patchSize));
             options.put("stride", Integer.toString(strideSize));
-            options.put("augment", augmented.id());
+            options.put("augment", augmented.recorded());
             options.put("labels", centreLabels ? "centre" : "full");
             options.put("patches", Integer.toString(data.size()));
             options.put("seed", resumed != null ? previous.getOrDefault("seed", "?") : Long.toString(seedValue));
@@ -480,6 +480,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + "; the run will not repeat an uninterrupted one exactly");
         }
         return labels == TrainOptions.Labels.Kind.CENTRE;
+    }
+
+    /** The checkpoint's augmentation (none without one); a value no gpu-sr writes is a one-line failure. */
+    private PatchDataset.Augment recordedAugment(Map<String, String> previous) throws Failure {
+        String value = previous.getOrDefault("augment", "false");
+        try {
+            return PatchDataset.Augment.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new Failure("the checkpoint " + checkpoints.resume + " records augment '" + value + "', which is "
+                    + "not true, false, all, flips, scales or none: resume with --augment KIND to say which");
+        }
     }
 
     private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, PatchDataset.Augment augmented,

@@ -49,9 +49,17 @@ public final class PatchDataset {
             this.scales = scales;
         }
 
-        /** The name options and metadata use. */
+        /** The name options use. */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The value a checkpoint records: true and false for all and none, as every run recorded them before the
+         * kinds (so an older gpu-sr resumes such a checkpoint as it was trained), else the kind's name.
+         */
+        public String recorded() {
+            return this == ALL ? "true" : this == NONE ? "false" : id();
         }
 
         /** Parses an id, or the true/false that runs before the kinds recorded (true: all). */

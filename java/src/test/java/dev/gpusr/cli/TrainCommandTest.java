@@ -222,19 +222,36 @@ class TrainCommandTest {
         assertEquals(0, tune.exit(), tune.err());
         assertEquals(3, SrcnnWeights.load(x3, 0).config().scale());
 
-        // growing conv2 from 1x1 to 3x3: the model starts with the same weights at the centre taps
+        // growing conv2 from 1x1 to 3x3 while changing the scale: the model starts from the file's weights at the
+        // centre taps (the starting model itself, then a run from it)
+        TrainOptions.Architecture grow3 = new TrainOptions.Architecture();
+        grow3.f2 = 3;
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        SrcnnWeights start = StartingModel.fromInit(straight, grow3, 3, new PrintStream(notes, true,
+                StandardCharsets.UTF_8));
+        SrcnnConfig grownX3 = new SrcnnConfig(1, 8, 4, 5, 3, 3, 3, SrcnnConfig.ColorSpace.Y);
+        assertEquals(grownX3, start.config());
+        assertArrayEquals(new SrcnnWeights(new SrcnnConfig(1, 8, 4, 5, 1, 3, 3, SrcnnConfig.ColorSpace.Y),
+                model.params()).widened(grownX3).params(), start.params());
+        assertTrue(notes.toString(StandardCharsets.UTF_8).contains("grows into 5-3-3"), notes.toString());
         Path grown = dir.resolve("grown.safetensors");
         Run grow = run("--scale", "2", "--train", train.toString(), "--init", straight.toString(), "--f2", "3",
                 "--steps", "1", "--batch", "4", "--patch", "15", "--device", "cpu", "-o", grown.toString());
         assertEquals(0, grow.exit(), grow.err());
         assertTrue(grow.err().contains("grows into 5-3-3"), grow.err());
-        assertEquals(model.widened(new SrcnnConfig(1, 8, 4, 5, 3, 3, 2, SrcnnConfig.ColorSpace.Y)).params().length,
-                SrcnnWeights.load(grown, 2).params().length);
+        assertEquals(new SrcnnConfig(1, 8, 4, 5, 3, 3, 2, SrcnnConfig.ColorSpace.Y),
+                SrcnnWeights.load(grown, 2).config());
         Run shrink = run("--scale", "2", "--train", train.toString(), "--init", grown.toString(), "--f2", "1",
                 "--steps", "1", "--batch", "4", "--patch", "15", "--device", "cpu", "-o",
                 dir.resolve("shrunk.safetensors").toString());
         assertEquals(1, shrink.exit(), shrink.err());
-        assertTrue(shrink.err().contains("another architecture than --f2 1"), shrink.err());
+        assertTrue(shrink.err().contains("--f2 1 is smaller than the --init model's 3x3 filters"), shrink.err());
+        Run wider = run("--scale", "2", "--train", train.toString(), "--init", straight.toString(), "--f2", "3",
+                "--n1", "16", "--steps", "1", "--batch", "4", "--patch", "15", "--device", "cpu", "-o",
+                dir.resolve("wider.safetensors").toString());
+        assertEquals(1, wider.exit(), wider.err());
+        assertTrue(wider.err().contains("is 5-1-3 n1=8 n2=4 y, another architecture than --n1 16 (--init can grow "
+                + "filters, nothing else)"), wider.err());
         Run even = run("--scale", "2", "--train", train.toString(), "--init", straight.toString(), "--f2", "4",
                 "--steps", "1", "--batch", "4", "--patch", "15", "--device", "cpu", "-o",
                 dir.resolve("even.safetensors").toString());
@@ -280,11 +297,12 @@ class TrainCommandTest {
                 "--augment", "--device", "cpu", "--threads", "1", "-o", model.toString());
         assertEquals(0, changed.exit(), changed.err());
         assertTrue(changed.err().contains("--augment differs from the checkpoint's run"), changed.err());
-        assertEquals("all", Checkpoint.read(ckpt).options().get("augment"));
+        // all and none are recorded as true and false, as before the kinds, so older builds resume them as trained
+        assertEquals("true", Checkpoint.read(ckpt).options().get("augment"));
 
         Run none = run(args("--steps", "1", "-o", dir.resolve("n.safetensors").toString()));
         assertEquals(0, none.exit(), none.err());
-        assertEquals("none", Checkpoint.read(dir.resolve("n.ckpt.safetensors")).options().get("augment"));
+        assertEquals("false", Checkpoint.read(dir.resolve("n.ckpt.safetensors")).options().get("augment"));
         Run bad = run(args("--augment", "rotate", "-o", dir.resolve("b.safetensors").toString()));
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("takes all, flips, scales or none, got 'rotate'"), bad.err());
