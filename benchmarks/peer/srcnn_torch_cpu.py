@@ -35,16 +35,13 @@ def srcnn(filters):
 CLOCK = time.perf_counter
 
 
-# at least this long warming up each row (--warmup-s): cpu-vs-torch.sh passes gpu-sr bench's own CPU warm-up (the
-# cpu_warmup_ms of its report): the JVM compiles its kernels over the first seconds; PyTorch gets the same time (its
-# oneDNN primitives are made on first use)
-WARMUP_S = 0.0
-
-
-def host_time(run, warmups=3, target_ms=1500.0, min_repeats=3, max_repeats=50):
+def host_time(run, warmup_s, warmups=3, target_ms=1500.0, min_repeats=3, max_repeats=50):
+    """Times run after at least `warmups` runs and `warmup_s` seconds of warm-up (--warmup-s: cpu-vs-torch.sh passes
+    gpu-sr bench's own CPU warm-up, the cpu_warmup_ms of its report; the JVM compiles its kernels over the first
+    seconds, and PyTorch gets the same time, its oneDNN primitives being made on first use)."""
     start = time.perf_counter()
     i = 0
-    while i < warmups or time.perf_counter() - start < WARMUP_S:
+    while i < warmups or time.perf_counter() - start < warmup_s:
         run()
         i += 1
     ms = []
@@ -64,8 +61,7 @@ def main():
                     help="warm each row up at least this long, as gpu-sr bench does (its report's cpu_warmup_ms)")
     ap.add_argument("--json")
     args = ap.parse_args()
-    global CLOCK, WARMUP_S
-    WARMUP_S = args.warmup_s
+    global CLOCK
     if args.cpu_time:
         args.threads = 1
         CLOCK = time.thread_time
@@ -78,7 +74,7 @@ def main():
             m = srcnn(filters).eval()
             for h, w in sizes:
                 x = torch.rand(1, 1, h, w, generator=torch.Generator().manual_seed(51))
-                t = host_time(lambda: m(x))
+                t = host_time(lambda: m(x), args.warmup_s)
                 rows.append({"key": f"cpu srcnn forward {name} 1x1x{h}x{w}", **t})
                 print(f"{rows[-1]['key']:<44} {t['median_ms']:10.2f} ms (min {t['min_ms']:.2f}, {t['repeats']} runs)",
                       flush=True)
@@ -98,7 +94,7 @@ def main():
                 opt.step()
                 return loss.item()
 
-            t = host_time(step)
+            t = host_time(step, args.warmup_s)
             rows.append({"key": f"cpu train step sgd {name} {b}x1x33x33", **t})
             print(f"{rows[-1]['key']:<44} {t['median_ms']:10.2f} ms (min {t['min_ms']:.2f}, {t['repeats']} runs)",
                   flush=True)

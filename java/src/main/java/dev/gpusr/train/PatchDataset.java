@@ -84,18 +84,8 @@ public final class PatchDataset {
             }
         }
 
-        /** Both augmentations or none. */
-        public Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment, int labelMargin) {
-            this(scale, color, patchSize, stride, augment ? Augment.ALL : Augment.NONE, labelMargin);
-        }
-
         /** Whole-patch labels. */
         public Options(int scale, ColorSpace color, int patchSize, int stride, Augment augment) {
-            this(scale, color, patchSize, stride, augment, 0);
-        }
-
-        /** Whole-patch labels, both augmentations or none. */
-        public Options(int scale, ColorSpace color, int patchSize, int stride, boolean augment) {
             this(scale, color, patchSize, stride, augment, 0);
         }
 

@@ -51,7 +51,7 @@ class ImageFolderLayoutsTest {
 
         ByteArrayOutputStream warnings = new ByteArrayOutputStream();
         PatchDataset data = PatchDataset.fromFolder(dir, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 33, 14,
-                false), new PrintStream(warnings, true, StandardCharsets.UTF_8));
+                PatchDataset.Augment.NONE), new PrintStream(warnings, true, StandardCharsets.UTF_8));
         String w = warnings.toString(StandardCharsets.UTF_8);
         assertEquals(8, data.pictureCount(), w);
         List<String> lines = w.lines().toList();

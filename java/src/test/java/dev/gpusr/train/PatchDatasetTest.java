@@ -30,7 +30,7 @@ class PatchDatasetTest {
     Path dir;
 
     private static PatchDataset.Options y(int k) {
-        return new PatchDataset.Options(k, ColorSpace.Y, 33, 14, false);
+        return new PatchDataset.Options(k, ColorSpace.Y, 33, 14, PatchDataset.Augment.NONE);
     }
 
     private static Picture grayPicture(String name, int w, int h, long seed) {
@@ -56,7 +56,7 @@ class PatchDatasetTest {
         // other patch and stride
         assertEquals(((61 - 21) / 7 + 1) * ((75 - 21) / 7 + 1),
                 PatchDataset.build(List.of(grayPicture("a", 61, 75, 1)), new PatchDataset.Options(1, ColorSpace.Y, 21, 7,
-                        false)).size());
+                        PatchDataset.Augment.NONE)).size());
     }
 
     @Test
@@ -92,7 +92,7 @@ class PatchDatasetTest {
     @Test
     void rgbPatchesKeepTheirThreePlanes() {
         Picture pic = Picture.of("c", TrainingData.rgb(40, 36, 3), ColorSpace.RGB);
-        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(2, ColorSpace.RGB, 33, 14, false));
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(2, ColorSpace.RGB, 33, 14, PatchDataset.Augment.NONE));
         assertEquals(1, data.size());
         assertEquals(3, data.channels());
         Tensor[] batch = data.newBatch(1);
@@ -129,7 +129,7 @@ class PatchDatasetTest {
     @Test
     void augmentationTransformsAreTheEightSymmetriesAppliedToInputAndLabelAlike() {
         Picture pic = grayPicture("a", 33, 33, 11);
-        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true));
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(1, ColorSpace.Y, 33, 14, PatchDataset.Augment.ALL));
         // x1: the degraded input equals the picture; patch 0 of source 0 is the whole 33 x 33 picture
         Tensor[] batch = data.newBatch(1);
         Set<String> inputs = new HashSet<>();
@@ -152,7 +152,7 @@ class PatchDatasetTest {
     void centreLabelsAreTheCentreOfTheTransformedLabel() {
         // x1: input == label, so each centre label must be the centre of the transformed input patch
         Picture pic = grayPicture("a", 33, 33, 11);
-        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true, 6));
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(1, ColorSpace.Y, 33, 14, PatchDataset.Augment.ALL, 6));
         Tensor[] batch = data.newBatch(1);
         assertEquals(33, batch[0].h);
         assertEquals(21, batch[1].h);
@@ -172,14 +172,14 @@ class PatchDatasetTest {
         Tensor[] whole = new Tensor[] {new Tensor(1, 1, 33, 33), new Tensor(1, 1, 33, 33)};
         assertThrows(IllegalArgumentException.class,
                 () -> data.fill(whole[0], whole[1], new PatchDataset.EpochPlan(new int[] {0}, null), 0));
-        assertThrows(IllegalArgumentException.class, () -> new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true, 17));
-        assertThrows(IllegalArgumentException.class, () -> new PatchDataset.Options(1, ColorSpace.Y, 33, 14, true, -1));
+        assertThrows(IllegalArgumentException.class, () -> new PatchDataset.Options(1, ColorSpace.Y, 33, 14, PatchDataset.Augment.ALL, 17));
+        assertThrows(IllegalArgumentException.class, () -> new PatchDataset.Options(1, ColorSpace.Y, 33, 14, PatchDataset.Augment.ALL, -1));
     }
 
     @Test
     void augmentationAddsShrunkCopiesAndIsReproducibleWithASeed() {
         Picture pic = grayPicture("a", 61, 75, 1);
-        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14, true));
+        PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(3, ColorSpace.Y, 33, 14, PatchDataset.Augment.ALL));
         // copies at 0.9, 0.8, 0.7, 0.6: 55x68, 49x60, 43x53, 37x45 -> modcrop 54x66, 48x60, 42x51, 36x45
         // patches 2x3 + 2x2 + 1x2 + 1x1 on top of the original's 2x4
         assertEquals(8 + 6 + 4 + 2 + 1, data.size());

@@ -43,7 +43,7 @@ class TrainerGpuTest {
         List<Picture> pics = List.of(
                 new Picture("a", 48, 40, new float[][] {TrainingData.texturedPlane(48, 40, 1)}),
                 new Picture("b", 40, 48, new float[][] {TrainingData.texturedPlane(40, 48, 2)}));
-        return PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 15, 6, true));
+        return PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 15, 6, PatchDataset.Augment.ALL));
     }
 
     private static PrintStream quiet() {

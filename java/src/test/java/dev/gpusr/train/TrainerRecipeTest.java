@@ -38,7 +38,7 @@ class TrainerRecipeTest {
         List<Picture> pics = List.of(
                 new Picture("a", 48, 40, new float[][] {TrainingData.texturedPlane(48, 40, 1)}),
                 new Picture("b", 40, 48, new float[][] {TrainingData.texturedPlane(40, 48, 2)}));
-        return PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 15, 6, true));
+        return PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 15, 6, PatchDataset.Augment.ALL));
     }
 
     private static ValidationSet validation() {
@@ -177,7 +177,7 @@ class TrainerRecipeTest {
         OptimizerConfig overshoot = new OptimizerConfig(OptimizerConfig.Kind.SGD, new float[] {1.5f, 1.5f, 1.5f}, 0f,
                 0.9f, 0.999f, 1e-8f);
         List<Picture> pics = List.of(new Picture("a", 47, 61, new float[][] {TrainingData.texturedPlane(47, 61, 1)}));
-        PatchDataset data = PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 21, 9, false));
+        PatchDataset data = PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 21, 9, PatchDataset.Augment.NONE));
         SrcnnWeights init = SrcnnWeights.gaussian(TINY, 0.1, 5);
         Path model = dir.resolve("best.safetensors");
         Path ckpt = dir.resolve("best.ckpt.safetensors");

@@ -36,7 +36,7 @@ class TrainerTest {
         List<Picture> pics = List.of(
                 new Picture("a", 47, 61, new float[][] {TrainingData.texturedPlane(47, 61, 1)}),
                 new Picture("b", 61, 47, new float[][] {TrainingData.texturedPlane(61, 47, 2)}));
-        PatchDataset d = PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 21, 9, augment));
+        PatchDataset d = PatchDataset.build(pics, new PatchDataset.Options(2, SrcnnConfig.ColorSpace.Y, 21, 9, augment ? PatchDataset.Augment.ALL : PatchDataset.Augment.NONE));
         return d;
     }
 
