@@ -42,6 +42,16 @@ final class ConvLayer {
         this.biasOffset = biasOffset;
     }
 
+    /** Weight (o, i, ky, kx) in PyTorch's order. */
+    float weight(int o, int i, int ky, int kx) {
+        return weights[weightOffset + ((o * cin + i) * f + ky) * f + kx];
+    }
+
+    /** The bias of output channel o (0 without a bias). */
+    float bias(int o) {
+        return bias == null ? 0f : bias[biasOffset + o];
+    }
+
     /** Taps per output value. */
     int taps() {
         return cin * f * f;

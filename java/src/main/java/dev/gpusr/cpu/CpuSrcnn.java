@@ -45,6 +45,9 @@ public final class CpuSrcnn implements SrcnnEngine {
     private final long bandBudgetFloats;
     private final WorkerPool pool;
     private final Scratch[] scratch;
+    /** Made on first use (only where {@link Winograd#ENABLED}: they need the vector module). */
+    private Winograd winograd;
+    private WinogradGradient winogradGradient;
     private final Canvas input = new Canvas();
     private final Canvas hidden1 = new Canvas();
     private final Canvas hidden2 = new Canvas();
@@ -155,7 +158,7 @@ public final class CpuSrcnn implements SrcnnEngine {
             int band = bandRows(layout);
             for (int b0 = 0; b0 < in.h; b0 += band) {
                 int b1 = Math.min(in.h, b0 + band);
-                forwardBand(in, n0, layout, b0, b1);
+                forwardBand(in, n0, layout, b0, b1, false);
                 unpack(output, layout, out, n0, b0, b1);
             }
         }
@@ -180,12 +183,12 @@ public final class CpuSrcnn implements SrcnnEngine {
         int groupSize = groupSize(in);
         for (int n0 = 0; n0 < in.n; n0 += groupSize) {
             RowLayout layout = new RowLayout(Math.min(groupSize, in.n - n0), in.h, in.w, padding());
-            forwardBand(in, n0, layout, 0, in.h);
+            forwardBand(in, n0, layout, 0, in.h, true);
             lossSum += lossAndOutputGradient(target, margin, n0, layout, gradScale); // output := dLoss/dOut
             addGradients(conv3, output, hidden2, layout, c.layerStart(2));
-            runConv(back3, output, hidden2, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE); // hidden2 := dZ2
+            runConv(back3, output, hidden2, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE, true); // hidden2 := dZ2
             addGradients(conv2, hidden2, hidden1, layout, c.layerStart(1));
-            runConv(back2, hidden2, hidden1, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE); // hidden1 := dZ1
+            runConv(back2, hidden2, hidden1, layout, 0, in.h, Epilogue.RELU_GRAD_IN_PLACE, true); // hidden1 := dZ1
             addGradients(conv1, hidden1, input, layout, c.layerStart(0));
         }
         for (int i = 0; i < grads.length; i++) grads[i] = (float) gradSums[i];
@@ -297,8 +300,11 @@ public final class CpuSrcnn implements SrcnnEngine {
         return zeroRow;
     }
 
-    /** The three layers for output rows [b0, b1) and the halo rows each layer needs; results stay in the canvases. */
-    private void forwardBand(Tensor in, int n0, RowLayout layout, int b0, int b1) {
+    /**
+     * The three layers for output rows [b0, b1) and the halo rows each layer needs; results stay in the canvases.
+     * {@code training}: all rows at once, for a training step (which may take {@link #trainingWinograd}).
+     */
+    private void forwardBand(Tensor in, int n0, RowLayout layout, int b0, int b1, boolean training) {
         int h = layout.height();
         int p1 = config.f1() / 2;
         int p2 = config.f2() / 2;
@@ -310,15 +316,31 @@ public final class CpuSrcnn implements SrcnnEngine {
         input.layout(config.channels(), a0, z0 - a0, h, layout.length(), zero);
         pack(in, n0, layout, a0, z0);
         hidden1.layout(config.n1(), a1, z1 - a1, h, layout.length(), zero);
-        runConv(layer(0), input, hidden1, layout, a1, z1, Epilogue.RELU);
+        runConv(layer(0), input, hidden1, layout, a1, z1, Epilogue.RELU, training);
         hidden2.layout(config.n2(), a2, z2 - a2, h, layout.length(), zero);
-        runConv(layer(1), hidden1, hidden2, layout, a2, z2, Epilogue.RELU);
+        runConv(layer(1), hidden1, hidden2, layout, a2, z2, Epilogue.RELU, training);
         output.layout(config.channels(), b0, b1 - b0, h, layout.length(), zero);
-        runConv(layer(2), hidden2, output, layout, b0, b1, Epilogue.LINEAR);
+        runConv(layer(2), hidden2, output, layout, b0, b1, Epilogue.LINEAR, training);
     }
 
-    /** Output rows [ra, rb) in parallel: a few contiguous row ranges per worker (each range reuses shifted rows). */
-    private void runConv(ConvLayer conv, Canvas from, Canvas to, RowLayout layout, int ra, int rb, Epilogue epilogue) {
+    /**
+     * Whether training steps run 5x5 layers with many channels (9-5-5's conv2: forward, back to its input and its
+     * weight gradient) as Winograd F(2x2, 5x5) ({@link Winograd}, {@link WinogradGradient}: faster, not bit for bit
+     * the direct sums). Inference never does. Tests switch it.
+     */
+    boolean trainingWinograd = Winograd.ENABLED;
+
+    /**
+     * Output rows [ra, rb) in parallel: a few contiguous row ranges per worker (each range reuses shifted rows); in
+     * a training step (all rows) through {@link Winograd} where it applies.
+     */
+    private void runConv(ConvLayer conv, Canvas from, Canvas to, RowLayout layout, int ra, int rb, Epilogue epilogue,
+            boolean training) {
+        if (training && trainingWinograd && Winograd.applies(conv, layout)) {
+            if (ra != 0 || rb != layout.height()) throw new IllegalStateException("a training step runs all rows");
+            winograd().run(conv, from, to, layout, epilogue, pool);
+            return;
+        }
         int rows = rb - ra;
         int tasks = pool.threads() == 1 ? 1 : Math.min(rows, 2 * pool.threads());
         pool.parallelFor(tasks, (worker, task) -> {
@@ -328,8 +350,18 @@ public final class CpuSrcnn implements SrcnnEngine {
         });
     }
 
+    private Winograd winograd() {
+        if (winograd == null) winograd = new Winograd(pool.threads());
+        return winograd;
+    }
+
     /** Adds the gradients of one layer over all rows to gradSums[offset...], summed in a fixed order. */
     private void addGradients(ConvLayer conv, Canvas grad, Canvas in, RowLayout layout, int offset) {
+        if (trainingWinograd && WinogradGradient.applies(conv, layout)) {
+            if (winogradGradient == null) winogradGradient = new WinogradGradient(winograd().work());
+            winogradGradient.add(conv, grad, in, layout, pool, gradSums, offset);
+            return;
+        }
         int h = layout.height();
         int tasks = Math.min(h, GRADIENT_TASKS);
         int size = conv.cout * conv.taps() + conv.cout;

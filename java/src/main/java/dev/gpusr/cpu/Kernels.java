@@ -52,7 +52,12 @@ final class Kernels {
      * min(min(a * 2^126, 1) * 2^23, 1) is exactly 1 (2^-149 * 2^126 * 2^23 = 1), and it is 0 for a = 0.
      */
     static void reluGradInPlace(float[] mask, float[] value, int from, int to) {
-        for (int j = from; j < to; j++) mask[j] = Math.min(Math.min(mask[j] * 0x1p126f, 1f) * 0x1p23f, 1f) * value[j];
+        for (int j = from; j < to; j++) mask[j] = reluGrad(mask[j], value[j]);
+    }
+
+    /** {@code value} where {@code mask > 0}, else 0, without a branch (mask >= 0: it is a ReLU's output). */
+    static float reluGrad(float mask, float value) {
+        return Math.min(Math.min(mask * 0x1p126f, 1f) * 0x1p23f, 1f) * value;
     }
 
     static float sum(float[] y, int from, int to) {

@@ -62,6 +62,33 @@ class CpuSrcnnTest extends SrcnnEngineContract {
     }
 
     @Test
+    void trainingStepsOf955RunConv2AsWinogradWithinRoundingOfTheDirectKernels() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Winograd.ENABLED, "Winograd needs the vector kernels");
+        SrcnnWeights w = model955Rgb(); // conv2: 64 -> 32, 5x5
+        SrcnnConfig c = w.config();
+        Tensor in = randomImage(16, c.channels(), 33, 33, 7);
+        Tensor target = randomImage(16, c.channels(), 33, 33, 8);
+        try (CpuSrcnn direct = new CpuSrcnn(w, 2); CpuSrcnn winograd = new CpuSrcnn(w, 2)) {
+            direct.trainingWinograd = false;
+            assertTrue(winograd.trainingWinograd, "on by default where the vector kernels are");
+            double loss = direct.computeGradients(in, target);
+            float[] expected = direct.gradients();
+            assertEquals(loss, winograd.computeGradients(in, target), 1e-6 * loss, "loss");
+            float[] actual = winograd.gradients();
+            // the path is taken: conv2's gradients (and those behind it) are rounded otherwise than the direct sums
+            assertFalse(Arrays.equals(expected, actual), "Winograd gave the direct kernels' floats bit for bit");
+            for (SrcnnConfig.Param p : SrcnnConfig.Param.values()) { // 10x tighter than the engines' tolerance
+                double[] e = new double[c.size(p)];
+                for (int i = 0; i < e.length; i++) e[i] = expected[c.offset(p) + i];
+                assertClose("Winograd against direct, " + p.tensorName, e,
+                        Arrays.copyOfRange(actual, c.offset(p), c.offset(p) + c.size(p)), 1e-5);
+            }
+            // inference keeps the direct kernels: the same floats
+            assertArrayEquals(direct.forward(in).data, winograd.forward(in).data, "forward");
+        }
+    }
+
+    @Test
     void buffersAreReusedCorrectlyAcrossShapes() throws IOException {
         SrcnnWeights w = model915();
         // narrow, wide, tall, many items, one item: rows, row lengths and channel counts all change between calls

@@ -1,0 +1,145 @@
+package dev.gpusr.cpu;
+
+import java.util.Arrays;
+
+/**
+ * The weight gradient of a layer that {@link Winograd} runs, in the same transform (the transpose of its forward
+ * map): for every tile, the input's B^T d B (as in the forward pass) and the output gradient's A dY A^T give, point
+ * by point, dU = sum over tiles of (A dY A^T) .* (B^T d B) for each output and input channel; the filter gradient
+ * is then G^T dU G. In exact arithmetic this is the direct sum over pixels of dY times the shifted input: the tiles
+ * cover the image, and the output gradient is zero in the padding columns, past the last row and past the end of
+ * the row. 36 multiplies per tile and channel pair instead of 100.
+ *
+ * <p>Sums: each task of the {@link Winograd.Plan} keeps float sums over its tiles (output channels in the lanes,
+ * {@link WinogradKernels#gradient12}), which are added in double in task order, so that the result does not depend
+ * on the number of threads.
+ */
+final class WinogradGradient {
+    private final Winograd.Work[] work;
+    private float[][] taskSums = new float[0][];
+    /** The output gradient of two rows of a chunk's columns, pixel-major: [row][column][output channel]. */
+    private float[][] pixelMajor;
+
+    WinogradGradient(Winograd.Work[] work) {
+        this.work = work;
+        pixelMajor = new float[work.length][0];
+    }
+
+    /** Whether {@link #add} takes this layer on this layout. */
+    static boolean applies(ConvLayer conv, RowLayout layout) {
+        return Winograd.applies(conv, layout) && conv.cout % (2 * WinogradKernels.LANES) == 0;
+    }
+
+    /**
+     * Adds the weight and bias gradients of {@code conv} to {@code sums[offset...]} (cout * cin * 25 weights in
+     * PyTorch's order, then cout biases), given the output gradient {@code grad} and the layer input {@code in}
+     * (both holding rows [0, height), zero in the padding columns).
+     */
+    void add(ConvLayer conv, Canvas grad, Canvas in, RowLayout layout, WorkerPool pool, double[] sums, int offset) {
+        if (!applies(conv, layout)) throw new IllegalArgumentException("Winograd F(2x2, 5x5) does not take this layer");
+        int cin = conv.cin;
+        int cout = conv.cout;
+        int points = Winograd.POINTS;
+        Winograd.Plan plan = Winograd.Plan.of(layout);
+        int tasks = plan.tasks();
+        int size = points * cin * cout;
+        if (taskSums.length < tasks || taskSums[0].length < size) taskSums = new float[tasks][size];
+        pool.parallelFor(tasks, (worker, task) -> {
+            float[] du = taskSums[task];
+            Arrays.fill(du, 0, size, 0f);
+            Winograd.Work w = work[worker];
+            int count = plan.count(task);
+            int t0 = plan.firstTile(task);
+            w.size(points * Winograd.pointStride(cin * count), points * Winograd.pointStride(count * cout), cin);
+            if (pixelMajor[worker].length < 4 * count * cout) pixelMajor[worker] = new float[4 * count * cout];
+            for (int tr = plan.firstTileRow(task); tr < plan.endTileRow(task); tr++) {
+                Winograd.transformInput(in, layout, cin, tr, t0, count, w);
+                transformGradient(grad, layout, cout, tr, t0, count, pixelMajor[worker], w.m);
+                products(w, cin, cout, count, du);
+            }
+        });
+        pool.parallelFor(cin, (worker, i) -> finish(i, cin, cout, tasks, sums, offset));
+        int biases = offset + cout * cin * Winograd.FILTER * Winograd.FILTER;
+        for (int o = 0; o < cout; o++) { // padding columns hold zero gradient
+            double bias = 0;
+            for (int r = 0; r < layout.height(); r++) bias += Kernels.sum(grad.row(o, r), layout.first(), layout.end());
+            sums[biases + o] += bias;
+        }
+    }
+
+    /** A dY A^T of tile row tr, tiles [t0, t0 + count), output channels in the lanes: m as [point][tile][channel]. */
+    private static void transformGradient(Canvas grad, RowLayout layout, int cout, int tr, int t0, int count,
+            float[] pixels, float[] m) {
+        int col = layout.first() + 2 * t0;
+        int columns = 2 * count;
+        int inside = Math.max(0, Math.min(columns, layout.length() - col)); // past the row: zero gradient
+        for (int dy = 0; dy < 2; dy++) {
+            int r = 2 * tr + dy;
+            int base = dy * columns * cout;
+            if (r >= layout.height()) {
+                Arrays.fill(pixels, base, base + columns * cout, 0f);
+                continue;
+            }
+            for (int o = 0; o < cout; o++) {
+                float[] row = grad.row(o, r);
+                for (int j = 0; j < inside; j++) pixels[base + j * cout + o] = row[col + j];
+            }
+            Arrays.fill(pixels, base + inside * cout, base + columns * cout, 0f);
+        }
+        WinogradKernels.gradOutput(pixels, count, cout, m, Winograd.pointStride(count * cout));
+    }
+
+    /** dU[point][input][output] += the tiles' products, point by point. */
+    private static void products(Winograd.Work w, int cin, int cout, int count, float[] du) {
+        int vPoint = Winograd.pointStride(cin * count);
+        int mPoint = Winograd.pointStride(count * cout);
+        int g = WinogradKernels.GRADIENT_INPUTS;
+        int pair = 2 * WinogradKernels.LANES;
+        for (int p = 0; p < Winograd.POINTS; p++) {
+            for (int k = 0; k < cout; k += pair) {
+                int c = 0;
+                for (; c + g <= cin; c += g) {
+                    WinogradKernels.gradient12(w.v, p * vPoint + c * count, count, w.m, p * mPoint + k, cout, count,
+                            du, (p * cin + c) * cout + k);
+                }
+                for (; c < cin; c++) {
+                    WinogradKernels.gradient1(w.v, p * vPoint + c * count, w.m, p * mPoint + k, cout, count, du,
+                            (p * cin + c) * cout + k);
+                }
+            }
+        }
+    }
+
+    /** Input channel i: the tasks' sums in task order, then G^T dU G for each output channel. */
+    private void finish(int i, int cin, int cout, int tasks, double[] sums, int offset) {
+        int f = Winograd.FILTER;
+        int patch = Winograd.PATCH;
+        int points = Winograd.POINTS;
+        double[] du = new double[points * cout]; // [point][output channel]
+        for (int t = 0; t < tasks; t++) {
+            float[] s = taskSums[t];
+            for (int p = 0; p < points; p++) {
+                int from = (p * cin + i) * cout;
+                for (int o = 0; o < cout; o++) du[p * cout + o] += s[from + o];
+            }
+        }
+        double[] gu = new double[patch * f];
+        for (int o = 0; o < cout; o++) {
+            for (int a = 0; a < patch; a++) { // dU G, then G^T (dU G)
+                for (int kx = 0; kx < f; kx++) {
+                    double s = 0;
+                    for (int b = 0; b < patch; b++) s += du[(a * patch + b) * cout + o] * Winograd.G[b][kx];
+                    gu[a * f + kx] = s;
+                }
+            }
+            int base = offset + (o * cin + i) * f * f;
+            for (int ky = 0; ky < f; ky++) {
+                for (int kx = 0; kx < f; kx++) {
+                    double s = 0;
+                    for (int a = 0; a < patch; a++) s += Winograd.G[a][ky] * gu[a * f + kx];
+                    sums[base + ky * f + kx] += s;
+                }
+            }
+        }
+    }
+}

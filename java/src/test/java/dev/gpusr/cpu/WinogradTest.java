@@ -1,0 +1,259 @@
+package dev.gpusr.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd F(2x2, 5x5) against sums in double written here: every output of every epilogue within a bound
+ * relative to the sum of |weight * input| of that output (the scale of its rounding), on odd and even sizes, one to
+ * sixteen images per row, rows ending inside a vector and inside a chunk, outputs poisoned with NaN before the call,
+ * and one to three workers. The direct kernels are held to the same measure, to show what the bound allows.
+ */
+class WinogradTest {
+    /**
+     * Allowed error over the sum of |w x| of an output. Measured (printed by the test): 0.7-1.2e-6 for Winograd,
+     * 3.0e-6 where images are one pixel wide (a tile's patch then holds more than the taps the output reads), and
+     * 1.2-3.1e-7 for the direct kernels.
+     */
+    private static final double BOUND = 1e-5;
+
+    private record Case(int cin, int cout, int items, int height, int width, int pad) {
+        RowLayout layout() {
+            return new RowLayout(items, height, width, pad);
+        }
+    }
+
+    private static final Case[] CASES = {
+        new Case(16, 16, 1, 5, 7, 2),       // one tile row short of a vector, pad exactly 2
+        new Case(64, 32, 16, 33, 33, 4),    // 9-5-5's conv2 in a training step of 16 sub-images
+        new Case(32, 64, 16, 33, 33, 4),    // and back to its input
+        new Case(17, 24, 3, 8, 29, 3),      // even height, odd channel count, three chunks' worth of columns
+        new Case(20, 16, 2, 1, 97, 4),      // one row
+        new Case(16, 8 * 3, 9, 6, 1, 2),    // images one pixel wide
+        new Case(20, 32, 3, 7, 29, 3),      // weight gradients: a block of 12 input channels and 8 single ones
+    };
+
+    private static float[] random(int n, Random r) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextFloat() - 0.5f;
+        return a;
+    }
+
+    /** Channels of random values inside the images, zero in the padding and at both ends. */
+    private static Canvas canvas(RowLayout layout, int channels, Random r, boolean relu, float[] zero) {
+        Canvas c = new Canvas();
+        c.layout(channels, 0, layout.height(), layout.height(), layout.length(), zero);
+        for (int ch = 0; ch < channels; ch++) {
+            for (int y = 0; y < layout.height(); y++) {
+                float[] row = c.writable(ch, y);
+                for (int j = 0; j < row.length; j++) row[j] = relu ? Math.max(0f, r.nextFloat() - 0.5f) : r.nextFloat() - 0.5f;
+                layout.clearPadding(row, 0, row.length);
+            }
+        }
+        return c;
+    }
+
+    private static boolean image(RowLayout layout, int j) {
+        return j >= layout.first() && j < layout.end() && (j - layout.first()) % layout.stride() < layout.width();
+    }
+
+    @Test
+    void theMatricesComputeOneDimensionalCorrelationExactly() {
+        // y_l = sum_k g_k d_{k+l} for l = 0, 1, from A^T [(G g) .* (B^T d)], in double with small integers
+        Random r = new Random(1);
+        for (int trial = 0; trial < 50; trial++) {
+            double[] g = new double[5];
+            double[] d = new double[6];
+            for (int k = 0; k < 5; k++) g[k] = r.nextInt(19) - 9;
+            for (int k = 0; k < 6; k++) d[k] = r.nextInt(19) - 9;
+            double[] point = new double[6];
+            for (int p = 0; p < 6; p++) {
+                double gg = 0, bd = 0;
+                for (int k = 0; k < 5; k++) gg += Winograd.G[p][k] * g[k];
+                for (int k = 0; k < 6; k++) bd += Winograd.BT[p][k] * d[k];
+                point[p] = gg * bd;
+            }
+            for (int l = 0; l < 2; l++) {
+                double y = 0, expected = 0;
+                for (int p = 0; p < 6; p++) y += Winograd.AT[l][p] * point[p];
+                for (int k = 0; k < 5; k++) expected += g[k] * d[k + l];
+                assertEquals(expected, y, 1e-9, "output " + l);
+            }
+        }
+    }
+
+    @Test
+    void everyOutputIsTheConvolutionWithinTheBound() {
+        assumeTrue(Winograd.ENABLED, "Winograd needs the vector kernels: " + Simd.describe());
+        for (Case c : CASES) {
+            for (ConvLayer.Epilogue epilogue : ConvLayer.Epilogue.values()) {
+                boolean big = c.cin * c.cout > 1024; // each check's reference takes seconds: one worker count
+                for (int workers : big ? new int[] {2} : new int[] {1, 3}) {
+                    double worst = check(c, epilogue, workers, false);
+                    if (workers <= 2 && epilogue == ConvLayer.Epilogue.LINEAR) {
+                        double direct = check(c, epilogue, workers, true);
+                        System.out.printf("[gpu-sr] winograd %s: worst error / sum|wx| %.2e (direct kernels %.2e)%n",
+                                c, worst, direct);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void weightGradientsAreTheSumsOverPixelsWithinTheBoundWhateverTheThreads() {
+        assumeTrue(Winograd.ENABLED, "Winograd needs the vector kernels: " + Simd.describe());
+        for (Case c : CASES) {
+            if (c.cout % (2 * WinogradKernels.LANES) != 0) continue;
+            RowLayout layout = c.layout();
+            Random r = new Random(c.hashCode() * 17L);
+            float[] zero = new float[layout.length()];
+            ConvLayer layer = new ConvLayer(c.cin, c.cout, 5, random(c.cout * c.cin * 25, r), 0, null, 0);
+            assertTrue(WinogradGradient.applies(layer, layout), c.toString());
+            Canvas in = canvas(layout, c.cin, r, true, zero);
+            Canvas grad = canvas(layout, c.cout, r, false, zero); // zero in the padding, as the engine's are
+            int size = c.cout * c.cin * 25 + c.cout;
+            int offset = 3;
+            double[] start = new double[offset + size + 2];
+            for (int i = 0; i < start.length; i++) start[i] = r.nextDouble();
+            double[] one = null;
+            for (int workers : new int[] {1, 2, 3}) {
+                double[] sums = start.clone();
+                try (WorkerPool pool = new WorkerPool(workers)) {
+                    new WinogradGradient(new Winograd(workers).work()).add(layer, grad, in, layout, pool, sums, offset);
+                }
+                if (one == null) {
+                    one = sums;
+                } else {
+                    assertTrue(Arrays.equals(one, sums), c + ": " + workers + " workers gave other sums than one");
+                }
+            }
+            for (int i = 0; i < offset; i++) assertEquals(start[i], one[i], 0.0, "before the layer's sums");
+            for (int i = offset + size; i < start.length; i++) assertEquals(start[i], one[i], 0.0, "after them");
+            double worst = 0;
+            for (int o = 0; o < c.cout; o++) {
+                double bias = 0;
+                for (int y = 0; y < c.height(); y++) for (int j = 0; j < layout.length(); j++) bias += grad.row(o, y)[j];
+                assertEquals(start[offset + size - c.cout + o] + bias, one[offset + size - c.cout + o], 1e-4, c + " bias " + o);
+                for (int i = 0; i < c.cin; i++) {
+                    for (int ky = 0; ky < 5; ky++) {
+                        for (int kx = 0; kx < 5; kx++) {
+                            double sum = 0, scale = 0;
+                            for (int y = 0; y < c.height(); y++) {
+                                float[] e = grad.row(o, y);
+                                float[] x = in.row(i, y + ky - 2);
+                                for (int j = layout.first(); j < layout.end(); j++) {
+                                    double p = (double) e[j] * x[j + kx - 2];
+                                    sum += p;
+                                    scale += Math.abs(p);
+                                }
+                            }
+                            int at = offset + ((o * c.cin + i) * 5 + ky) * 5 + kx;
+                            double error = Math.abs(one[at] - start[at] - sum) / Math.max(scale, 1e-30);
+                            if (error > BOUND) {
+                                fail(c + " weight " + o + "/" + i + "/" + ky + "/" + kx + ": " + (one[at] - start[at])
+                                        + " against " + sum + " (error / sum|e x| " + error + ")");
+                            }
+                            worst = Math.max(worst, error);
+                        }
+                    }
+                }
+            }
+            System.out.printf("[gpu-sr] winograd weight gradient %s: worst error / sum|e x| %.2e%n", c, worst);
+        }
+    }
+
+    @Test
+    void aLayerItDoesNotTakeIsRefused() {
+        float[] w = new float[16 * 16 * 9];
+        RowLayout layout = new RowLayout(1, 4, 4, 4);
+        assertFalse(Winograd.applies(new ConvLayer(16, 16, 3, w, 0, null, 0), layout), "3x3 filter");
+        assertFalse(Winograd.applies(new ConvLayer(8, 16, 5, new float[8 * 16 * 25], 0, null, 0), layout), "few inputs");
+        assertFalse(Winograd.applies(new ConvLayer(32, 1, 5, new float[32 * 25], 0, null, 0), layout), "one output");
+        assertFalse(Winograd.applies(new ConvLayer(16, 16, 5, new float[16 * 16 * 25], 0, null, 0),
+                new RowLayout(1, 4, 4, 1)), "padding narrower than the filter's half");
+    }
+
+    /** The worst error over sum |w x| of the layer's outputs (Winograd, or the direct kernels). */
+    private static double check(Case c, ConvLayer.Epilogue epilogue, int workers, boolean direct) {
+        RowLayout layout = c.layout();
+        Random r = new Random(c.hashCode() * 31L + epilogue.ordinal());
+        float[] zero = new float[layout.length()];
+        float[] w = random(c.cout * c.cin * 25, r);
+        float[] bias = random(c.cout, r);
+        ConvLayer layer = new ConvLayer(c.cin, c.cout, 5, w, 0, bias, 0);
+        assertTrue(Winograd.applies(layer, layout), c.toString());
+        Canvas in = canvas(layout, c.cin, r, true, zero);
+        boolean mask = epilogue == ConvLayer.Epilogue.RELU_GRAD_IN_PLACE;
+        Canvas out;
+        if (mask) {
+            out = canvas(layout, c.cout, r, true, zero);
+        } else {
+            out = new Canvas();
+            out.layout(c.cout, 0, c.height(), c.height(), layout.length(), zero);
+            for (int o = 0; o < c.cout; o++) for (int y = 0; y < c.height(); y++) Arrays.fill(out.writable(o, y), Float.NaN);
+        }
+        float[][][] before = new float[c.cout][c.height()][];
+        for (int o = 0; o < c.cout; o++) for (int y = 0; y < c.height(); y++) before[o][y] = out.writable(o, y).clone();
+        try (WorkerPool pool = new WorkerPool(workers)) {
+            if (direct) {
+                layer.forwardRows(in, out, layout, 0, c.height(), epilogue, new Scratch());
+            } else {
+                new Winograd(workers).run(layer, in, out, layout, epilogue, pool);
+            }
+        }
+        double worst = 0;
+        String what = c + " " + epilogue + " workers " + workers + (direct ? " direct" : " winograd");
+        for (int o = 0; o < c.cout; o++) {
+            for (int y = 0; y < c.height(); y++) {
+                float[] row = out.writable(o, y);
+                for (int j = 0; j < layout.length(); j++) {
+                    String at = what + " out " + o + " row " + y + " column " + j;
+                    boolean inside = j >= layout.first() && j < layout.end();
+                    if (mask && !inside) {
+                        assertEquals(before[o][y][j], row[j], 0f, at + " (left as it was)");
+                        continue;
+                    }
+                    if (!mask && !image(layout, j)) {
+                        assertEquals(0f, row[j], 0f, at + " (padding)");
+                        continue;
+                    }
+                    double sum = bias[o];
+                    double scale = Math.abs(bias[o]);
+                    for (int i = 0; i < c.cin; i++) {
+                        for (int ky = 0; ky < 5; ky++) {
+                            for (int kx = 0; kx < 5; kx++) {
+                                double p = (double) w[((o * c.cin + i) * 5 + ky) * 5 + kx] * in.row(i, y + ky - 2)[j + kx - 2];
+                                sum += p;
+                                scale += Math.abs(p);
+                            }
+                        }
+                    }
+                    double expected;
+                    double error;
+                    if (mask) {
+                        if (!(before[o][y][j] > 0)) {
+                            assertEquals(0f, row[j], 0f, at + " (masked)");
+                            continue;
+                        }
+                        expected = sum;
+                    } else {
+                        expected = epilogue == ConvLayer.Epilogue.RELU ? Math.max(0, sum) : sum;
+                    }
+                    if (Float.isNaN(row[j])) fail(at + ": NaN");
+                    error = Math.abs(row[j] - expected) / scale;
+                    if (error > BOUND) fail(at + ": " + row[j] + " against " + expected + " (error / sum|wx| " + error + ")");
+                    worst = Math.max(worst, error);
+                }
+            }
+        }
+        return worst;
+    }
+}
