@@ -102,6 +102,10 @@ final class WinogradGradient {
                     WinogradKernels.gradient12(w.v, p * vPoint + c * count, count, w.m, p * mPoint + k, cout, count,
                             du, (p * cin + c) * cout + k);
                 }
+                for (; c + 4 <= cin; c += 4) {
+                    WinogradKernels.gradient4(w.v, p * vPoint + c * count, count, w.m, p * mPoint + k, cout, count,
+                            du, (p * cin + c) * cout + k);
+                }
                 for (; c < cin; c++) {
                     WinogradKernels.gradient1(w.v, p * vPoint + c * count, w.m, p * mPoint + k, cout, count, du,
                             (p * cin + c) * cout + k);

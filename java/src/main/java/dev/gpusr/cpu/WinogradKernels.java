@@ -412,7 +412,43 @@ final class WinogradKernels {
         aB1.intoArray(du, duBase + 11 * cout + l);
     }
 
-    /** {@link #gradient12} for one input channel (the channels past the last whole block). */
+    /** {@link #gradient12} for four input channels (the whole groups of four past the last block of twelve). */
+    static void gradient4(float[] v, int vBase, int vStride, float[] m, int mBase, int cout, int n, float[] du,
+            int duBase) {
+        int l = LANES;
+        FloatVector a00 = FloatVector.fromArray(S, du, duBase), a01 = FloatVector.fromArray(S, du, duBase + l);
+        FloatVector a10 = FloatVector.fromArray(S, du, duBase + cout), a11 = FloatVector.fromArray(S, du, duBase + cout + l);
+        FloatVector a20 = FloatVector.fromArray(S, du, duBase + 2 * cout), a21 = FloatVector.fromArray(S, du, duBase + 2 * cout + l);
+        FloatVector a30 = FloatVector.fromArray(S, du, duBase + 3 * cout), a31 = FloatVector.fromArray(S, du, duBase + 3 * cout + l);
+        for (int t = 0; t < n; t++) {
+            int mi = mBase + t * cout;
+            FloatVector m0 = FloatVector.fromArray(S, m, mi);
+            FloatVector m1 = FloatVector.fromArray(S, m, mi + l);
+            int vi = vBase + t;
+            FloatVector w = FloatVector.broadcast(S, v[vi]);
+            a00 = m0.fma(w, a00);
+            a01 = m1.fma(w, a01);
+            w = FloatVector.broadcast(S, v[vi + vStride]);
+            a10 = m0.fma(w, a10);
+            a11 = m1.fma(w, a11);
+            w = FloatVector.broadcast(S, v[vi + 2 * vStride]);
+            a20 = m0.fma(w, a20);
+            a21 = m1.fma(w, a21);
+            w = FloatVector.broadcast(S, v[vi + 3 * vStride]);
+            a30 = m0.fma(w, a30);
+            a31 = m1.fma(w, a31);
+        }
+        a00.intoArray(du, duBase);
+        a01.intoArray(du, duBase + l);
+        a10.intoArray(du, duBase + cout);
+        a11.intoArray(du, duBase + cout + l);
+        a20.intoArray(du, duBase + 2 * cout);
+        a21.intoArray(du, duBase + 2 * cout + l);
+        a30.intoArray(du, duBase + 3 * cout);
+        a31.intoArray(du, duBase + 3 * cout + l);
+    }
+
+    /** {@link #gradient12} for one input channel (the channels past the last whole group of four). */
     static void gradient1(float[] v, int vBase, float[] m, int mBase, int cout, int n, float[] du, int duBase) {
         int l = LANES;
         FloatVector a0 = FloatVector.fromArray(S, du, duBase);

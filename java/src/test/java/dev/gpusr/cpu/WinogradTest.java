@@ -11,10 +11,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd F(2x2, 5x5) against sums in double written here: every output of every epilogue within a bound
- * relative to the sum of |weight * input| of that output (the scale of its rounding), on odd and even sizes, one to
- * sixteen images per row, rows ending inside a vector and inside a chunk, outputs poisoned with NaN before the call,
- * and one to three workers. The direct kernels are held to the same measure, to show what the bound allows.
+ * Winograd F(2x2, 5x5) against sums in double written here: every output of every epilogue, and every weight
+ * gradient, within a bound relative to the sum of |weight * input| it is made of (the scale of its rounding), on odd
+ * and even sizes, one to sixteen images per row, rows ending inside a vector and inside a chunk, one and two bands
+ * of tile rows, outputs poisoned with NaN before the call, and one to three workers. The direct kernels are held to the same measure, to show what the bound allows.
  */
 class WinogradTest {
     /**
@@ -37,7 +37,8 @@ class WinogradTest {
         new Case(17, 24, 3, 8, 29, 3),      // even height, odd channel count, three chunks' worth of columns
         new Case(20, 16, 2, 1, 97, 4),      // one row
         new Case(16, 8 * 3, 9, 6, 1, 2),    // images one pixel wide
-        new Case(20, 32, 3, 7, 29, 3),      // weight gradients: a block of 12 input channels and 8 single ones
+        new Case(19, 32, 3, 7, 29, 3),      // weight gradients: blocks of 12, 4 and 1 input channels
+        new Case(16, 32, 2, 37, 23, 2),     // two bands of tile rows
     };
 
     private static float[] random(int n, Random r) {
