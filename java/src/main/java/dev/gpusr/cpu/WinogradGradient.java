@@ -58,13 +58,15 @@ final class WinogradGradient {
                 products(w, cin, cout, count, du);
             }
         });
-        pool.parallelFor(cin, (worker, i) -> finish(i, cin, cout, tasks, sums, offset));
         int biases = offset + cout * cin * Winograd.FILTER * Winograd.FILTER;
-        for (int o = 0; o < cout; o++) { // padding columns hold zero gradient
-            double bias = 0;
-            for (int r = 0; r < layout.height(); r++) bias += Kernels.sum(grad.row(o, r), layout.first(), layout.end());
-            sums[biases + o] += bias;
-        }
+        pool.parallelFor(Math.max(cin, cout), (worker, i) -> {
+            if (i < cin) finish(i, cin, cout, tasks, sums, offset);
+            if (i < cout) { // the bias of output channel i; padding columns hold zero gradient
+                double bias = 0;
+                for (int r = 0; r < layout.height(); r++) bias += Kernels.sum(grad.row(i, r), layout.first(), layout.end());
+                sums[biases + i] += bias;
+            }
+        });
     }
 
     /** A dY A^T of tile row tr, tiles [t0, t0 + count), output channels in the lanes: m as [point][tile][channel]. */
