@@ -11,10 +11,12 @@ import java.util.Arrays;
  * {@link #AT} were derived with exact fractions, B^T's rows scaled to integers and G's divided to match.
  *
  * <p>Used by the CPU engine's training step for its 5x5 layers with many channels both ways (9-5-5's conv2 forward
- * and back to its input), where it made the step of 16 sub-images about 1.4x faster. It is not exact like the direct
- * kernels: results differ from the sequential fused multiply-adds by a few units in the sixth significant digit
- * ({@code WinogradTest} bounds it). Inference keeps the direct kernels. {@code -Dgpusr.cpu.winograd=off} turns it
- * off.
+ * and back to its input; {@link WinogradGradient} its weight gradient). With the three, the step of 16 sub-images
+ * became 1.18-1.20x faster on 2 cores (BENCHMARKS.md, "Winograd F(2x2, 5x5) in CPU training steps"). It is not exact
+ * like the direct kernels: its rounding scales with the magnitudes mixed in a tile's 6x6 patch, not with each
+ * output's own terms. {@code WinogradTest} bounds the error by 1e-5 of the largest sum of |w x| among the outputs of
+ * a channel. Inference keeps the direct kernels. {@code -Dgpusr.cpu.winograd=off} turns it off. The register blocks
+ * were chosen on AVX-512 (32 vector registers); with 16 (AVX2) the products spill, which was not measured.
  *
  * <p>How it runs on a {@link RowLayout}: the zero columns between images are at least two wide, so the whole row
  * is one wide image to the convolution; tiles run along it from {@code layout.first()}, and the padding columns are
@@ -44,9 +46,10 @@ final class Winograd {
      */
     static final int CHUNK_VECTORS = 3;
     /**
-     * Rows of tiles per task, about. A band transforms four input rows more than its own along x, so training's
-     * 33-row sub-images (17 rows of tiles) run as one band: a 9-5-5 step of 16 took about 6% less time than with
-     * bands of 6 rows (three runs each, alternating: 29.5-30.6 ms against 32.0-32.5).
+     * Rows of tiles per task at most. A band transforms four input rows more than its own along x, so training's
+     * 33-row sub-images (17 rows of tiles) run as one band where there are tasks enough: on 2 cores a 9-5-5 step of
+     * 16 took about 6% less time than with bands of 6 rows (three runs each, alternating: 29.5-30.6 ms against
+     * 32.0-32.5).
      */
     static final int BAND_TILE_ROWS = 17;
 
@@ -83,7 +86,7 @@ final class Winograd {
     }
 
     /** The longest chunk in vectors, and one more for the patches' reach past it. */
-    private static final int RING_VECTORS = 2 * CHUNK_VECTORS;
+    private static final int RING_VECTORS = 2 * CHUNK_VECTORS; // the last chunk has at most 2 CHUNK_VECTORS - 1
 
     private final Work[] work;
 
@@ -131,7 +134,7 @@ final class Winograd {
      */
     void run(ConvLayer conv, Canvas in, Canvas out, RowLayout layout, Epilogue epilogue, WorkerPool pool) {
         if (!applies(conv, layout)) throw new IllegalArgumentException("Winograd F(2x2, 5x5) does not take this layer");
-        Plan plan = Plan.of(layout);
+        Plan plan = Plan.of(layout, 2 * pool.threads()); // outputs do not depend on the plan: any split will do
         float[] u = transformWeights(conv, pool);
         pool.parallelFor(plan.tasks(), (worker, task) -> {
             Work w = work[worker];
@@ -146,17 +149,19 @@ final class Winograd {
 
     /**
      * How a layout's tiles are cut into tasks: chunks of {@link #CHUNK_VECTORS} vectors of tiles along the row
-     * (the last takes the rest) times bands of about {@link #BAND_TILE_ROWS} rows of tiles. Fixed by the layout
-     * alone, so sums over tasks do not depend on the number of threads.
+     * (the last takes the rest) times bands of at most {@link #BAND_TILE_ROWS} rows of tiles, more bands where that
+     * gives fewer than {@code minTasks} tasks. Fixed by the layout and minTasks alone: sums over tasks made with a
+     * thread-independent minTasks do not depend on the number of threads.
      */
     record Plan(int vectors, int chunks, int tileRows, int bands) {
-        static Plan of(RowLayout layout) {
+        static Plan of(RowLayout layout, int minTasks) {
             int lanes = WinogradKernels.LANES;
             int tiles = (layout.end() - layout.first() + 1) / 2;
             int vectors = (tiles + lanes - 1) / lanes;
             int tileRows = (layout.height() + 1) / 2;
-            return new Plan(vectors, Math.max(1, vectors / CHUNK_VECTORS), tileRows,
-                    (tileRows + BAND_TILE_ROWS - 1) / BAND_TILE_ROWS);
+            int chunks = Math.max(1, vectors / CHUNK_VECTORS);
+            int bands = Math.max((tileRows + BAND_TILE_ROWS - 1) / BAND_TILE_ROWS, (minTasks + chunks - 1) / chunks);
+            return new Plan(vectors, chunks, tileRows, Math.min(tileRows, bands));
         }
 
         int tasks() {

@@ -10,11 +10,23 @@ import java.util.Arrays;
  * cover the image, and the output gradient is zero in the padding columns, past the last row and past the end of
  * the row. 36 multiplies per tile and channel pair instead of 100.
  *
- * <p>Sums: each task of the {@link Winograd.Plan} keeps float sums over its tiles (output channels in the lanes,
- * {@link WinogradKernels#gradient12}), which are added in double in task order, so that the result does not depend
- * on the number of threads.
+ * <p>Sums: each of at most {@link #MAX_SLOTS} slots keeps float sums over the tiles of a fixed range of the
+ * {@link Winograd.Plan}'s tasks (output channels in the lanes, {@link WinogradKernels#gradient12}); the slots are
+ * added in double in order, so that the result does not depend on the number of threads.
  */
 final class WinogradGradient {
+    /**
+     * Tasks of the plan at least, whatever the number of threads (it fixes the float sums): 12 lets a step of 16
+     * sub-images use up to 12 cores here.
+     */
+    static final int MIN_TASKS = 12;
+    /**
+     * Float sums kept at most: each sums a fixed, contiguous range of tasks in order, so that memory stays bounded
+     * for large training images (36 cin cout floats each: 288 KiB for 64 -> 32) and results stay independent of
+     * the threads.
+     */
+    static final int MAX_SLOTS = 32;
+
     private final Winograd.Work[] work;
     private float[][] taskSums = new float[0][];
     /** The output gradient of two rows of a chunk's columns, pixel-major: [row][column][output channel]. */
@@ -40,27 +52,30 @@ final class WinogradGradient {
         int cin = conv.cin;
         int cout = conv.cout;
         int points = Winograd.POINTS;
-        Winograd.Plan plan = Winograd.Plan.of(layout);
+        Winograd.Plan plan = Winograd.Plan.of(layout, MIN_TASKS);
         int tasks = plan.tasks();
+        int slots = Math.min(tasks, MAX_SLOTS);
         int size = points * cin * cout;
-        if (taskSums.length < tasks || taskSums[0].length < size) taskSums = new float[tasks][size];
-        pool.parallelFor(tasks, (worker, task) -> {
-            float[] du = taskSums[task];
+        if (taskSums.length < slots || taskSums[0].length < size) taskSums = new float[slots][size];
+        pool.parallelFor(slots, (worker, slot) -> {
+            float[] du = taskSums[slot];
             Arrays.fill(du, 0, size, 0f);
             Winograd.Work w = work[worker];
-            int count = plan.count(task);
-            int t0 = plan.firstTile(task);
-            w.size(points * Winograd.pointStride(cin * count), points * Winograd.pointStride(count * cout), cin);
-            if (pixelMajor[worker].length < 4 * count * cout) pixelMajor[worker] = new float[4 * count * cout];
-            for (int tr = plan.firstTileRow(task); tr < plan.endTileRow(task); tr++) {
-                Winograd.transformInput(in, layout, cin, tr, t0, count, w);
-                transformGradient(grad, layout, cout, tr, t0, count, pixelMajor[worker], w.m);
-                products(w, cin, cout, count, du);
+            for (int task = tasks * slot / slots; task < tasks * (slot + 1) / slots; task++) { // in order
+                int count = plan.count(task);
+                int t0 = plan.firstTile(task);
+                w.size(points * Winograd.pointStride(cin * count), points * Winograd.pointStride(count * cout), cin);
+                if (pixelMajor[worker].length < 4 * count * cout) pixelMajor[worker] = new float[4 * count * cout];
+                for (int tr = plan.firstTileRow(task); tr < plan.endTileRow(task); tr++) {
+                    Winograd.transformInput(in, layout, cin, tr, t0, count, w);
+                    transformGradient(grad, layout, cout, tr, t0, count, pixelMajor[worker], w.m);
+                    products(w, cin, cout, count, du);
+                }
             }
         });
         int biases = offset + cout * cin * Winograd.FILTER * Winograd.FILTER;
         pool.parallelFor(Math.max(cin, cout), (worker, i) -> {
-            if (i < cin) finish(i, cin, cout, tasks, sums, offset);
+            if (i < cin) finish(i, cin, cout, slots, sums, offset);
             if (i < cout) { // the bias of output channel i; padding columns hold zero gradient
                 double bias = 0;
                 for (int r = 0; r < layout.height(); r++) bias += Kernels.sum(grad.row(i, r), layout.first(), layout.end());
@@ -116,13 +131,13 @@ final class WinogradGradient {
         }
     }
 
-    /** Input channel i: the tasks' sums in task order, then G^T dU G for each output channel. */
-    private void finish(int i, int cin, int cout, int tasks, double[] sums, int offset) {
+    /** Input channel i: the slots' sums in order, then G^T dU G for each output channel. */
+    private void finish(int i, int cin, int cout, int slots, double[] sums, int offset) {
         int f = Winograd.FILTER;
         int patch = Winograd.PATCH;
         int points = Winograd.POINTS;
         double[] du = new double[points * cout]; // [point][output channel]
-        for (int t = 0; t < tasks; t++) {
+        for (int t = 0; t < slots; t++) {
             float[] s = taskSums[t];
             for (int p = 0; p < points; p++) {
                 int from = (p * cin + i) * cout;

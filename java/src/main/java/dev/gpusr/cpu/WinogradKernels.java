@@ -332,18 +332,30 @@ final class WinogradKernels {
     static void gradient12(float[] v, int vBase, int vStride, float[] m, int mBase, int cout, int n, float[] du,
             int duBase) {
         int l = LANES;
-        FloatVector a00 = FloatVector.fromArray(S, du, duBase), a01 = FloatVector.fromArray(S, du, duBase + l);
-        FloatVector a10 = FloatVector.fromArray(S, du, duBase + cout), a11 = FloatVector.fromArray(S, du, duBase + cout + l);
-        FloatVector a20 = FloatVector.fromArray(S, du, duBase + 2 * cout), a21 = FloatVector.fromArray(S, du, duBase + 2 * cout + l);
-        FloatVector a30 = FloatVector.fromArray(S, du, duBase + 3 * cout), a31 = FloatVector.fromArray(S, du, duBase + 3 * cout + l);
-        FloatVector a40 = FloatVector.fromArray(S, du, duBase + 4 * cout), a41 = FloatVector.fromArray(S, du, duBase + 4 * cout + l);
-        FloatVector a50 = FloatVector.fromArray(S, du, duBase + 5 * cout), a51 = FloatVector.fromArray(S, du, duBase + 5 * cout + l);
-        FloatVector a60 = FloatVector.fromArray(S, du, duBase + 6 * cout), a61 = FloatVector.fromArray(S, du, duBase + 6 * cout + l);
-        FloatVector a70 = FloatVector.fromArray(S, du, duBase + 7 * cout), a71 = FloatVector.fromArray(S, du, duBase + 7 * cout + l);
-        FloatVector a80 = FloatVector.fromArray(S, du, duBase + 8 * cout), a81 = FloatVector.fromArray(S, du, duBase + 8 * cout + l);
-        FloatVector a90 = FloatVector.fromArray(S, du, duBase + 9 * cout), a91 = FloatVector.fromArray(S, du, duBase + 9 * cout + l);
-        FloatVector aA0 = FloatVector.fromArray(S, du, duBase + 10 * cout), aA1 = FloatVector.fromArray(S, du, duBase + 10 * cout + l);
-        FloatVector aB0 = FloatVector.fromArray(S, du, duBase + 11 * cout), aB1 = FloatVector.fromArray(S, du, duBase + 11 * cout + l);
+        FloatVector a00 = FloatVector.fromArray(S, du, duBase);
+        FloatVector a01 = FloatVector.fromArray(S, du, duBase + l);
+        FloatVector a10 = FloatVector.fromArray(S, du, duBase + cout);
+        FloatVector a11 = FloatVector.fromArray(S, du, duBase + cout + l);
+        FloatVector a20 = FloatVector.fromArray(S, du, duBase + 2 * cout);
+        FloatVector a21 = FloatVector.fromArray(S, du, duBase + 2 * cout + l);
+        FloatVector a30 = FloatVector.fromArray(S, du, duBase + 3 * cout);
+        FloatVector a31 = FloatVector.fromArray(S, du, duBase + 3 * cout + l);
+        FloatVector a40 = FloatVector.fromArray(S, du, duBase + 4 * cout);
+        FloatVector a41 = FloatVector.fromArray(S, du, duBase + 4 * cout + l);
+        FloatVector a50 = FloatVector.fromArray(S, du, duBase + 5 * cout);
+        FloatVector a51 = FloatVector.fromArray(S, du, duBase + 5 * cout + l);
+        FloatVector a60 = FloatVector.fromArray(S, du, duBase + 6 * cout);
+        FloatVector a61 = FloatVector.fromArray(S, du, duBase + 6 * cout + l);
+        FloatVector a70 = FloatVector.fromArray(S, du, duBase + 7 * cout);
+        FloatVector a71 = FloatVector.fromArray(S, du, duBase + 7 * cout + l);
+        FloatVector a80 = FloatVector.fromArray(S, du, duBase + 8 * cout);
+        FloatVector a81 = FloatVector.fromArray(S, du, duBase + 8 * cout + l);
+        FloatVector a90 = FloatVector.fromArray(S, du, duBase + 9 * cout);
+        FloatVector a91 = FloatVector.fromArray(S, du, duBase + 9 * cout + l);
+        FloatVector aA0 = FloatVector.fromArray(S, du, duBase + 10 * cout);
+        FloatVector aA1 = FloatVector.fromArray(S, du, duBase + 10 * cout + l);
+        FloatVector aB0 = FloatVector.fromArray(S, du, duBase + 11 * cout);
+        FloatVector aB1 = FloatVector.fromArray(S, du, duBase + 11 * cout + l);
         for (int t = 0; t < n; t++) {
             int mi = mBase + t * cout;
             FloatVector m0 = FloatVector.fromArray(S, m, mi);
@@ -416,10 +428,14 @@ final class WinogradKernels {
     static void gradient4(float[] v, int vBase, int vStride, float[] m, int mBase, int cout, int n, float[] du,
             int duBase) {
         int l = LANES;
-        FloatVector a00 = FloatVector.fromArray(S, du, duBase), a01 = FloatVector.fromArray(S, du, duBase + l);
-        FloatVector a10 = FloatVector.fromArray(S, du, duBase + cout), a11 = FloatVector.fromArray(S, du, duBase + cout + l);
-        FloatVector a20 = FloatVector.fromArray(S, du, duBase + 2 * cout), a21 = FloatVector.fromArray(S, du, duBase + 2 * cout + l);
-        FloatVector a30 = FloatVector.fromArray(S, du, duBase + 3 * cout), a31 = FloatVector.fromArray(S, du, duBase + 3 * cout + l);
+        FloatVector a00 = FloatVector.fromArray(S, du, duBase);
+        FloatVector a01 = FloatVector.fromArray(S, du, duBase + l);
+        FloatVector a10 = FloatVector.fromArray(S, du, duBase + cout);
+        FloatVector a11 = FloatVector.fromArray(S, du, duBase + cout + l);
+        FloatVector a20 = FloatVector.fromArray(S, du, duBase + 2 * cout);
+        FloatVector a21 = FloatVector.fromArray(S, du, duBase + 2 * cout + l);
+        FloatVector a30 = FloatVector.fromArray(S, du, duBase + 3 * cout);
+        FloatVector a31 = FloatVector.fromArray(S, du, duBase + 3 * cout + l);
         for (int t = 0; t < n; t++) {
             int mi = mBase + t * cout;
             FloatVector m0 = FloatVector.fromArray(S, m, mi);
