@@ -110,8 +110,8 @@ final class Winograd {
         final float[] tmp = new float[12 * WinogradKernels.LANES];
         final float[] y = new float[4 * WinogradKernels.LANES];
         /** One input row's even and odd columns. */
-        final float[] even = new float[(RING_VECTORS + 1) * WinogradKernels.LANES];
-        final float[] odd = new float[(RING_VECTORS + 1) * WinogradKernels.LANES];
+        final float[] even = new float[RING_VECTORS * WinogradKernels.LANES];
+        final float[] odd = new float[RING_VECTORS * WinogradKernels.LANES];
         final float[][] rows = new float[PATCH][];
         /**
          * The ring: input row r of channel c along x (B^T times each tile's six columns), [c][r mod 6][x point *
@@ -269,6 +269,11 @@ final class Winograd {
         int h = layout.height();
         int vPoint = pointStride(cin * count); // v: [point][input channel][tile]
         int mPoint = pointStride(q * count); // m: [point][output in block][tile]
+        int mode = switch (epilogue) { // WinogradKernels.store's
+            case LINEAR -> 0;
+            case RELU -> 1;
+            case RELU_GRAD_IN_PLACE -> 2;
+        };
         transformInput(in, layout, cin, tr, t0, count, w);
         for (int b = 0; b < blocks; b++) {
             for (int p = 0; p < POINTS; p++) {
@@ -286,9 +291,11 @@ final class Winograd {
             for (int oq = 0; oq < q; oq++) {
                 int o = b * q + oq;
                 float bias = conv.bias(o);
+                float[] row0 = out.writable(o, 2 * tr);
+                float[] row1 = 2 * tr + 1 < h ? out.writable(o, 2 * tr + 1) : null;
                 for (int k = 0; k < vectors; k++) {
                     WinogradKernels.output(w.m, oq * count + k * lanes, mPoint, bias, w.tmp, w.y);
-                    store(w.y, out, o, layout, epilogue, tr, t0 + k * lanes);
+                    store(w.y, row0, row1, layout, epilogue, mode, t0 + k * lanes);
                 }
             }
         }
@@ -311,20 +318,15 @@ final class Winograd {
      * The 2x2 outputs of {@link WinogradKernels#LANES} tiles from tile t into the rows, through the epilogue: as
      * vectors where all their columns lie before {@code layout.end()}, else one by one up to it.
      */
-    private static void store(float[] y, Canvas out, int o, RowLayout layout, Epilogue epilogue, int tr, int t) {
+    private static void store(float[] y, float[] row0, float[] row1, RowLayout layout, Epilogue epilogue, int mode,
+            int t) {
         int lanes = WinogradKernels.LANES;
         int from = layout.first();
         int to = layout.end();
         for (int dy = 0; dy < 2; dy++) {
-            int r = 2 * tr + dy;
-            if (r >= layout.height()) return;
-            float[] row = out.writable(o, r);
+            float[] row = dy == 0 ? row0 : row1;
+            if (row == null) return; // the second row is past the image
             if (from + 2 * (t + lanes) <= to) {
-                int mode = switch (epilogue) {
-                    case LINEAR -> 0;
-                    case RELU -> 1;
-                    case RELU_GRAD_IN_PLACE -> 2;
-                };
                 WinogradKernels.store(y, dy, row, from + 2 * t, mode);
                 continue;
             }
