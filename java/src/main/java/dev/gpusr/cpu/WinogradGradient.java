@@ -8,7 +8,7 @@ import java.util.Arrays;
  * by point, dU = sum over tiles of (A dY A^T) .* (B^T d B) for each output and input channel; the filter gradient
  * is then G^T dU G. In exact arithmetic this is the direct sum over pixels of dY times the shifted input: the tiles
  * cover the image, and the output gradient is zero in the padding columns, past the last row and past the end of
- * the row. 36 multiplies per tile and channel pair instead of 100.
+ * the row. 64 multiplies per tile and channel pair instead of 400.
  *
  * <p>Sums: each of at most {@link #MAX_SLOTS} slots keeps float sums over the tiles of a fixed range of the
  * {@link Winograd.Plan}'s tasks (output channels in the lanes, {@link WinogradKernels#gradient12}); the slots are
@@ -19,17 +19,17 @@ final class WinogradGradient {
      * Tasks of the plan at least, whatever the number of threads (it fixes the float sums): 12 lets a step of 16
      * sub-images use up to 12 cores here.
      */
-    static final int MIN_TASKS = 12;
+    static final int MIN_TASKS = 6;
     /**
      * Float sums kept at most: each sums a fixed, contiguous range of tasks in order, so that memory stays bounded
-     * for large training images (36 cin cout floats each: 288 KiB for 64 -> 32) and results stay independent of
+     * for large training images (64 cin cout floats each: 512 KiB for 64 -> 32) and results stay independent of
      * the threads.
      */
     static final int MAX_SLOTS = 32;
 
     private final Winograd.Work[] work;
     private float[][] taskSums = new float[0][];
-    /** The output gradient of two rows of a chunk's columns, pixel-major: [row][column][output channel]. */
+    /** The output gradient of four rows of a chunk's columns, pixel-major: [row][column][output channel]. */
     private float[][] pixelMajor;
 
     WinogradGradient(Winograd.Work[] work) {
@@ -48,7 +48,7 @@ final class WinogradGradient {
      * (both holding rows [0, height), zero in the padding columns).
      */
     void add(ConvLayer conv, Canvas grad, Canvas in, RowLayout layout, WorkerPool pool, double[] sums, int offset) {
-        if (!applies(conv, layout)) throw new IllegalArgumentException("Winograd F(2x2, 5x5) does not take this layer");
+        if (!applies(conv, layout)) throw new IllegalArgumentException("Winograd F(4x4, 5x5) does not take this layer");
         int cin = conv.cin;
         int cout = conv.cout;
         int points = Winograd.POINTS;
@@ -64,12 +64,17 @@ final class WinogradGradient {
             for (int task = tasks * slot / slots; task < tasks * (slot + 1) / slots; task++) { // in order
                 int count = plan.count(task);
                 int t0 = plan.firstTile(task);
-                w.size(points * Winograd.pointStride(cin * count), points * Winograd.pointStride(count * cout), cin);
-                if (pixelMajor[worker].length < 4 * count * cout) pixelMajor[worker] = new float[4 * count * cout];
+                w.size(Winograd.PATCH * Winograd.pointStride(cin * count), points * Winograd.pointStride(count * cout),
+                        cin);
+                int pixels = Winograd.TILE * Winograd.TILE * count * cout;
+                if (pixelMajor[worker].length < pixels) pixelMajor[worker] = new float[pixels];
                 for (int tr = plan.firstTileRow(task); tr < plan.endTileRow(task); tr++) {
-                    Winograd.transformInput(in, layout, cin, tr, t0, count, w);
-                    transformGradient(grad, layout, cout, tr, t0, count, pixelMajor[worker], w.m);
-                    products(w, cin, cout, count, du);
+                    Winograd.fillRing(in, layout, cin, tr, t0, count, w);
+                    transformGradient(grad, layout, cout, tr, t0, count, pixelMajor[worker], w);
+                    for (int x = 0; x < Winograd.PATCH; x++) { // a column of points at a time
+                        Winograd.transformColumn(layout, cin, tr, count, x, w);
+                        products(w, cin, cout, count, x, du);
+                    }
                 }
             }
         });
@@ -86,12 +91,13 @@ final class WinogradGradient {
 
     /** A dY A^T of tile row tr, tiles [t0, t0 + count), output channels in the lanes: m as [point][tile][channel]. */
     private static void transformGradient(Canvas grad, RowLayout layout, int cout, int tr, int t0, int count,
-            float[] pixels, float[] m) {
-        int col = layout.first() + 2 * t0;
-        int columns = 2 * count;
+            float[] pixels, Winograd.Work w) {
+        int tile = Winograd.TILE;
+        int col = layout.first() + tile * t0;
+        int columns = tile * count;
         int inside = Math.max(0, Math.min(columns, layout.length() - col)); // past the row: zero gradient
-        for (int dy = 0; dy < 2; dy++) {
-            int r = 2 * tr + dy;
+        for (int dy = 0; dy < tile; dy++) {
+            int r = tile * tr + dy;
             int base = dy * columns * cout;
             if (r >= layout.height()) {
                 Arrays.fill(pixels, base, base + columns * cout, 0f);
@@ -103,28 +109,29 @@ final class WinogradGradient {
             }
             Arrays.fill(pixels, base + inside * cout, base + columns * cout, 0f);
         }
-        WinogradKernels.gradOutput(pixels, count, cout, m, Winograd.pointStride(count * cout));
+        WinogradKernels.gradOutput(pixels, count, cout, w.m, Winograd.pointStride(count * cout), w.tmp);
     }
 
-    /** dU[point][input][output] += the tiles' products, point by point. */
-    private static void products(Winograd.Work w, int cin, int cout, int count, float[] du) {
+    /** dU[point][input][output] += the tiles' products, for the points (y, x) of column x. */
+    private static void products(Winograd.Work w, int cin, int cout, int count, int x, float[] du) {
         int vPoint = Winograd.pointStride(cin * count);
         int mPoint = Winograd.pointStride(count * cout);
         int g = WinogradKernels.GRADIENT_INPUTS;
         int pair = 2 * WinogradKernels.LANES;
-        for (int p = 0; p < Winograd.POINTS; p++) {
+        for (int y = 0; y < Winograd.PATCH; y++) {
+            int p = y * Winograd.PATCH + x;
             for (int k = 0; k < cout; k += pair) {
                 int c = 0;
                 for (; c + g <= cin; c += g) {
-                    WinogradKernels.gradient12(w.v, p * vPoint + c * count, count, w.m, p * mPoint + k, cout, count,
+                    WinogradKernels.gradient12(w.v, y * vPoint + c * count, count, w.m, p * mPoint + k, cout, count,
                             du, (p * cin + c) * cout + k);
                 }
                 for (; c + 4 <= cin; c += 4) {
-                    WinogradKernels.gradient4(w.v, p * vPoint + c * count, count, w.m, p * mPoint + k, cout, count,
+                    WinogradKernels.gradient4(w.v, y * vPoint + c * count, count, w.m, p * mPoint + k, cout, count,
                             du, (p * cin + c) * cout + k);
                 }
                 for (; c < cin; c++) {
-                    WinogradKernels.gradient1(w.v, p * vPoint + c * count, w.m, p * mPoint + k, cout, count, du,
+                    WinogradKernels.gradient1(w.v, y * vPoint + c * count, w.m, p * mPoint + k, cout, count, du,
                             (p * cin + c) * cout + k);
                 }
             }
@@ -144,23 +151,33 @@ final class WinogradGradient {
                 for (int o = 0; o < cout; o++) du[p * cout + o] += s[from + o];
             }
         }
-        double[] gu = new double[patch * f];
+        double[] gu = new double[patch * f * cout]; // dU G: [a][kx][o]
+        for (int a = 0; a < patch; a++) {
+            for (int b = 0; b < patch; b++) {
+                int from = (a * patch + b) * cout;
+                for (int kx = 0; kx < f; kx++) {
+                    double c = Winograd.G[b][kx];
+                    if (c == 0) continue;
+                    int to = (a * f + kx) * cout;
+                    for (int o = 0; o < cout; o++) gu[to + o] += du[from + o] * c;
+                }
+            }
+        }
+        double[] filter = new double[f * f * cout]; // G^T (dU G): [ky][kx][o]
+        for (int ky = 0; ky < f; ky++) {
+            for (int a = 0; a < patch; a++) {
+                double c = Winograd.G[a][ky];
+                if (c == 0) continue;
+                for (int kx = 0; kx < f; kx++) {
+                    int from = (a * f + kx) * cout;
+                    int to = (ky * f + kx) * cout;
+                    for (int o = 0; o < cout; o++) filter[to + o] += c * gu[from + o];
+                }
+            }
+        }
         for (int o = 0; o < cout; o++) {
-            for (int a = 0; a < patch; a++) { // dU G, then G^T (dU G)
-                for (int kx = 0; kx < f; kx++) {
-                    double s = 0;
-                    for (int b = 0; b < patch; b++) s += du[(a * patch + b) * cout + o] * Winograd.G[b][kx];
-                    gu[a * f + kx] = s;
-                }
-            }
             int base = offset + (o * cin + i) * f * f;
-            for (int ky = 0; ky < f; ky++) {
-                for (int kx = 0; kx < f; kx++) {
-                    double s = 0;
-                    for (int a = 0; a < patch; a++) s += Winograd.G[a][ky] * gu[a * f + kx];
-                    sums[base + ky * f + kx] += s;
-                }
-            }
+            for (int k = 0; k < f * f; k++) sums[base + k] += filter[k * cout + o];
         }
     }
 }

@@ -6,12 +6,13 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector loops of {@link Winograd} (F(2x2, 5x5)); loaded only when {@link Simd#ENABLED}. Tiles sit in the lanes:
+ * The vector loops of {@link Winograd} (F(4x4, 5x5)); loaded only when {@link Simd#ENABLED}. Tiles sit in the lanes:
  * lane l of a vector at tile t belongs to tile t + l. As in {@link VectorKernels}, no loop carries a vector except
  * the innermost one (C2 in JDK 17 boxes vectors that a nest of loops carries).
  *
- * <p>The transforms are those of {@link Winograd#BT} (input) and {@link Winograd#AT} (output), written out so that
- * they cost adds and small multiples, not a 6x6 product.
+ * <p>The transforms are those of {@link Winograd#BT} (input) and {@link Winograd#AT} (output), written out with
+ * their even and odd halves (the points come in pairs +a, -a), so that they cost adds and small multiples, not an
+ * 8x8 product.
  */
 final class WinogradKernels {
     private WinogradKernels() {}
@@ -23,135 +24,215 @@ final class WinogradKernels {
     static final int OUTPUTS = 8;
 
     // Two-vector rearranges are not intrinsics in JDK 17 (4-7x slower here): each vector is permuted alone and the
-    // two are blended.
-    /** Interleaving even lanes e and odd lanes o: lane k of the first half from lane k / 2, of the second half from
-     * lane (LANES + k) / 2; o's where k is odd. */
-    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.fromOp(S, k -> k / 2);
-    private static final VectorShuffle<Float> ZIP_HIGH = VectorShuffle.fromOp(S, k -> (LANES + k) / 2);
-    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAA_AAAA_AAAA_AAAAL & ((1L << LANES) - 1));
-    /** Splitting two vectors a, b: lane 2k (or 2k + 1) of a for k < LANES / 2, of b for the upper half. */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, k -> 2 * k % LANES);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, k -> (2 * k + 1) % LANES);
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << LANES) - 1) & -(1L << (LANES / 2)));
+    // results are blended. A tile is 4 columns wide, so a row splits into 4 phases (columns 4j + k) and the output
+    // interleaves 4 of them; the lanes split into quarters, as vectors hold a multiple of 4 floats.
+    private static final int QUARTER = LANES / 4;
+    /** Phase k of four vectors: lane j from lane (4 j + k) mod LANES of vector j / QUARTER. */
+    private static final VectorShuffle<Float> PHASE0 = VectorShuffle.fromOp(S, j -> 4 * j % LANES);
+    private static final VectorShuffle<Float> PHASE1 = VectorShuffle.fromOp(S, j -> (4 * j + 1) % LANES);
+    private static final VectorShuffle<Float> PHASE2 = VectorShuffle.fromOp(S, j -> (4 * j + 2) % LANES);
+    private static final VectorShuffle<Float> PHASE3 = VectorShuffle.fromOp(S, j -> (4 * j + 3) % LANES);
+    /** Lanes of quarter q (from vector q of four). */
+    private static final VectorMask<Float> QUARTER1 = quarter(1);
+    private static final VectorMask<Float> QUARTER2 = quarter(2);
+    private static final VectorMask<Float> QUARTER3 = quarter(3);
+    /** Interleaving 4 phases into output vector s: lane i from lane (s LANES + i) / 4 of phase i mod 4. */
+    private static final VectorShuffle<Float> ZIP0 = VectorShuffle.fromOp(S, i -> i / 4);
+    private static final VectorShuffle<Float> ZIP1 = VectorShuffle.fromOp(S, i -> (LANES + i) / 4);
+    private static final VectorShuffle<Float> ZIP2 = VectorShuffle.fromOp(S, i -> (2 * LANES + i) / 4);
+    private static final VectorShuffle<Float> ZIP3 = VectorShuffle.fromOp(S, i -> (3 * LANES + i) / 4);
+    /** Lanes i with i mod 4 == k. */
+    private static final VectorMask<Float> MOD1 = residue(1);
+    private static final VectorMask<Float> MOD2 = residue(2);
+    private static final VectorMask<Float> MOD3 = residue(3);
+
+    private static VectorMask<Float> quarter(int q) {
+        boolean[] bits = new boolean[LANES];
+        for (int j = 0; j < LANES; j++) bits[j] = j / QUARTER == q;
+        return VectorMask.fromArray(S, bits, 0);
+    }
+
+    private static VectorMask<Float> residue(int k) {
+        boolean[] bits = new boolean[LANES];
+        for (int i = 0; i < LANES; i++) bits[i] = i % 4 == k;
+        return VectorMask.fromArray(S, bits, 0);
+    }
 
     /**
-     * {@code e[j] = row[col + 2j]}, {@code o[j] = row[col + 2j + 1]} for j in [0, n): whole vectors, then the
-     * rest one by one.
+     * {@code pk[j] = row[col + 4j + k]} for k in [0, 4) and j in [0, n), zero where {@code col + 4j + k >= limit}
+     * (the row may be longer than the layout and hold anything past it): whole vectors while they lie before the
+     * limit, then one by one.
      */
-    static void split(float[] row, int col, float[] e, float[] o, int n) {
+    static void split(float[] row, int col, int limit, float[] p0, float[] p1, float[] p2, float[] p3, int n) {
         int j = 0;
-        for (; j + LANES <= n; j += LANES, col += 2 * LANES) {
-            FloatVector a = FloatVector.fromArray(S, row, col);
-            FloatVector b = FloatVector.fromArray(S, row, col + LANES);
-            a.rearrange(EVEN).blend(b.rearrange(EVEN), UPPER_HALF).intoArray(e, j);
-            a.rearrange(ODD).blend(b.rearrange(ODD), UPPER_HALF).intoArray(o, j);
+        for (; j + LANES <= n && col + 4 * (j + LANES) <= limit; j += LANES) {
+            int at = col + 4 * j;
+            FloatVector a = FloatVector.fromArray(S, row, at);
+            FloatVector b = FloatVector.fromArray(S, row, at + LANES);
+            FloatVector c = FloatVector.fromArray(S, row, at + 2 * LANES);
+            FloatVector d = FloatVector.fromArray(S, row, at + 3 * LANES);
+            a.rearrange(PHASE0).blend(b.rearrange(PHASE0), QUARTER1).blend(c.rearrange(PHASE0), QUARTER2)
+                    .blend(d.rearrange(PHASE0), QUARTER3).intoArray(p0, j);
+            a.rearrange(PHASE1).blend(b.rearrange(PHASE1), QUARTER1).blend(c.rearrange(PHASE1), QUARTER2)
+                    .blend(d.rearrange(PHASE1), QUARTER3).intoArray(p1, j);
+            a.rearrange(PHASE2).blend(b.rearrange(PHASE2), QUARTER1).blend(c.rearrange(PHASE2), QUARTER2)
+                    .blend(d.rearrange(PHASE2), QUARTER3).intoArray(p2, j);
+            a.rearrange(PHASE3).blend(b.rearrange(PHASE3), QUARTER1).blend(c.rearrange(PHASE3), QUARTER2)
+                    .blend(d.rearrange(PHASE3), QUARTER3).intoArray(p3, j);
         }
-        for (; j < n; j++, col += 2) {
-            e[j] = row[col];
-            o[j] = row[col + 1];
+        for (; j < n; j++) {
+            int at = col + 4 * j;
+            p0[j] = at < limit ? row[at] : 0f;
+            p1[j] = at + 1 < limit ? row[at + 1] : 0f;
+            p2[j] = at + 2 < limit ? row[at + 2] : 0f;
+            p3[j] = at + 3 < limit ? row[at + 3] : 0f;
         }
     }
 
     /**
-     * Output row dy of {@link #LANES} tiles from {@link #output}'s {@code y} into {@code row} at col (2 LANES
+     * Output row dy of {@link #LANES} tiles from {@link #output}'s {@code y} into {@code row} at col (4 LANES
      * columns, inside the row): as they are ({@code mode} 0), through a ReLU (1), or where the activation the row
      * holds is positive and 0 elsewhere (2, as {@link Kernels#reluGrad}).
      */
     static void store(float[] y, int dy, float[] row, int col, int mode) {
-        FloatVector even = FloatVector.fromArray(S, y, 2 * dy * LANES);
-        FloatVector odd = FloatVector.fromArray(S, y, (2 * dy + 1) * LANES);
-        FloatVector lo = even.rearrange(ZIP_LOW).blend(odd.rearrange(ZIP_LOW), ODD_LANES);
-        FloatVector hi = even.rearrange(ZIP_HIGH).blend(odd.rearrange(ZIP_HIGH), ODD_LANES);
+        int at = 4 * dy * LANES;
+        FloatVector y0 = FloatVector.fromArray(S, y, at);
+        FloatVector y1 = FloatVector.fromArray(S, y, at + LANES);
+        FloatVector y2 = FloatVector.fromArray(S, y, at + 2 * LANES);
+        FloatVector y3 = FloatVector.fromArray(S, y, at + 3 * LANES);
+        FloatVector s0 = y0.rearrange(ZIP0).blend(y1.rearrange(ZIP0), MOD1).blend(y2.rearrange(ZIP0), MOD2)
+                .blend(y3.rearrange(ZIP0), MOD3);
+        FloatVector s1 = y0.rearrange(ZIP1).blend(y1.rearrange(ZIP1), MOD1).blend(y2.rearrange(ZIP1), MOD2)
+                .blend(y3.rearrange(ZIP1), MOD3);
+        FloatVector s2 = y0.rearrange(ZIP2).blend(y1.rearrange(ZIP2), MOD1).blend(y2.rearrange(ZIP2), MOD2)
+                .blend(y3.rearrange(ZIP2), MOD3);
+        FloatVector s3 = y0.rearrange(ZIP3).blend(y1.rearrange(ZIP3), MOD1).blend(y2.rearrange(ZIP3), MOD2)
+                .blend(y3.rearrange(ZIP3), MOD3);
         if (mode == 1) {
-            lo = lo.max(0f);
-            hi = hi.max(0f);
-        } else if (mode == 2) {
-            FloatVector m0 = FloatVector.fromArray(S, row, col);
-            FloatVector m1 = FloatVector.fromArray(S, row, col + LANES);
-            lo = m0.mul(0x1p126f).min(1f).mul(0x1p23f).min(1f).mul(lo);
-            hi = m1.mul(0x1p126f).min(1f).mul(0x1p23f).min(1f).mul(hi);
+            s0 = s0.max(0f);
+            s1 = s1.max(0f);
+            s2 = s2.max(0f);
+            s3 = s3.max(0f);
+        } else if (mode == 2) { // 1 where the activation is positive, else 0 (no compare: masks cost more here)
+            s0 = FloatVector.fromArray(S, row, col).mul(0x1p126f).min(1f).mul(0x1p23f).min(1f).mul(s0);
+            s1 = FloatVector.fromArray(S, row, col + LANES).mul(0x1p126f).min(1f).mul(0x1p23f).min(1f).mul(s1);
+            s2 = FloatVector.fromArray(S, row, col + 2 * LANES).mul(0x1p126f).min(1f).mul(0x1p23f).min(1f).mul(s2);
+            s3 = FloatVector.fromArray(S, row, col + 3 * LANES).mul(0x1p126f).min(1f).mul(0x1p23f).min(1f).mul(s3);
         }
-        lo.intoArray(row, col);
-        hi.intoArray(row, col + LANES);
+        s0.intoArray(row, col);
+        s1.intoArray(row, col + LANES);
+        s2.intoArray(row, col + 2 * LANES);
+        s3.intoArray(row, col + 3 * LANES);
     }
 
     /**
      * The input transform's first half, B^T along one input row, for tiles [0, count) (a multiple of the lanes):
-     * column 2t + i of tile t's patch is {@code e[t + i/2]} for even i, {@code o[t + i/2]} for odd i; x point k of
-     * tile t goes to {@code x[k * count + t]}.
+     * column 4t + i of tile t's patch is {@code pk[t + i / 4]} with k = i mod 4 ({@link #split}'s phases); x point
+     * k of tile t goes to {@code x[k * count + t]}.
      */
-    static void inputRow(float[] e, float[] o, int count, float[] x) {
+    static void inputRow(float[] p0, float[] p1, float[] p2, float[] p3, int count, float[] x) {
         int n = count;
         for (int t = 0; t < count; t += LANES) {
-            FloatVector p0 = FloatVector.fromArray(S, e, t);
-            FloatVector p1 = FloatVector.fromArray(S, o, t);
-            FloatVector p2 = FloatVector.fromArray(S, e, t + 1);
-            FloatVector p3 = FloatVector.fromArray(S, o, t + 1);
-            FloatVector p4 = FloatVector.fromArray(S, e, t + 2);
-            FloatVector p5 = FloatVector.fromArray(S, o, t + 2);
-            FloatVector p42 = p4.sub(p2);
-            p0.mul(4f).add(p4).sub(p2.mul(5f)).intoArray(x, t);                // 4 0 -5 0 1 0
-            p1.add(p2).mul(4f).sub(p3.add(p4)).intoArray(x, t + n);            // 0 4 4 -1 -1 0
-            p2.sub(p1).mul(4f).add(p3.sub(p4)).intoArray(x, t + 2 * n);        // 0 -4 4 1 -1 0
-            p3.sub(p1).mul(2f).add(p42).intoArray(x, t + 3 * n);               // 0 -2 -1 2 1 0
-            p1.sub(p3).mul(2f).add(p42).intoArray(x, t + 4 * n);               // 0 2 -1 -2 1 0
-            p1.mul(4f).add(p5).sub(p3.mul(5f)).intoArray(x, t + 5 * n);        // 0 4 0 -5 0 1
+            FloatVector d0 = FloatVector.fromArray(S, p0, t);
+            FloatVector d1 = FloatVector.fromArray(S, p1, t);
+            FloatVector d2 = FloatVector.fromArray(S, p2, t);
+            FloatVector d3 = FloatVector.fromArray(S, p3, t);
+            FloatVector d4 = FloatVector.fromArray(S, p0, t + 1);
+            FloatVector d5 = FloatVector.fromArray(S, p1, t + 1);
+            FloatVector d6 = FloatVector.fromArray(S, p2, t + 1);
+            FloatVector d7 = FloatVector.fromArray(S, p3, t + 1);
+            // rows of B^T: 4 0 -21 0 21 0 -4 0; 0 -+4 -4 +-17 17 -+4 -4 0; 0 +-2 1 -+10 -5 +-8 4 0;
+            // 0 +-4 8 -+5 -10 +-1 2 0; 0 -4 0 21 0 -21 0 4 (even part + or - odd part for the pairs)
+            FloatVector e1 = d4.mul(17f).sub(d2.add(d6).mul(4f));
+            FloatVector o1 = d3.mul(17f).sub(d1.add(d5).mul(4f));
+            FloatVector e2 = d2.sub(d4.mul(5f)).add(d6.mul(4f));
+            FloatVector o2 = d1.mul(2f).sub(d3.mul(10f)).add(d5.mul(8f));
+            FloatVector e3 = d2.mul(8f).sub(d4.mul(10f)).add(d6.mul(2f));
+            FloatVector o3 = d1.mul(4f).sub(d3.mul(5f)).add(d5);
+            d0.sub(d6).mul(4f).add(d4.sub(d2).mul(21f)).intoArray(x, t);
+            e1.add(o1).intoArray(x, t + n);
+            e1.sub(o1).intoArray(x, t + 2 * n);
+            e2.add(o2).intoArray(x, t + 3 * n);
+            e2.sub(o2).intoArray(x, t + 4 * n);
+            e3.add(o3).intoArray(x, t + 5 * n);
+            e3.sub(o3).intoArray(x, t + 6 * n);
+            d7.sub(d1).mul(4f).add(d3.sub(d5).mul(21f)).intoArray(x, t + 7 * n);
         }
     }
 
     /**
-     * The input transform's second half, B^T down the columns, for {@link #LANES} tiles at t: {@code rows[j]} is
-     * input row j of the patches as {@link #inputRow} left it (x points {@code count} apart); point (y, x) goes to
-     * {@code v[base + (6 y + x) * pointStride]}.
+     * The input transform's second half, B^T down column x of the points, for {@link #LANES} tiles at t:
+     * {@code rows[j]} is input row j of the patches as {@link #inputRow} left it (x points {@code count} apart);
+     * point (y, x) goes to {@code v[base + y * pointStride]}.
      */
-    static void inputColumns(float[][] rows, int count, int t, float[] v, int base, int pointStride) {
-        float[] r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5];
-        int s = 6 * pointStride;
-        for (int x = 0; x < 6; x++) {
-            int at = x * count + t;
-            FloatVector q0 = FloatVector.fromArray(S, r0, at);
-            FloatVector q1 = FloatVector.fromArray(S, r1, at);
-            FloatVector q2 = FloatVector.fromArray(S, r2, at);
-            FloatVector q3 = FloatVector.fromArray(S, r3, at);
-            FloatVector q4 = FloatVector.fromArray(S, r4, at);
-            FloatVector q5 = FloatVector.fromArray(S, r5, at);
-            int to = base + x * pointStride;
-            FloatVector q42 = q4.sub(q2);
-            q0.mul(4f).add(q4).sub(q2.mul(5f)).intoArray(v, to);
-            q1.add(q2).mul(4f).sub(q3.add(q4)).intoArray(v, to + s);
-            q2.sub(q1).mul(4f).add(q3.sub(q4)).intoArray(v, to + 2 * s);
-            q3.sub(q1).mul(2f).add(q42).intoArray(v, to + 3 * s);
-            q1.sub(q3).mul(2f).add(q42).intoArray(v, to + 4 * s);
-            q1.mul(4f).add(q5).sub(q3.mul(5f)).intoArray(v, to + 5 * s);
-        }
+    static void inputColumn(float[][] rows, int count, int t, int x, float[] v, int base, int pointStride) {
+        int at = x * count + t;
+        FloatVector d0 = FloatVector.fromArray(S, rows[0], at);
+        FloatVector d1 = FloatVector.fromArray(S, rows[1], at);
+        FloatVector d2 = FloatVector.fromArray(S, rows[2], at);
+        FloatVector d3 = FloatVector.fromArray(S, rows[3], at);
+        FloatVector d4 = FloatVector.fromArray(S, rows[4], at);
+        FloatVector d5 = FloatVector.fromArray(S, rows[5], at);
+        FloatVector d6 = FloatVector.fromArray(S, rows[6], at);
+        FloatVector d7 = FloatVector.fromArray(S, rows[7], at);
+        int s = pointStride;
+        FloatVector e1 = d4.mul(17f).sub(d2.add(d6).mul(4f));
+        FloatVector o1 = d3.mul(17f).sub(d1.add(d5).mul(4f));
+        FloatVector e2 = d2.sub(d4.mul(5f)).add(d6.mul(4f));
+        FloatVector o2 = d1.mul(2f).sub(d3.mul(10f)).add(d5.mul(8f));
+        FloatVector e3 = d2.mul(8f).sub(d4.mul(10f)).add(d6.mul(2f));
+        FloatVector o3 = d1.mul(4f).sub(d3.mul(5f)).add(d5);
+        d0.sub(d6).mul(4f).add(d4.sub(d2).mul(21f)).intoArray(v, base);
+        e1.add(o1).intoArray(v, base + s);
+        e1.sub(o1).intoArray(v, base + 2 * s);
+        e2.add(o2).intoArray(v, base + 3 * s);
+        e2.sub(o2).intoArray(v, base + 4 * s);
+        e3.add(o3).intoArray(v, base + 5 * s);
+        e3.sub(o3).intoArray(v, base + 6 * s);
+        d7.sub(d1).mul(4f).add(d3.sub(d5).mul(21f)).intoArray(v, base + 7 * s);
     }
 
     /**
      * The output transform A^T m A of {@link #LANES} tiles: point p at {@code m[base + p * pointStride]}, plus
-     * {@code bias}; the 2x2 results go to {@code y[(dy * 2 + dx) * LANES]}. {@code tmp}: 12 vectors of scratch.
+     * {@code bias}; the 4x4 results go to {@code y[(dy * 4 + dx) * LANES]}. {@code tmp}: 32 vectors of scratch.
      */
     static void output(float[] m, int base, int pointStride, float bias, float[] tmp, float[] y) {
         int n = LANES;
-        for (int a = 0; a < 6; a++) { // along each row of points
-            int at = base + a * 6 * pointStride;
+        // rows of A^T: 1 1 1 1 1 1 1 0; 0 1 -1 2 -2 1/2 -1/2 0; 0 1 1 4 4 1/4 1/4 0; 0 1 -1 8 -8 1/8 -1/8 1
+        for (int a = 0; a < 8; a++) { // along each row of points
+            int at = base + a * 8 * pointStride;
             FloatVector m0 = FloatVector.fromArray(S, m, at);
             FloatVector m1 = FloatVector.fromArray(S, m, at + pointStride);
             FloatVector m2 = FloatVector.fromArray(S, m, at + 2 * pointStride);
             FloatVector m3 = FloatVector.fromArray(S, m, at + 3 * pointStride);
             FloatVector m4 = FloatVector.fromArray(S, m, at + 4 * pointStride);
             FloatVector m5 = FloatVector.fromArray(S, m, at + 5 * pointStride);
-            m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, 2 * a * n);                        // 1 1 1 1 1 0
-            m1.sub(m2).add(m3.sub(m4).mul(2f)).add(m5).intoArray(tmp, (2 * a + 1) * n);          // 0 1 -1 2 -2 1
+            FloatVector m6 = FloatVector.fromArray(S, m, at + 6 * pointStride);
+            FloatVector m7 = FloatVector.fromArray(S, m, at + 7 * pointStride);
+            FloatVector s1 = m1.add(m2), t1 = m1.sub(m2);
+            FloatVector s2 = m3.add(m4), t2 = m3.sub(m4);
+            FloatVector s3 = m5.add(m6), t3 = m5.sub(m6);
+            m0.add(s1).add(s2).add(s3).intoArray(tmp, 4 * a * n);
+            t2.mul(2f).add(t1).add(t3.mul(0.5f)).intoArray(tmp, (4 * a + 1) * n);
+            s2.mul(4f).add(s1).add(s3.mul(0.25f)).intoArray(tmp, (4 * a + 2) * n);
+            t2.mul(8f).add(t1).add(t3.mul(0.125f)).add(m7).intoArray(tmp, (4 * a + 3) * n);
         }
-        for (int dx = 0; dx < 2; dx++) { // down the columns
+        for (int dx = 0; dx < 4; dx++) { // down the columns
             FloatVector r0 = FloatVector.fromArray(S, tmp, dx * n);
-            FloatVector r1 = FloatVector.fromArray(S, tmp, (2 + dx) * n);
-            FloatVector r2 = FloatVector.fromArray(S, tmp, (4 + dx) * n);
-            FloatVector r3 = FloatVector.fromArray(S, tmp, (6 + dx) * n);
-            FloatVector r4 = FloatVector.fromArray(S, tmp, (8 + dx) * n);
-            FloatVector r5 = FloatVector.fromArray(S, tmp, (10 + dx) * n);
-            r0.add(r1).add(r2).add(r3).add(r4).add(bias).intoArray(y, dx * n);
-            r1.sub(r2).add(r3.sub(r4).mul(2f)).add(r5).add(bias).intoArray(y, (2 + dx) * n);
+            FloatVector r1 = FloatVector.fromArray(S, tmp, (4 + dx) * n);
+            FloatVector r2 = FloatVector.fromArray(S, tmp, (8 + dx) * n);
+            FloatVector r3 = FloatVector.fromArray(S, tmp, (12 + dx) * n);
+            FloatVector r4 = FloatVector.fromArray(S, tmp, (16 + dx) * n);
+            FloatVector r5 = FloatVector.fromArray(S, tmp, (20 + dx) * n);
+            FloatVector r6 = FloatVector.fromArray(S, tmp, (24 + dx) * n);
+            FloatVector r7 = FloatVector.fromArray(S, tmp, (28 + dx) * n);
+            FloatVector s1 = r1.add(r2), t1 = r1.sub(r2);
+            FloatVector s2 = r3.add(r4), t2 = r3.sub(r4);
+            FloatVector s3 = r5.add(r6), t3 = r5.sub(r6);
+            r0.add(s1).add(s2).add(s3).add(bias).intoArray(y, dx * n);
+            t2.mul(2f).add(t1).add(t3.mul(0.5f)).add(bias).intoArray(y, (4 + dx) * n);
+            s2.mul(4f).add(s1).add(s3.mul(0.25f)).add(bias).intoArray(y, (8 + dx) * n);
+            t2.mul(8f).add(t1).add(t3.mul(0.125f)).add(r7).add(bias).intoArray(y, (12 + dx) * n);
         }
     }
 
@@ -258,65 +339,56 @@ final class WinogradKernels {
     }
 
     /**
-     * The weight gradient's transform of the output gradient, A dY A^T, for the 2x2 outputs of each of
-     * {@code count} tiles with output channels in the lanes: {@code dy[(dy * 2 * count + 2 t + dx) * cout + o]}
-     * (two rows of columns, pixel-major) to {@code m[p * pointStride + t * cout + o]}.
+     * The weight gradient's transform of the output gradient, A dY A^T, for the 4x4 outputs of each of
+     * {@code count} tiles with output channels in the lanes: {@code dy[(dy * 4 * count + 4 t + dx) * cout + o]}
+     * (four rows of columns, pixel-major) to {@code m[p * pointStride + t * cout + o]}. {@code tmp}: 32 vectors.
      */
-    static void gradOutput(float[] dy, int count, int cout, float[] m, int pointStride) {
+    static void gradOutput(float[] dy, int count, int cout, float[] m, int pointStride, float[] tmp) {
         int n = LANES;
-        int row = 2 * count * cout;
+        int row = 4 * count * cout;
+        int r = 8 * pointStride;
+        // the columns of A^T: d0; d0 + d1 + d2 + d3; d0 - d1 + d2 - d3; d0 + 2 d1 + 4 d2 + 8 d3; d0 - 2 d1 + 4 d2 - 8 d3;
+        // d0 + d1 / 2 + d2 / 4 + d3 / 8; d0 - d1 / 2 + d2 / 4 - d3 / 8; d3
         for (int t = 0; t < count; t++) {
             for (int k = 0; k < cout; k += n) {
-                int at = 2 * t * cout + k;
-                FloatVector d00 = FloatVector.fromArray(S, dy, at);
-                FloatVector d01 = FloatVector.fromArray(S, dy, at + cout);
-                FloatVector d10 = FloatVector.fromArray(S, dy, at + row);
-                FloatVector d11 = FloatVector.fromArray(S, dy, at + row + cout);
-                // along x: (d0, d0 + d1, d0 - d1, d0 + 2 d1, d0 - 2 d1, d1), rows 0 and 1
-                FloatVector a1 = d00.add(d01), a2 = d00.sub(d01);
-                FloatVector a3 = d01.mul(2f).add(d00), a4 = d00.sub(d01.mul(2f));
-                FloatVector b1 = d10.add(d11), b2 = d10.sub(d11);
-                FloatVector b3 = d11.mul(2f).add(d10), b4 = d10.sub(d11.mul(2f));
+                for (int y = 0; y < 4; y++) { // along x, each of the four rows, to tmp[(8 y + x) * n]
+                    int at = y * row + 4 * t * cout + k;
+                    FloatVector d0 = FloatVector.fromArray(S, dy, at);
+                    FloatVector d1 = FloatVector.fromArray(S, dy, at + cout);
+                    FloatVector d2 = FloatVector.fromArray(S, dy, at + 2 * cout);
+                    FloatVector d3 = FloatVector.fromArray(S, dy, at + 3 * cout);
+                    FloatVector e1 = d0.add(d2), o1 = d1.add(d3);
+                    FloatVector e2 = d2.mul(4f).add(d0), o2 = d3.mul(8f).add(d1.mul(2f));
+                    FloatVector e3 = d2.mul(0.25f).add(d0), o3 = d3.mul(0.125f).add(d1.mul(0.5f));
+                    int to = 8 * y * n;
+                    d0.intoArray(tmp, to);
+                    e1.add(o1).intoArray(tmp, to + n);
+                    e1.sub(o1).intoArray(tmp, to + 2 * n);
+                    e2.add(o2).intoArray(tmp, to + 3 * n);
+                    e2.sub(o2).intoArray(tmp, to + 4 * n);
+                    e3.add(o3).intoArray(tmp, to + 5 * n);
+                    e3.sub(o3).intoArray(tmp, to + 6 * n);
+                    d3.intoArray(tmp, to + 7 * n);
+                }
                 int o = t * cout + k;
-                int s = pointStride;
-                int r = 6 * pointStride;
-                // down y, the same for each of the six columns (x, y): point (y, x) at (6 y + x) * stride
-                d00.intoArray(m, o);
-                d00.add(d10).intoArray(m, o + r);
-                d00.sub(d10).intoArray(m, o + 2 * r);
-                d10.mul(2f).add(d00).intoArray(m, o + 3 * r);
-                d00.sub(d10.mul(2f)).intoArray(m, o + 4 * r);
-                d10.intoArray(m, o + 5 * r);
-                a1.intoArray(m, o + s);
-                a1.add(b1).intoArray(m, o + s + r);
-                a1.sub(b1).intoArray(m, o + s + 2 * r);
-                b1.mul(2f).add(a1).intoArray(m, o + s + 3 * r);
-                a1.sub(b1.mul(2f)).intoArray(m, o + s + 4 * r);
-                b1.intoArray(m, o + s + 5 * r);
-                a2.intoArray(m, o + 2 * s);
-                a2.add(b2).intoArray(m, o + 2 * s + r);
-                a2.sub(b2).intoArray(m, o + 2 * s + 2 * r);
-                b2.mul(2f).add(a2).intoArray(m, o + 2 * s + 3 * r);
-                a2.sub(b2.mul(2f)).intoArray(m, o + 2 * s + 4 * r);
-                b2.intoArray(m, o + 2 * s + 5 * r);
-                a3.intoArray(m, o + 3 * s);
-                a3.add(b3).intoArray(m, o + 3 * s + r);
-                a3.sub(b3).intoArray(m, o + 3 * s + 2 * r);
-                b3.mul(2f).add(a3).intoArray(m, o + 3 * s + 3 * r);
-                a3.sub(b3.mul(2f)).intoArray(m, o + 3 * s + 4 * r);
-                b3.intoArray(m, o + 3 * s + 5 * r);
-                a4.intoArray(m, o + 4 * s);
-                a4.add(b4).intoArray(m, o + 4 * s + r);
-                a4.sub(b4).intoArray(m, o + 4 * s + 2 * r);
-                b4.mul(2f).add(a4).intoArray(m, o + 4 * s + 3 * r);
-                a4.sub(b4.mul(2f)).intoArray(m, o + 4 * s + 4 * r);
-                b4.intoArray(m, o + 4 * s + 5 * r);
-                d01.intoArray(m, o + 5 * s);
-                d01.add(d11).intoArray(m, o + 5 * s + r);
-                d01.sub(d11).intoArray(m, o + 5 * s + 2 * r);
-                d11.mul(2f).add(d01).intoArray(m, o + 5 * s + 3 * r);
-                d01.sub(d11.mul(2f)).intoArray(m, o + 5 * s + 4 * r);
-                d11.intoArray(m, o + 5 * s + 5 * r);
+                for (int x = 0; x < 8; x++) { // down y: point (y, x) at (8 y + x) * pointStride
+                    FloatVector d0 = FloatVector.fromArray(S, tmp, x * n);
+                    FloatVector d1 = FloatVector.fromArray(S, tmp, (8 + x) * n);
+                    FloatVector d2 = FloatVector.fromArray(S, tmp, (16 + x) * n);
+                    FloatVector d3 = FloatVector.fromArray(S, tmp, (24 + x) * n);
+                    FloatVector e1 = d0.add(d2), o1 = d1.add(d3);
+                    FloatVector e2 = d2.mul(4f).add(d0), o2 = d3.mul(8f).add(d1.mul(2f));
+                    FloatVector e3 = d2.mul(0.25f).add(d0), o3 = d3.mul(0.125f).add(d1.mul(0.5f));
+                    int to = o + x * pointStride;
+                    d0.intoArray(m, to);
+                    e1.add(o1).intoArray(m, to + r);
+                    e1.sub(o1).intoArray(m, to + 2 * r);
+                    e2.add(o2).intoArray(m, to + 3 * r);
+                    e2.sub(o2).intoArray(m, to + 4 * r);
+                    e3.add(o3).intoArray(m, to + 5 * r);
+                    e3.sub(o3).intoArray(m, to + 6 * r);
+                    d3.intoArray(m, to + 7 * r);
+                }
             }
         }
     }

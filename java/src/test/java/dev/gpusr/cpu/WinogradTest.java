@@ -11,7 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd F(2x2, 5x5) against sums in double written here: every output of every epilogue, and every weight
+ * Winograd F(4x4, 5x5) against sums in double written here: every output of every epilogue, and every weight
  * gradient, within {@link #BOUND} of its channel's (filter's) largest sum of |weight x input|, on odd and even sizes,
  * one to sixteen images per row, rows ending inside a vector and inside a chunk, one and two bands of tile rows,
  * rows longer than the layout with 1e30 past it, outputs poisoned with NaN before the call, and one to three
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class WinogradTest {
     /**
      * Allowed error over the largest sum of |w x| among the outputs of a channel (weight gradients: over the largest
-     * sum of |e x| among the taps of a filter). Winograd's rounding scales with the magnitudes a tile's 6x6 patch
+     * sum of |e x| among the taps of a filter). Winograd's rounding scales with the magnitudes a tile's 8x8 patch
      * mixes, not with each value's own terms. The test prints the worst error of each case.
      */
     private static final double BOUND = 1e-5;
@@ -40,6 +40,7 @@ class WinogradTest {
         new Case(16, 8 * 3, 9, 6, 1, 2),    // images one pixel wide
         new Case(19, 32, 3, 7, 29, 3),      // weight gradients: blocks of 12, 4 and 1 input channels
         new Case(16, 32, 2, 37, 23, 2),     // two bands of tile rows
+        new Case(16, 16, 5, 10, 11, 2),     // rows of two and a half tiles, a row's end inside a tile
     };
 
     /**
@@ -91,23 +92,24 @@ class WinogradTest {
 
     @Test
     void theMatricesComputeOneDimensionalCorrelationExactly() {
-        // y_l = sum_k g_k d_{k+l} for l = 0, 1, from A^T [(G g) .* (B^T d)], in double with small integers
+        // y_l = sum_k g_k d_{k+l} for l in [0, 4), from A^T [(G g) .* (B^T d)], in double with small integers
         Random r = new Random(1);
+        assertEquals(8, Winograd.PATCH);
         for (int trial = 0; trial < 50; trial++) {
             double[] g = new double[5];
-            double[] d = new double[6];
+            double[] d = new double[8];
             for (int k = 0; k < 5; k++) g[k] = r.nextInt(19) - 9;
-            for (int k = 0; k < 6; k++) d[k] = r.nextInt(19) - 9;
-            double[] point = new double[6];
-            for (int p = 0; p < 6; p++) {
+            for (int k = 0; k < 8; k++) d[k] = r.nextInt(19) - 9;
+            double[] point = new double[8];
+            for (int p = 0; p < 8; p++) {
                 double gg = 0, bd = 0;
                 for (int k = 0; k < 5; k++) gg += Winograd.G[p][k] * g[k];
-                for (int k = 0; k < 6; k++) bd += Winograd.BT[p][k] * d[k];
+                for (int k = 0; k < 8; k++) bd += Winograd.BT[p][k] * d[k];
                 point[p] = gg * bd;
             }
-            for (int l = 0; l < 2; l++) {
+            for (int l = 0; l < 4; l++) {
                 double y = 0, expected = 0;
-                for (int p = 0; p < 6; p++) y += Winograd.AT[l][p] * point[p];
+                for (int p = 0; p < 8; p++) y += Winograd.AT[l][p] * point[p];
                 for (int k = 0; k < 5; k++) expected += g[k] * d[k + l];
                 assertEquals(expected, y, 1e-9, "output " + l);
             }
