@@ -235,9 +235,7 @@ final class Winograd {
                 double c = G[a][ky];
                 if (c == 0) continue;
                 for (int kx = 0; kx < FILTER; kx++) {
-                    int to = (a * FILTER + kx) * n;
-                    int from = (ky * FILTER + kx) * n;
-                    for (int j = 0; j < n; j++) gg[to + j] += c * g[from + j];
+                    WinogradKernels.addScaled(c, g, (ky * FILTER + kx) * n, gg, (a * FILTER + kx) * n, n);
                 }
             }
         });
@@ -246,9 +244,7 @@ final class Winograd {
             int a = p / PATCH;
             for (int kx = 0; kx < FILTER; kx++) {
                 double c = G[p % PATCH][kx];
-                if (c == 0) continue;
-                int from = (a * FILTER + kx) * n;
-                for (int j = 0; j < n; j++) sum[j] += gg[from + j] * c;
+                if (c != 0) WinogradKernels.addScaled(c, gg, (a * FILTER + kx) * n, sum, 0, n);
             }
             for (int j = 0; j < n; j++) out[p * n + j] = (float) sum[j];
         });

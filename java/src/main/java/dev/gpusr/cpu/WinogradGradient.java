@@ -29,6 +29,10 @@ final class WinogradGradient {
 
     private final Winograd.Work[] work;
     private float[][] taskSums = new float[0][];
+    /** {@link #finish}'s buffers. */
+    private double[] du = new double[0];
+    private double[] half = new double[0];
+    private double[] filters = new double[0];
     /** The output gradient of four rows of a chunk's columns, pixel-major: [row][column][output channel]. */
     private float[][] pixelMajor;
 
@@ -78,14 +82,12 @@ final class WinogradGradient {
                 }
             }
         });
+        finish(cin, cout, slots, pool, sums, offset);
         int biases = offset + cout * cin * Winograd.FILTER * Winograd.FILTER;
-        pool.parallelFor(Math.max(cin, cout), (worker, i) -> {
-            if (i < cin) finish(i, cin, cout, slots, sums, offset);
-            if (i < cout) { // the bias of output channel i; padding columns hold zero gradient
-                double bias = 0;
-                for (int r = 0; r < layout.height(); r++) bias += Kernels.sum(grad.row(i, r), layout.first(), layout.end());
-                sums[biases + i] += bias;
-            }
+        pool.parallelFor(cout, (worker, o) -> { // padding columns hold zero gradient
+            double bias = 0;
+            for (int r = 0; r < layout.height(); r++) bias += Kernels.sum(grad.row(o, r), layout.first(), layout.end());
+            sums[biases + o] += bias;
         });
     }
 
@@ -138,46 +140,47 @@ final class WinogradGradient {
         }
     }
 
-    /** Input channel i: the slots' sums in order, then G^T dU G for each output channel. */
-    private void finish(int i, int cin, int cout, int slots, double[] sums, int offset) {
+    /**
+     * The slots' float sums added in order into the first (per point, in parallel), then in double G^T dU G for all
+     * filters at once, each array as [row or point][input][output] so that the loops run over cin * cout values.
+     */
+    private void finish(int cin, int cout, int slots, WorkerPool pool, double[] sums, int offset) {
         int f = Winograd.FILTER;
         int patch = Winograd.PATCH;
-        int points = Winograd.POINTS;
-        double[] du = new double[points * cout]; // [point][output channel]
-        for (int t = 0; t < slots; t++) {
-            float[] s = taskSums[t];
-            for (int p = 0; p < points; p++) {
-                int from = (p * cin + i) * cout;
-                for (int o = 0; o < cout; o++) du[p * cout + o] += s[from + o];
-            }
-        }
-        double[] gu = new double[patch * f * cout]; // dU G: [a][kx][o]
-        for (int a = 0; a < patch; a++) {
+        int n = cin * cout;
+        if (du.length < Winograd.POINTS * n) du = new double[Winograd.POINTS * n];
+        if (half.length < patch * f * n) half = new double[patch * f * n];
+        if (filters.length < f * f * n) filters = new double[f * f * n];
+        double[] dU = du;
+        double[] gu = half; // dU G: [a][kx][i][o]
+        double[] g = filters; // G^T (dU G): [ky][kx][i][o]
+        float[] first = taskSums[0];
+        pool.parallelFor(Winograd.POINTS, (worker, p) -> {
+            for (int t = 1; t < slots; t++) WinogradKernels.add(taskSums[t], p * n, first, p * n, n);
+            for (int j = p * n; j < (p + 1) * n; j++) dU[j] = first[j];
+        });
+        pool.parallelFor(patch, (worker, a) -> {
+            Arrays.fill(gu, a * f * n, (a + 1) * f * n, 0);
             for (int b = 0; b < patch; b++) {
-                int from = (a * patch + b) * cout;
                 for (int kx = 0; kx < f; kx++) {
                     double c = Winograd.G[b][kx];
-                    if (c == 0) continue;
-                    int to = (a * f + kx) * cout;
-                    for (int o = 0; o < cout; o++) gu[to + o] += du[from + o] * c;
+                    if (c != 0) WinogradKernels.addScaled(c, dU, (a * patch + b) * n, gu, (a * f + kx) * n, n);
                 }
             }
-        }
-        double[] filter = new double[f * f * cout]; // G^T (dU G): [ky][kx][o]
-        for (int ky = 0; ky < f; ky++) {
+        });
+        pool.parallelFor(f * f, (worker, k) -> {
+            int ky = k / f;
+            Arrays.fill(g, k * n, (k + 1) * n, 0);
             for (int a = 0; a < patch; a++) {
                 double c = Winograd.G[a][ky];
-                if (c == 0) continue;
-                for (int kx = 0; kx < f; kx++) {
-                    int from = (a * f + kx) * cout;
-                    int to = (ky * f + kx) * cout;
-                    for (int o = 0; o < cout; o++) filter[to + o] += c * gu[from + o];
-                }
+                if (c != 0) WinogradKernels.addScaled(c, gu, (a * f + k % f) * n, g, k * n, n);
             }
-        }
-        for (int o = 0; o < cout; o++) {
-            int base = offset + (o * cin + i) * f * f;
-            for (int k = 0; k < f * f; k++) sums[base + k] += filter[k * cout + o];
-        }
+        });
+        pool.parallelFor(cout, (worker, o) -> {
+            for (int i = 0; i < cin; i++) {
+                int base = offset + (o * cin + i) * f * f;
+                for (int k = 0; k < f * f; k++) sums[base + k] += g[k * n + i * cout + o];
+            }
+        });
     }
 }

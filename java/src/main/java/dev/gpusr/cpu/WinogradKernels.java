@@ -1,5 +1,6 @@
 package dev.gpusr.cpu;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -391,6 +392,30 @@ final class WinogradKernels {
                 }
             }
         }
+    }
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+    /**
+     * {@code y[yi + j] += c * x[xi + j]} for j in [0, n). Written with vectors: C2 does not vectorize such a loop
+     * over two arrays of one type by itself (they might overlap).
+     */
+    static void addScaled(double c, double[] x, int xi, double[] y, int yi, int n) {
+        int j = 0;
+        DoubleVector cv = DoubleVector.broadcast(D, c);
+        for (; j + D.length() <= n; j += D.length()) {
+            DoubleVector.fromArray(D, x, xi + j).fma(cv, DoubleVector.fromArray(D, y, yi + j)).intoArray(y, yi + j);
+        }
+        for (; j < n; j++) y[yi + j] = Math.fma(x[xi + j], c, y[yi + j]);
+    }
+
+    /** {@code y[yi + j] += x[xi + j]} for j in [0, n), as vectors (see {@link #addScaled}). */
+    static void add(float[] x, int xi, float[] y, int yi, int n) {
+        int j = 0;
+        for (; j + LANES <= n; j += LANES) {
+            FloatVector.fromArray(S, y, yi + j).add(FloatVector.fromArray(S, x, xi + j)).intoArray(y, yi + j);
+        }
+        for (; j < n; j++) y[yi + j] += x[xi + j];
     }
 
     /** Input channels one weight-gradient block holds: 12 times two vectors of output channels. */
