@@ -9,7 +9,8 @@
 # shared, loaded machine cannot spoil as much as the wall clock of two threads. Writes a new folder
 # benchmarks/results/<machine>-<date>-<name>[-N]/ (never overwrites one) whose source.txt names the commit, local
 # changes and the sha256 of each script.
-# Usage: [ROUNDS=N] benchmarks/cpu-vs-torch.sh MACHINE PYTHON_WITH_TORCH [BEFORE_JAR_AND_LIB_DIR] [THREADS] [NAME]
+# JAVA=PATH runs both gpu-sr jars on that java instead of the one on PATH (machine.txt names it).
+# Usage: [ROUNDS=N] [JAVA=PATH] benchmarks/cpu-vs-torch.sh MACHINE PYTHON_WITH_TORCH [BEFORE_JAR_AND_LIB_DIR] [THREADS] [NAME]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 usage="usage: [ROUNDS=N] cpu-vs-torch.sh MACHINE PYTHON [BEFORE_DIR] [THREADS] [NAME]"
@@ -20,6 +21,7 @@ threads=${4:-2}
 name=${5:-cpu-vs-torch}
 rounds=${ROUNDS:-1}
 cpu_time=${CPU_TIME:-0}
+java=${JAVA:-java}
 base="$root/benchmarks/results/$machine-$(date -u +%Y-%m-%d)-$name"
 out=$base
 n=1
@@ -42,17 +44,17 @@ vector="--add-modules jdk.incubator.vector"
 # one side of a round: bench --only cpu (wall clock, all processors) or CpuTimeBenchmark (CPU time, one thread)
 gpusr() { # CLASSPATH JSON TXT
   if [ "$cpu_time" = 1 ]; then
-    java -Djava.awt.headless=true $vector -cp "$1:$root/java/target/test-classes" dev.gpusr.cpu.CpuTimeBenchmark \
+    "$java" -Djava.awt.headless=true $vector -cp "$1:$root/java/target/test-classes" dev.gpusr.cpu.CpuTimeBenchmark \
         --json "$2" > "$3" 2>&1
   else
-    java -Djava.awt.headless=true $vector -cp "$1" dev.gpusr.cli.Main bench --only cpu --json "$2" > "$3" 2>&1
+    "$java" -Djava.awt.headless=true $vector -cp "$1" dev.gpusr.cli.Main bench --only cpu --json "$2" > "$3" 2>&1
   fi
 }
 torch_args=(--threads "$threads" --large)
 [ "$cpu_time" = 1 ] && torch_args=(--cpu-time --large)
 {
   echo "machine: $machine; $(nproc) processors; $(lscpu | sed -n 's/^Model name: *//p')"
-  echo "java: $(java -version 2>&1 | head -1); torch: $("$python" -c 'import torch; print(torch.__version__)')"
+  echo "java: $("$java" -version 2>&1 | head -1) ($java); torch: $("$python" -c 'import torch; print(torch.__version__)')"
   if [ "$cpu_time" = 1 ]; then
     echo "clock: the CPU time of the calling thread, one thread on each side (gpu-sr CpuSrcnn(weights, 1), PyTorch set_num_threads(1))"
   else
