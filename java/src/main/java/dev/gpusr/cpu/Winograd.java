@@ -12,11 +12,12 @@ import java.util.Arrays;
  * match.
  *
  * <p>Used by the CPU engine's training step for its 5x5 layers with many channels both ways (9-5-5's conv2 forward
- * and back to its input; {@link WinogradGradient} its weight gradient). With the three, the step of 16 sub-images
- * became faster on 2 cores (BENCHMARKS.md, "Winograd in CPU training steps"). It is not exact
- * like the direct kernels: its rounding scales with the magnitudes mixed in a tile's 8x8 patch, not with each
- * output's own terms. {@code WinogradTest} bounds the error by 1e-5 of the largest sum of |w x| among the outputs of
- * a channel. Inference keeps the direct kernels. {@code -Dgpusr.cpu.winograd=off} turns it off. The register blocks
+ * and back to its input; {@link WinogradGradient} its weight gradient). On 2 cores a 9-5-5 step of 16 sub-images
+ * takes 19.6-21.9 ms with F(4x4), against 28-32 ms with F(2x2) and 31-34 ms with the direct kernels, where C2 compiles
+ * the vector kernels fully (on JDK 17 not in every JVM: BENCHMARKS.md, "Winograd F(4x4, 5x5) in CPU training
+ * steps"). It is not exact like the direct kernels: its rounding scales with the magnitudes mixed in a tile's 8x8
+ * patch, not with each output's own terms. {@code WinogradTest} bounds the error by 1e-5 of the largest sum of |w x|
+ * among the outputs of a channel. Inference keeps the direct kernels. {@code -Dgpusr.cpu.winograd=off} turns it off. The register blocks
  * were chosen on AVX-512 (32 vector registers); with 16 (AVX2) the products spill, which was not measured.
  *
  * <p>How it runs on a {@link RowLayout}: the zero columns between images are at least two wide, so the whole row
