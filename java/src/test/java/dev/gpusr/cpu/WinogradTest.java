@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Winograd F(4x4, 5x5) against sums in double written here: every output of every epilogue, and every weight
  * gradient, within {@link #BOUND} of its channel's (filter's) largest sum of |weight x input|, on odd and even sizes,
  * one to sixteen images per row, rows ending inside a vector and inside a chunk, one and two bands of tile rows,
- * rows longer than the layout with 1e30 past it, outputs poisoned with NaN before the call, and one to three
+ * rows longer than the layout with NaN past it, outputs poisoned with NaN before the call, and one to three
  * workers. The direct kernels are held to the same measure, to show what the bound allows.
  */
 class WinogradTest {
@@ -53,6 +53,12 @@ class WinogradTest {
         new Case(16, 32, 2, 37, 23, 2),     // more than one band of tile rows
         new Case(20, 32, 2, 1, 97, 4),      // one row
         new Case(16, 64, 1, 2, 40, 2),      // two rows, two pairs of output vectors
+        // pad 2 and rows of 11-14 columns: the 4-column phases end at each offset from the row's end, so a read one
+        // column past the layout (NaN there) reaches the gradient through the padding column's zero gradient
+        new Case(16, 32, 1, 6, 7, 2),
+        new Case(16, 32, 1, 6, 8, 2),
+        new Case(16, 32, 1, 6, 9, 2),
+        new Case(16, 32, 1, 6, 10, 2),
     };
 
     private static float[] random(int n, Random r) {
@@ -63,7 +69,8 @@ class WinogradTest {
 
     /**
      * Channels of random values inside the images, zero in the padding and at both ends; the rows are longer than
-     * the layout (as after a larger batch) and hold 1e30 past its length, which must never be read.
+     * the layout (as after a larger batch) and hold NaN past its length, which must never be read (NaN survives even
+     * a product with a zero gradient).
      */
     private static Canvas canvas(RowLayout layout, int channels, Random r, boolean relu, float[] zero) {
         Canvas c = new Canvas();
@@ -75,7 +82,7 @@ class WinogradTest {
                 float[] row = c.writable(ch, y);
                 for (int j = 0; j < length; j++) row[j] = relu ? Math.max(0f, r.nextFloat() - 0.5f) : r.nextFloat() - 0.5f;
                 layout.clearPadding(row, 0, length);
-                java.util.Arrays.fill(row, length, row.length, 1e30f);
+                java.util.Arrays.fill(row, length, row.length, Float.NaN);
             }
         }
         return c;
