@@ -13,7 +13,7 @@
 # Usage: [ROUNDS=N] [JAVA=PATH] benchmarks/cpu-vs-torch.sh MACHINE PYTHON_WITH_TORCH [BEFORE_JAR_AND_LIB_DIR] [THREADS] [NAME]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: [ROUNDS=N] cpu-vs-torch.sh MACHINE PYTHON [BEFORE_DIR] [THREADS] [NAME]"
+usage="usage: [ROUNDS=N] [JAVA=PATH] cpu-vs-torch.sh MACHINE PYTHON [BEFORE_DIR] [THREADS] [NAME]"
 machine=${1:?$usage}
 python=${2:?$usage}
 before=${3:-}

@@ -325,7 +325,7 @@ public final class CpuSrcnn implements SrcnnEngine {
 
     /**
      * Whether training steps run 5x5 layers with many channels (9-5-5's conv2: forward, back to its input and its
-     * weight gradient) as Winograd F(2x2, 5x5) ({@link Winograd}, {@link WinogradGradient}: faster, not bit for bit
+     * weight gradient) as Winograd F(4x4, 5x5) ({@link Winograd}, {@link WinogradGradient}: faster, not bit for bit
      * the direct sums). Inference never does. Tests switch it.
      */
     boolean trainingWinograd = Winograd.ENABLED;

@@ -17,8 +17,9 @@ import java.util.Arrays;
  * the vector kernels fully (on JDK 17 not in every JVM: BENCHMARKS.md, "Winograd F(4x4, 5x5) in CPU training
  * steps"). It is not exact like the direct kernels: its rounding scales with the magnitudes mixed in a tile's 8x8
  * patch, not with each output's own terms. {@code WinogradTest} bounds the error by 1e-5 of the largest sum of |w x|
- * among the outputs of a channel. Inference keeps the direct kernels. {@code -Dgpusr.cpu.winograd=off} turns it off. The register blocks
- * were chosen on AVX-512 (32 vector registers); with 16 (AVX2) the products spill, which was not measured.
+ * among the outputs of a channel. Inference keeps the direct kernels. {@code -Dgpusr.cpu.winograd=off} turns it
+ * off. The register blocks were chosen on AVX-512 (32 vector registers); with 16 (AVX2) the products spill, which was
+ * not measured.
  *
  * <p>How it runs on a {@link RowLayout}: the zero columns between images are at least two wide, so the whole row
  * is one wide image to the convolution; tiles run along it from {@code layout.first()}, and the padding columns are
@@ -44,8 +45,8 @@ final class Winograd {
     /** Layers with fewer input or output channels keep the direct kernels (the transforms would dominate). */
     static final int MIN_CHANNELS = 16;
     /**
-     * Tiles per task: this many vectors, the last chunk of a row the rest (up to two more). For 64 channels the input
-     * transform of a chunk (786 KiB) and the ring of rows (as much) stay in L2. A
+     * Tiles per task: this many vectors, the last chunk of a row the rest (up to two more). For 64 channels the ring
+     * of rows (768 KiB) and one column of the input transform (96 KiB) stay in L2. A
      * multiple of the three vectors of {@link WinogradKernels#product3}: with a third of the tiles in one-vector
      * blocks the product took 1.4x longer per tile.
      */
@@ -132,11 +133,13 @@ final class Winograd {
         final float[] p2 = new float[RING_VECTORS * WinogradKernels.LANES];
         final float[] p3 = new float[RING_VECTORS * WinogradKernels.LANES];
         final float[][] rows = new float[PATCH][];
+        /** One point of the weight transform, in double. */
+        double[] point = new double[0];
         /** The output rows of a row of tiles. */
         final float[][] out = new float[TILE][];
         /**
          * The ring: input row r of channel c along x (B^T times each tile's eight columns), [c][r mod 8][x point *
-         * count + tile], while {@code held[r mod 6] == r}.
+         * count + tile], while {@code held[r mod 8] == r}.
          */
         float[][][] ring = new float[0][][];
         final int[] held = new int[PATCH];
@@ -241,7 +244,10 @@ final class Winograd {
             }
         });
         pool.parallelFor(POINTS, (worker, p) -> { // (G g) G^T
-            double[] sum = new double[n];
+            Work w = work[worker];
+            if (w.point.length < n) w.point = new double[n];
+            double[] sum = w.point;
+            Arrays.fill(sum, 0, n, 0);
             int a = p / PATCH;
             for (int kx = 0; kx < FILTER; kx++) {
                 double c = G[p % PATCH][kx];
