@@ -85,6 +85,15 @@ final class Winograd {
         {0, 0, 0, 0, 1 / 4.0},
     };
 
+    /** G^T, for the weight gradient's G^T dU G. */
+    static final double[][] GT = transpose(G);
+
+    private static double[][] transpose(double[][] a) {
+        double[][] t = new double[a[0].length][a.length];
+        for (int i = 0; i < a.length; i++) for (int j = 0; j < a[0].length; j++) t[j][i] = a[i][j];
+        return t;
+    }
+
     /** A^T (output transform). */
     static final double[][] AT = {
         {1, 1, 1, 1, 1, 1, 1, 0},
@@ -106,6 +115,7 @@ final class Winograd {
     /** {@link #transformWeights}' buffers. */
     private double[] filters = new double[0];
     private double[] half = new double[0];
+    private double[] points = new double[0];
     private float[] u = new float[0];
 
     Winograd(int workers) {
@@ -133,8 +143,6 @@ final class Winograd {
         final float[] p2 = new float[RING_VECTORS * WinogradKernels.LANES];
         final float[] p3 = new float[RING_VECTORS * WinogradKernels.LANES];
         final float[][] rows = new float[PATCH][];
-        /** One point of the weight transform, in double. */
-        double[] point = new double[0];
         /** The output rows of a row of tiles. */
         final float[][] out = new float[TILE][];
         /**
@@ -223,9 +231,10 @@ final class Winograd {
         int taps = FILTER * FILTER;
         if (filters.length < taps * n) filters = new double[taps * n];
         if (half.length < PATCH * FILTER * n) half = new double[PATCH * FILTER * n];
+        if (points.length < POINTS * n) points = new double[POINTS * n];
         if (u.length < POINTS * n) u = new float[POINTS * n];
         double[] g = filters; // [ky][kx][block][input][output in block]
-        double[] gg = half; // G g: [a][kx][...]
+        double[] uu = points; // G g G^T in double
         float[] out = u;
         pool.parallelFor(conv.cout, (worker, o) -> {
             int at = o / q * cin * q + o % q;
@@ -233,29 +242,39 @@ final class Winograd {
                 for (int k = 0; k < taps; k++) g[k * n + at + i * q] = conv.weight(o, i, k / FILTER, k % FILTER);
             }
         });
-        pool.parallelFor(PATCH, (worker, a) -> {
-            Arrays.fill(gg, a * FILTER * n, (a + 1) * FILTER * n, 0);
-            for (int ky = 0; ky < FILTER; ky++) {
-                double c = G[a][ky];
+        sandwich(G, g, half, uu, n, pool);
+        pool.parallelFor(POINTS, (worker, p) -> {
+            for (int j = p * n; j < (p + 1) * n; j++) out[j] = (float) uu[j];
+        });
+        return out;
+    }
+
+    /**
+     * {@code out = M in M^T} for n matrices at once, every array [row][column][n values]: {@code in} is k x k, M is
+     * r x k, {@code out} r x r, {@code mid} (r x k x n) scratch. Both passes run as vector loops over the n values;
+     * the weights' G g G^T here and the weight gradient's G^T dU G ({@link WinogradGradient}).
+     */
+    static void sandwich(double[][] m, double[] in, double[] mid, double[] out, int n, WorkerPool pool) {
+        int r = m.length;
+        int k = m[0].length;
+        pool.parallelFor(r, (worker, a) -> { // M in
+            Arrays.fill(mid, a * k * n, (a + 1) * k * n, 0);
+            for (int j = 0; j < k; j++) {
+                double c = m[a][j];
                 if (c == 0) continue;
-                for (int kx = 0; kx < FILTER; kx++) {
-                    WinogradKernels.addScaled(c, g, (ky * FILTER + kx) * n, gg, (a * FILTER + kx) * n, n);
+                for (int col = 0; col < k; col++) {
+                    WinogradKernels.addScaled(c, in, (j * k + col) * n, mid, (a * k + col) * n, n);
                 }
             }
         });
-        pool.parallelFor(POINTS, (worker, p) -> { // (G g) G^T
-            Work w = work[worker];
-            if (w.point.length < n) w.point = new double[n];
-            double[] sum = w.point;
-            Arrays.fill(sum, 0, n, 0);
-            int a = p / PATCH;
-            for (int kx = 0; kx < FILTER; kx++) {
-                double c = G[p % PATCH][kx];
-                if (c != 0) WinogradKernels.addScaled(c, gg, (a * FILTER + kx) * n, sum, 0, n);
+        pool.parallelFor(r * r, (worker, p) -> { // (M in) M^T
+            int a = p / r;
+            Arrays.fill(out, p * n, (p + 1) * n, 0);
+            for (int col = 0; col < k; col++) {
+                double c = m[p % r][col];
+                if (c != 0) WinogradKernels.addScaled(c, mid, (a * k + col) * n, out, p * n, n);
             }
-            for (int j = 0; j < n; j++) out[p * n + j] = (float) sum[j];
         });
-        return out;
     }
 
     /**

@@ -151,33 +151,16 @@ final class WinogradGradient {
         int patch = Winograd.PATCH;
         int n = cin * cout;
         if (du.length < Winograd.POINTS * n) du = new double[Winograd.POINTS * n];
-        if (half.length < patch * f * n) half = new double[patch * f * n];
+        if (half.length < f * patch * n) half = new double[f * patch * n];
         if (filters.length < f * f * n) filters = new double[f * f * n];
         double[] dU = du;
-        double[] gu = half; // dU G: [a][kx][i][o]
-        double[] g = filters; // G^T (dU G): [ky][kx][i][o]
+        double[] g = filters; // G^T dU G: [ky][kx][i][o]
         float[] first = taskSums[0];
         pool.parallelFor(Winograd.POINTS, (worker, p) -> {
             for (int t = 1; t < slots; t++) WinogradKernels.add(taskSums[t], p * n, first, p * n, n);
             for (int j = p * n; j < (p + 1) * n; j++) dU[j] = first[j];
         });
-        pool.parallelFor(patch, (worker, a) -> {
-            Arrays.fill(gu, a * f * n, (a + 1) * f * n, 0);
-            for (int b = 0; b < patch; b++) {
-                for (int kx = 0; kx < f; kx++) {
-                    double c = Winograd.G[b][kx];
-                    if (c != 0) WinogradKernels.addScaled(c, dU, (a * patch + b) * n, gu, (a * f + kx) * n, n);
-                }
-            }
-        });
-        pool.parallelFor(f * f, (worker, k) -> {
-            int ky = k / f;
-            Arrays.fill(g, k * n, (k + 1) * n, 0);
-            for (int a = 0; a < patch; a++) {
-                double c = Winograd.G[a][ky];
-                if (c != 0) WinogradKernels.addScaled(c, gu, (a * f + k % f) * n, g, k * n, n);
-            }
-        });
+        Winograd.sandwich(Winograd.GT, dU, half, g, n, pool);
         pool.parallelFor(cout, (worker, o) -> {
             for (int i = 0; i < cin; i++) {
                 int base = offset + (o * cin + i) * f * f;
