@@ -9,7 +9,8 @@
 # shared, loaded machine cannot spoil as much as the wall clock of two threads. Writes a new folder
 # benchmarks/results/<machine>-<date>-<name>[-N]/ (never overwrites one) whose source.txt names the commit, local
 # changes and the sha256 of each script.
-# JAVA=PATH runs both gpu-sr jars on that java instead of the one on PATH (machine.txt names it).
+# JAVA=PATH runs both gpu-sr jars on that java instead of the one ./gpu-sr picks (the newest Java 17+ found:
+# java/src/dist/pick-jdk.sh); machine.txt names it.
 # Usage: [ROUNDS=N] [JAVA=PATH] benchmarks/cpu-vs-torch.sh MACHINE PYTHON_WITH_TORCH [BEFORE_JAR_AND_LIB_DIR] [THREADS] [NAME]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +22,11 @@ threads=${4:-2}
 name=${5:-cpu-vs-torch}
 rounds=${ROUNDS:-1}
 cpu_time=${CPU_TIME:-0}
-java=${JAVA:-java}
+java=${JAVA:-}
+if [ -z "$java" ]; then
+  path_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  if home=$("$root/java/src/dist/pick-jdk.sh" java "$path_home"); then java=$home/bin/java; else java=java; fi
+fi
 base="$root/benchmarks/results/$machine-$(date -u +%Y-%m-%d)-$name"
 out=$base
 n=1

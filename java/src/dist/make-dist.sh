@@ -10,12 +10,21 @@ if [ "$mode" = skip ]; then
 fi
 here=$(cd "$(dirname "$0")" && pwd)
 dist="$target/dist/gpu-sr"
-java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
-jlink="$java_home/bin/jlink"
-if [ ! -x "$jlink" ]; then
-  echo "[gpu-sr] dist: WARNING: no jlink under $java_home (a full JDK 17+ is needed); the self-contained folder is not built" >&2
+# The runtime is linked from GPUSR_RUNTIME_JDK when set, else from the newest JDK 17+ with jlink and the vector module
+# among the build's own and /usr/lib/jvm/* (pick-jdk.sh says why the newest). The jars are Java 17 class files.
+build_jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+if [ -n "${GPUSR_RUNTIME_JDK:-}" ]; then
+  java_home=$GPUSR_RUNTIME_JDK
+  [ -x "$java_home/bin/jlink" ] || { echo "[gpu-sr] dist: GPUSR_RUNTIME_JDK=$java_home has no bin/jlink (a full JDK 17+ is needed)" >&2; exit 1; }
+elif ! java_home=$("$here/pick-jdk.sh" jlink "$build_jdk"); then
+  echo "[gpu-sr] dist: WARNING: no JDK 17+ with jlink and jdk.incubator.vector (looked at $build_jdk and /usr/lib/jvm); the self-contained folder is not built" >&2
   exit 0
 fi
+jlink="$java_home/bin/jlink"
+java_version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null)
+# --compress=2 is deprecated from JDK 21 on, where zip-6 is the same compression
+compress=2
+[ "${java_version:-17}" -ge 21 ] && compress=zip-6
 mkdir -p "$dist/bin" "$dist/lib" "$dist/test"
 # The runtime only changes with the JDK: keep it between builds.
 # java.sql: sqlite-jdbc (mos) and TwelveMonkeys common-lang (StringUtil links java.sql.Timestamp);
@@ -23,17 +32,18 @@ mkdir -p "$dist/bin" "$dist/lib" "$dist/test"
 modules=java.base,java.logging,java.desktop,java.management,jdk.unsupported,jdk.zipfs,java.sql,jdk.httpserver,jdk.incubator.vector
 if [ ! -x "$dist/runtime/bin/java" ] || [ "$(cat "$dist/runtime/.jdk" 2>/dev/null)" != "$java_home $modules" ]; then
   rm -rf "$dist/runtime"
-  echo "[gpu-sr] dist: jlink runtime from $java_home"
+  echo "[gpu-sr] dist: jlink runtime from $java_home (Java ${java_version:-?})"
   "$jlink" --add-modules "$modules" \
-    --strip-debug --no-man-pages --no-header-files --compress=2 --output "$dist/runtime"
+    --strip-debug --no-man-pages --no-header-files --compress=$compress --output "$dist/runtime"
   strip --strip-unneeded "$dist/runtime/lib/server/libjvm.so" "$dist/runtime"/lib/*.so 2>/dev/null || true
   echo "$java_home $modules" > "$dist/runtime/.jdk"
 fi
 # Debian's JDK links its JPEG and colour-management code against system libraries a bare GPU server may lack
 # (libjpeg.so.62, liblcms2.so.2); the runtime's libraries look in their own folder first (RPATH $ORIGIN).
 for lib in libjavajpeg.so liblcms.so; do
-  ldd "$dist/runtime/lib/$lib" 2>/dev/null | awk '/=> \// {print $3}' | grep -E '/(libjpeg|liblcms2)\.so' |
-    while read -r dep; do
+  # (a runtime that bundles its own, as Temurin's does, links neither: nothing to copy)
+  { ldd "$dist/runtime/lib/$lib" 2>/dev/null || true; } | awk '/=> \// {print $3}' |
+    { grep -E '/(libjpeg|liblcms2)\.so' || true; } | while read -r dep; do
       case $(readlink -f "$dep") in "$(readlink -f "$dist")"/*) continue ;; esac # already carried
       cp -L "$dep" "$dist/runtime/lib/$(basename "$dep")"
     done

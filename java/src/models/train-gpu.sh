@@ -16,7 +16,7 @@
 #              train-gpu-<UTC time>-summary.txt (a GPU session gets at most 8 files back from its $OUT)
 # The data: java/target/gpu-train-data.tar from java/src/models/pack-training-set.sh (Y levels of the photographs of
 # make-training-set.sh as 8-bit gray PNG, about 4.7 MiB: gpu-sr trains and scores on them exactly as on the
-# originals). It is git-ignored: a GPU session carries it beside the dist folder (56 MiB; 64 MiB in all).
+# originals). It is git-ignored: a GPU session carries it beside the dist folder's archive (64 MiB in all).
 #
 # The budget: a probe per architecture (PROBE_STEPS steps, no validation) measures this machine's time per step and the
 # fixed cost of a run (start, data loading, first cuDNN plans); each scale then gets an equal share of what is left
@@ -26,7 +26,8 @@
 # ARCH_X2, ARCH_X3, ARCH_X4 (F1-F2-F3, default 9-5-5, 9-5-5, 9-1-5) choose each scale's architecture.
 # The recipe (each overridable): Adam LR=1e-3,1e-3,1e-4, cosine with WARMUP steps of warm-up (default 2% of the
 # steps, at most 1000), batch BATCH=128, --augment AUGMENT=all, --init-scheme he, seed SEED=1; EXTRA adds options.
-# Other settings: GPUSR (launcher; default the dist folder's, else ./gpu-sr), DATA (archive), PROBE_STEPS (1000),
+# Other settings: GPUSR (launcher; default the dist folder's, else the one in java/target/gpu-sr-dist.tgz from
+# benchmarks/gpu-check.sh --pack, unpacked into a temporary folder, else ./gpu-sr), DATA (archive), PROBE_STEPS (1000),
 # PLOT (java: gpu-sr train --plot; python: plot-metrics.py afterwards; default java where the runtime's font
 # libraries resolve),
 # STEP_MS (used when the probe fails; default 1.3, the CUDA engine's 128x33x33 host-fed step was 1.05-1.09 ms on the
@@ -60,13 +61,20 @@ arch_opts() {
   echo "--f1 ${BASH_REMATCH[1]} --f2 ${BASH_REMATCH[2]} --f3 ${BASH_REMATCH[3]}"
 }
 for k in 2 3 4; do arch_opts "${arch[$k]}" > /dev/null || exit 2; done
+[ -f "$data" ] || { echo "train-gpu.sh: no training data at $data (run java/src/models/pack-training-set.sh)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 gpusr=${GPUSR:-}
+dist_archive=$root/java/target/gpu-sr-dist.tgz # benchmarks/gpu-check.sh --pack: how the dist folder travels
 if [ -z "$gpusr" ]; then
   gpusr="$root/java/target/dist/gpu-sr/bin/gpu-sr"
+  if [ ! -x "$gpusr" ] && [ -f "$dist_archive" ]; then
+    tar -C "$work" -xzf "$dist_archive" || { echo "train-gpu.sh: cannot unpack $dist_archive" >&2; exit 2; }
+    gpusr="$work/gpu-sr/bin/gpu-sr"
+  fi
   [ -x "$gpusr" ] || gpusr="$root/gpu-sr"
 fi
 [ -x "$gpusr" ] || { echo "train-gpu.sh: no gpu-sr launcher at $gpusr (mvn package builds the dist folder)" >&2; exit 2; }
-[ -f "$data" ] || { echo "train-gpu.sh: no training data at $data (run java/src/models/pack-training-set.sh)" >&2; exit 2; }
 
 t0=$(date +%s)
 elapsed() { echo $(( $(date +%s) - t0 )); }
@@ -74,8 +82,6 @@ name="train-gpu-$(date -u +%Y%m%dT%H%M%SZ)"
 run="$out/$name"
 mkdir -p "$run/eval" || exit 2
 stamp() { echo "[$(elapsed)s] $*"; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 main() {
 
@@ -84,7 +90,7 @@ stamp "run folder $run; budget ${budget}s; device $device$([ $smoke = 1 ] && ech
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "host: $(uname -n), $(nproc) CPU threads"
   echo "gpu: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n 1 || echo none)"
-  echo "gpu-sr: $("$gpusr" --version 2>&1 | grep -v "^WARNING: Using incubator modules" | head -n 1)"
+  echo "gpu-sr: $("$gpusr" --version 2>&1 | grep -v "^WARNING: Using incubator modules" | paste -sd " ")"
   echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
   echo "script sha256: $(sha256sum < "$0" | cut -d' ' -f1)"
   echo "data: $(basename "$data"), sha256 $(sha256sum < "$data" | cut -d' ' -f1)"

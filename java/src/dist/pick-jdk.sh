@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Prints the home of the Java that gpu-sr should run on: the newest Java 17+ that has bin/TOOL and the
+# jdk.incubator.vector module, among the homes given as arguments, $JAVA_HOME and /usr/lib/jvm/*. Exits 1 when there
+# is none. Used by ./gpu-sr (TOOL java: the java that runs gpu-sr) and make-dist.sh (TOOL jlink: the JDK the
+# self-contained folder's runtime is linked from).
+#
+# Why the newest: JDK 17's C2 sometimes compiles the CPU engine's vector kernels without their intrinsics, and that
+# JVM then trains 1.4-3x slower until it exits; Temurin 25 never did in 15 JVMs
+# (benchmarks/results/xeon2core-2026-11-28-winograd4x4-tries/README.md).
+#
+# Usage: pick-jdk.sh TOOL [HOME...]. Reads each home's release file (JAVA_VERSION, MODULES); starts no JVM.
+set -euo pipefail
+tool=${1:?usage: pick-jdk.sh java|jlink [HOME...]}
+shift
+best= best_version=
+for home in "$@" ${JAVA_HOME:-} /usr/lib/jvm/*; do
+  [ -d "$home" ] || continue
+  home=$(readlink -f "$home")
+  release="$home/release"
+  [ -x "$home/bin/$tool" ] && [ -f "$release" ] || continue
+  grep -q '^MODULES=.*\bjdk\.incubator\.vector\b' "$release" || continue
+  version=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$release")
+  [ -n "$version" ] && [ "${version%%.*}" -ge 17 ] || continue
+  # strictly newer only: of two equal versions the one named first wins (the caller's own JDK comes first)
+  if [ -z "$best" ] || { [ "$version" != "$best_version" ] &&
+      [ "$(printf '%s\n%s\n' "$best_version" "$version" | sort -V | tail -n 1)" = "$version" ]; }; then
+    best=$home best_version=$version
+  fi
+done
+[ -n "$best" ] || exit 1
+echo "$best"
