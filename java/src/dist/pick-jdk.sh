@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the home of the Java that gpu-sr should run on: the newest Java 17+ that has bin/TOOL and the
-# jdk.incubator.vector module, among the homes given as arguments, $JAVA_HOME and /usr/lib/jvm/*. Exits 1 when there
-# is none. Used by ./gpu-sr (TOOL java: the java that runs gpu-sr) and make-dist.sh (TOOL jlink: the JDK the
+# jdk.incubator.vector module, among the homes given as arguments, $JAVA_HOME and the homes in the folders of
+# GPUSR_JDK_DIRS (colon-separated; default /usr/lib/jvm). Exits 1 when there is none. Used by ./gpu-sr (TOOL java: the java that runs gpu-sr) and make-dist.sh (TOOL jlink: the JDK the
 # self-contained folder's runtime is linked from).
 #
 # Why the newest: JDK 17's C2 sometimes compiles the CPU engine's vector kernels without their intrinsics, and that
@@ -13,7 +13,13 @@ set -euo pipefail
 tool=${1:?usage: pick-jdk.sh java|jlink [HOME...]}
 shift
 best= best_version=
-for home in "$@" ${JAVA_HOME:-} /usr/lib/jvm/*; do
+IFS=: read -r -a dirs <<< "${GPUSR_JDK_DIRS:-/usr/lib/jvm}"
+homes=("$@")
+[ -n "${JAVA_HOME:-}" ] && homes+=("$JAVA_HOME")
+for dir in "${dirs[@]}"; do
+  [ -n "$dir" ] && homes+=("$dir"/*)
+done
+for home in "${homes[@]}"; do
   [ -d "$home" ] || continue
   home=$(readlink -f "$home")
   release="$home/release"

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Both launchers (the checkout's ./gpu-sr and the self-contained folder's bin/gpu-sr) run a non-ASCII file name
  * under LC_ALL=C. Each runs for real as a subprocess, in a scratch copy laid out as it expects: a built jar plus
- * lib/ for the checkout launcher (with no sources beside it, so it does not start a Maven build), runtime/ (this JDK)
+ * lib/ and pick-jdk.sh for the checkout launcher (with no sources beside it, so it does not start a Maven build:
+ * it runs on the newest Java 17+ it finds, as in a checkout), runtime/ (this JDK)
  * plus lib/ for the folder's. File names are made by bash from octal escapes, so this JVM's own charset plays no part.
  */
 class LauncherLocaleTest {
@@ -68,6 +69,8 @@ class LauncherLocaleTest {
         Path root = Files.createDirectories(tmp.resolve("checkout"));
         Path launcher = root.resolve("gpu-sr");
         Files.copy(Path.of("..", "gpu-sr"), launcher, StandardCopyOption.COPY_ATTRIBUTES);
+        Path dist = Files.createDirectories(root.resolve("java").resolve("src").resolve("dist"));
+        Files.copy(Path.of("src", "dist", "pick-jdk.sh"), dist.resolve("pick-jdk.sh"), StandardCopyOption.COPY_ATTRIBUTES);
         Path target = Files.createDirectories(root.resolve("java").resolve("target"));
         Path lib = Files.createDirectories(target.resolve("lib"));
         for (Path j : jars) {
