@@ -25,7 +25,7 @@ cpu_time=${CPU_TIME:-0}
 java=${JAVA:-}
 if [ -z "$java" ]; then
   path_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-  if home=$("$root/java/src/dist/pick-jdk.sh" java "$path_home"); then java=$home/bin/java; else java=java; fi
+  if home=$("${BASH:-bash}" "$root/java/src/dist/pick-jdk.sh" java "$path_home"); then java=$home/bin/java; else java=java; fi
 fi
 base="$root/benchmarks/results/$machine-$(date -u +%Y-%m-%d)-$name"
 out=$base
@@ -44,8 +44,9 @@ jar=$(ls "$root"/java/target/gpu-sr-*.jar | grep -v -- '-tests\.jar$' | head -n 
 if [ "$cpu_time" = 1 ] && [ ! -f "$root/java/target/test-classes/dev/gpusr/cpu/CpuTimeBenchmark.class" ]; then
   (cd "$root" && mvn -B -q -ntp -pl java test-compile -Dgpusr.kernels=skip -Dgpusr.dist=skip)
 fi
-# the CPU engine's vector kernels, as the launchers run it (an earlier jar without them ignores the module)
-vector="--add-modules jdk.incubator.vector"
+# the CPU engine's vector kernels, as the launchers run it (an earlier jar without them ignores the module); native
+# access as the launchers allow it (JDK 24+ warns without)
+vector="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
 # one side of a round: bench --only cpu (wall clock, all processors) or CpuTimeBenchmark (CPU time, one thread)
 gpusr() { # CLASSPATH JSON TXT
   if [ "$cpu_time" = 1 ]; then

@@ -14,14 +14,17 @@ dist="$target/dist/gpu-sr"
 # among the build's own and /usr/lib/jvm/* (pick-jdk.sh says why the newest). The jars are Java 17 class files.
 build_jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 if [ -n "${GPUSR_RUNTIME_JDK:-}" ]; then
-  java_home=$GPUSR_RUNTIME_JDK
-  [ -x "$java_home/bin/jlink" ] || { echo "[gpu-sr] dist: GPUSR_RUNTIME_JDK=$java_home has no bin/jlink (a full JDK 17+ is needed)" >&2; exit 1; }
-elif ! java_home=$("$here/pick-jdk.sh" jlink "$build_jdk"); then
-  echo "[gpu-sr] dist: WARNING: no JDK 17+ with jlink and jdk.incubator.vector (looked at $build_jdk and /usr/lib/jvm); the self-contained folder is not built" >&2
+  # the same test as for the JDKs found, on this one home alone
+  if ! java_home=$(GPUSR_JDK_DIRS=/nonexistent JAVA_HOME= "${BASH:-bash}" "$here/pick-jdk.sh" jlink "$GPUSR_RUNTIME_JDK"); then
+    echo "[gpu-sr] dist: GPUSR_RUNTIME_JDK=$GPUSR_RUNTIME_JDK is not a JDK 17+ with bin/jlink and jdk.incubator.vector" >&2
+    exit 1
+  fi
+elif ! java_home=$("${BASH:-bash}" "$here/pick-jdk.sh" jlink "$build_jdk"); then
+  echo "[gpu-sr] dist: WARNING: no JDK 17+ with jlink and jdk.incubator.vector (looked at $build_jdk, JAVA_HOME and ${GPUSR_JDK_DIRS:-/usr/lib/jvm}); the self-contained folder is not built" >&2
   exit 0
 fi
 jlink="$java_home/bin/jlink"
-java_version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null)
+java_version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null || true)
 # --compress=2 is deprecated from JDK 21 on, where zip-6 is the same compression
 compress=2
 [ "${java_version:-17}" -ge 21 ] && compress=zip-6

@@ -8,7 +8,8 @@
 # JVM then trains 1.4-3x slower until it exits; Temurin 25 never did in 15 JVMs
 # (benchmarks/results/xeon2core-2026-11-28-winograd4x4-tries/README.md).
 #
-# Usage: pick-jdk.sh TOOL [HOME...]. Reads each home's release file (JAVA_VERSION, MODULES); starts no JVM.
+# Usage: pick-jdk.sh TOOL [HOME...]. Reads each home's release file (JAVA_VERSION, MODULES); starts no JVM. Of two
+# equal versions the home named first wins; an early-access build (JAVA_VERSION="25-ea") loses to its release.
 set -euo pipefail
 tool=${1:?usage: pick-jdk.sh java|jlink [HOME...]}
 shift
@@ -25,8 +26,10 @@ for home in "${homes[@]}"; do
   release="$home/release"
   [ -x "$home/bin/$tool" ] && [ -f "$release" ] || continue
   grep -q '^MODULES=.*\bjdk\.incubator\.vector\b' "$release" || continue
-  version=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$release")
-  [ -n "$version" ] && [ "${version%%.*}" -ge 17 ] || continue
+  # JAVA_VERSION="25.0.3", "17" or "25-ea"; as "25~ea" an early-access build sorts below the release (sort -V)
+  version=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9A-Za-z.+-]*\)".*/\1/p' "$release" | head -n 1 | tr - '~')
+  major=${version%%[!0-9]*}
+  [ -n "$major" ] && [ "$major" -ge 17 ] || continue
   # strictly newer only: of two equal versions the one named first wins (the caller's own JDK comes first)
   if [ -z "$best" ] || { [ "$version" != "$best_version" ] &&
       [ "$(printf '%s\n%s\n' "$best_version" "$version" | sort -V | tail -n 1)" = "$version" ]; }; then

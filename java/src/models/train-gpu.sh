@@ -9,7 +9,8 @@
 #              measured ms/step, steps per scale), x2/ x3/ x4/ (srcnn_xK.safetensors = the best-validating weights,
 #              its .ckpt.safetensors with the last, metrics.jsonl, curve.png, train.log), eval/ (gpu-sr eval --json of
 #              the new and the bundled models on the test photographs), results.md (the per-image table) and
-#              summary.txt. Nothing is written outside OUTDIR except a temporary folder for the unpacked data.
+#              summary.txt. Nothing is written outside OUTDIR except a temporary folder for the unpacked data
+#              (and the unpacked dist folder, when it comes as an archive).
 #   --device   the GPU (default 0); cpu for a smoke test
 #   --smoke    a check of this script on any machine: CPU, batch 16, a few dozen steps per scale
 #   --pack     leave only two files in OUTDIR: train-gpu-<UTC time>.tgz (the whole run folder) and
@@ -71,6 +72,8 @@ if [ -z "$gpusr" ]; then
   if [ ! -x "$gpusr" ] && [ -f "$dist_archive" ]; then
     tar -C "$work" -xzf "$dist_archive" || { echo "train-gpu.sh: cannot unpack $dist_archive" >&2; exit 2; }
     gpusr="$work/gpu-sr/bin/gpu-sr"
+    [ -x "$gpusr" ] || { echo "train-gpu.sh: $dist_archive holds no gpu-sr/bin/gpu-sr (make it with benchmarks/gpu-check.sh --pack)" >&2; exit 2; }
+    archive_used=$dist_archive
   fi
   [ -x "$gpusr" ] || gpusr="$root/gpu-sr"
 fi
@@ -91,6 +94,7 @@ stamp "run folder $run; budget ${budget}s; device $device$([ $smoke = 1 ] && ech
   echo "host: $(uname -n), $(nproc) CPU threads"
   echo "gpu: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n 1 || echo none)"
   echo "gpu-sr: $("$gpusr" --version 2>&1 | grep -v "^WARNING: Using incubator modules" | paste -sd " ")"
+  [ -n "${archive_used:-}" ] && echo "gpu-sr from: $archive_used (sha256 $(sha256sum "$archive_used" | cut -d' ' -f1))"
   echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
   echo "script sha256: $(sha256sum < "$0" | cut -d' ' -f1)"
   echo "data: $(basename "$data"), sha256 $(sha256sum < "$data" | cut -d' ' -f1)"

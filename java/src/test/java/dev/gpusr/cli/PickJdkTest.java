@@ -76,6 +76,29 @@ class PickJdkTest {
     }
 
     @Test
+    void anEarlyAccessBuildLosesToItsReleaseAndAModuleMustBeNamedExactly() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("jvm"));
+        home(dir.resolve("a-ea"), "25-ea", VECTOR, true);
+        Path release = home(dir.resolve("b"), "25", VECTOR, true);
+        home(dir.resolve("c"), "26", "java.base jdk.incubator.vectorx", true);
+        assertEquals(new Result(0, release + "\n"), pick(dir, "java"));
+        Path only = Files.createDirectories(tmp.resolve("only"));
+        Path plain = home(only.resolve("x"), "17", VECTOR, true);
+        assertEquals(new Result(0, plain + "\n"), pick(only, "java"));
+    }
+
+    @Test
+    void homesWithSpacesAndLinksAreReadThroughToTheRealHome() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("jvm dir"));
+        Path real = home(tmp.resolve("real jdk"), "25.0.3", VECTOR, true);
+        Files.createSymbolicLink(dir.resolve("link to it"), real);
+        home(dir.resolve("older one"), "21.0.2", VECTOR, true);
+        assertEquals(new Result(0, real + "\n"), pick(dir, "java"));
+        Path named = home(tmp.resolve("named home"), "26", VECTOR, true);
+        assertEquals(new Result(0, named + "\n"), pick(dir, "java", named.toString()));
+    }
+
+    @Test
     void javaHomeIsACandidateToo() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("jvm"));
         home(dir.resolve("a"), "21.0.2", VECTOR, true);
