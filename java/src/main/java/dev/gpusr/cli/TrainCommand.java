@@ -319,6 +319,12 @@ public final class TrainCommand implements Callable<Integer> {
                         bicubic.bicubicSsim()));
             }
             out.println("  engine " + engine.name());
+            if (engine instanceof CpuSrcnn cpu && cpu.trainsWithWinograd() && Runtime.version().feature() < SETTLED_JAVA) {
+                out.println("  note: Java " + Runtime.version().feature() + ": on Java 17 the JIT sometimes compiles the CPU "
+                        + "engine's Winograd kernels without their vector instructions, and such a run trains 1.4-3x slower");
+                out.println("        (Java " + SETTLED_JAVA + " never did in our runs: GPUSR_JAVA=/path/to/its/bin/java); if "
+                        + "steps/s reads well below an earlier run's, Ctrl-C and --resume (README, \"A JDK 17 caveat\")");
+            }
             TrainingState start = resumed != null ? resumed.progress() : TrainingState.fresh(seedValue);
             out.println(String.format(Locale.ROOT, "  steps %d to %d (%d per epoch, %.2f epochs in all); model -> %s, "
                     + "checkpoint -> %s", start.step(), target, perEpoch, (double) target / perEpoch, output,
@@ -505,6 +511,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         return data;
     }
+
+    /** The first Java on which no JVM ran the Winograd kernels slowly (measured: 17 does, 25 does not). */
+    static final int SETTLED_JAVA = 25;
 
     private SrcnnEngine openEngine(SrcnnWeights weights) {
         String d = engineOptions.device.trim().toLowerCase(Locale.ROOT);

@@ -350,6 +350,19 @@ public final class CpuSrcnn implements SrcnnEngine {
         });
     }
 
+    /**
+     * Whether training steps take the Winograd path for some layer (9-5-5's conv2 with the vector module): the
+     * kernels that JDK 17's JIT sometimes compiles without their vector intrinsics (the CLI notes it).
+     */
+    public boolean trainsWithWinograd() {
+        if (!trainingWinograd) return false;
+        RowLayout layout = new RowLayout(1, 1, 1, padding());
+        for (int l = 0; l < SrcnnConfig.LAYERS; l++) {
+            if (Winograd.applies(layer(l), layout)) return true;
+        }
+        return false;
+    }
+
     private Winograd winograd() {
         if (winograd == null) winograd = new Winograd(pool.threads());
         return winograd;

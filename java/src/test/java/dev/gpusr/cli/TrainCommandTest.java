@@ -309,6 +309,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void aJavaOlderThan25IsToldOfTheSlowJitWhereTrainingTakesTheWinogradKernels() {
+        // 16 channels each way, 5x5: the smallest conv2 that runs as Winograd (with the vector module)
+        Run winograd = run("--scale", "2", "--train", train.toString(), "--steps", "1", "--batch", "2", "--n1", "16",
+                "--n2", "16", "--f2", "5", "--patch", "15", "--stride", "8", "--device", "cpu", "--threads", "1", "-o",
+                dir.resolve("w.safetensors").toString());
+        Run direct = run(args("--steps", "1", "-o", dir.resolve("d.safetensors").toString()));
+        assertEquals(0, winograd.exit(), winograd.err());
+        assertEquals(0, direct.exit(), direct.err());
+        boolean vectors = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"off".equalsIgnoreCase(System.getProperty("gpusr.cpu.simd", ""))
+                && !"off".equalsIgnoreCase(System.getProperty("gpusr.cpu.winograd", ""));
+        boolean older = Runtime.version().feature() < TrainCommand.SETTLED_JAVA;
+        assertEquals(vectors && older, winograd.out().contains("  note: Java " + Runtime.version().feature() + ": "),
+                winograd.out());
+        assertFalse(direct.out().contains("note: Java"), direct.out());
+    }
+
+    @Test
     void defaultCheckpointSitsBesideTheModel() {
         assertEquals(Path.of("out", "m.ckpt.safetensors"), TrainCommand.defaultCheckpoint(Path.of("out", "m.safetensors")));
         assertEquals(Path.of("model.ckpt.safetensors"), TrainCommand.defaultCheckpoint(Path.of("model")));
