@@ -24,8 +24,9 @@ rounds=${ROUNDS:-1}
 cpu_time=${CPU_TIME:-0}
 java=${JAVA:-}
 if [ -z "$java" ]; then
-  path_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-  if home=$("${BASH:-bash}" "$root/java/src/dist/pick-jdk.sh" java "$path_home"); then java=$home/bin/java; else java=java; fi
+  path_home=
+  command -v java >/dev/null 2>&1 && path_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  if home=$("${BASH:-bash}" "$root/java/src/dist/pick-jdk.sh" java ${path_home:+"$path_home"}); then java=$home/bin/java; else java=java; fi
 fi
 base="$root/benchmarks/results/$machine-$(date -u +%Y-%m-%d)-$name"
 out=$base

@@ -1,4 +1,4 @@
-# averages gpu-sr SRCNN safetensors of one architecture (a "model soup"): avg.py OUT IN... (IN may be a checkpoint: its
+# soup_avg.py: averages gpu-sr SRCNN safetensors of one architecture (a "model soup"): soup_avg.py OUT IN... (IN may be a checkpoint: its
 # conv*.weight/bias are the last weights); writes OUT with the first input's metadata plus soup.inputs
 import json, struct, sys
 import numpy as np

@@ -11,7 +11,8 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 dist="$target/dist/gpu-sr"
 # The runtime is linked from GPUSR_RUNTIME_JDK when set, else from the newest JDK 17+ with jlink and the vector module
-# among the build's own and /usr/lib/jvm/* (pick-jdk.sh says why the newest). The jars are Java 17 class files.
+# among the build's own, JAVA_HOME and the JDKs in GPUSR_JDK_DIRS (default /usr/lib/jvm; pick-jdk.sh says why the
+# newest). The jars are Java 17 class files.
 build_jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 if [ -n "${GPUSR_RUNTIME_JDK:-}" ]; then
   # the same test as for the JDKs found, on this one home alone

@@ -5,7 +5,7 @@
 # self-contained folder's runtime is linked from).
 #
 # Why the newest: JDK 17's C2 sometimes compiles the CPU engine's vector kernels without their intrinsics, and that
-# JVM then trains 1.4-3x slower until it exits; Temurin 25 never did in 15 JVMs
+# JVM then trains 1.4-3x slower until it exits; Temurin 25 never did in 30 JVMs
 # (benchmarks/results/xeon2core-2026-11-28-winograd4x4-tries/README.md).
 #
 # Usage: pick-jdk.sh TOOL [HOME...]. Reads each home's release file (JAVA_VERSION, MODULES); starts no JVM. Of two

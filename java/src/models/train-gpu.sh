@@ -65,7 +65,7 @@ for k in 2 3 4; do arch_opts "${arch[$k]}" > /dev/null || exit 2; done
 [ -f "$data" ] || { echo "train-gpu.sh: no training data at $data (run java/src/models/pack-training-set.sh)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-gpusr=${GPUSR:-}
+gpusr=${GPUSR:-} archive_used=
 dist_archive=$root/java/target/gpu-sr-dist.tgz # benchmarks/gpu-check.sh --pack: how the dist folder travels
 if [ -z "$gpusr" ]; then
   gpusr="$root/java/target/dist/gpu-sr/bin/gpu-sr"

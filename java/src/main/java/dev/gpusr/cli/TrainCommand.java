@@ -322,8 +322,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (engine instanceof CpuSrcnn cpu && cpu.trainsWithWinograd() && Runtime.version().feature() < SETTLED_JAVA) {
                 out.println("  note: Java " + Runtime.version().feature() + ": on Java 17 the JIT sometimes compiles the CPU "
                         + "engine's Winograd kernels without their vector instructions, and such a run trains 1.4-3x slower");
-                out.println("        (Java " + SETTLED_JAVA + " never did in our runs: GPUSR_JAVA=/path/to/its/bin/java); if "
-                        + "steps/s reads well below an earlier run's, Ctrl-C and --resume (README, \"A JDK 17 caveat\")");
+                out.println("        (Java " + SETTLED_JAVA + " never did in our runs: GPUSR_JAVA for ./gpu-sr, GPUSR_RUNTIME_JDK "
+                        + "for the dist's runtime); if steps/s reads well below an earlier run's, Ctrl-C and --resume "
+                        + "(README, \"A JDK 17 caveat\")");
             }
             TrainingState start = resumed != null ? resumed.progress() : TrainingState.fresh(seedValue);
             out.println(String.format(Locale.ROOT, "  steps %d to %d (%d per epoch, %.2f epochs in all); model -> %s, "

@@ -357,10 +357,19 @@ public final class CpuSrcnn implements SrcnnEngine {
     public boolean trainsWithWinograd() {
         if (!trainingWinograd) return false;
         RowLayout layout = new RowLayout(1, 1, 1, padding());
-        for (int l = 0; l < SrcnnConfig.LAYERS; l++) {
+        for (int l = 0; l < SrcnnConfig.LAYERS; l++) { // forward (its weight gradient only where forward applies)
             if (Winograd.applies(layer(l), layout)) return true;
         }
+        for (int l = 1; l < SrcnnConfig.LAYERS; l++) { // back to the layer's input: channels swapped
+            ConvLayer back = layer(l).transposedFlipped(new float[config.size(Param.weight(l))]);
+            if (Winograd.applies(back, layout)) return true;
+        }
         return false;
+    }
+
+    /** Whether a Winograd path has run in this engine (tests check {@link #trainsWithWinograd} against it). */
+    boolean ranWinograd() {
+        return winograd != null || winogradGradient != null;
     }
 
     private Winograd winograd() {

@@ -62,6 +62,25 @@ class CpuSrcnnTest extends SrcnnEngineContract {
     }
 
     @Test
+    void trainsWithWinogradSaysWhetherAStepTakesAWinogradPath() {
+        // {n1, n2, f2}: 9-5-5, the smallest both ways, conv2 forward only (20 -> 16), back only (16 <- 20: the
+        // transposed layer has 16 outputs), neither (16 -> 12, 8 -> 16), and no 5x5 layer of many channels
+        int[][] cases = {{64, 32, 5}, {16, 16, 5}, {20, 16, 5}, {16, 20, 5}, {16, 12, 5}, {8, 16, 5}, {64, 32, 1},
+            {64, 32, 3}};
+        boolean anyWinograd = false;
+        for (int[] k : cases) {
+            SrcnnConfig c = new SrcnnConfig(1, k[0], k[1], 9, k[2], 5, 2, SrcnnConfig.ColorSpace.Y);
+            try (CpuSrcnn engine = new CpuSrcnn(dev.gpusr.bench.BenchData.weights(c, 3), 1)) {
+                boolean said = engine.trainsWithWinograd();
+                engine.computeGradients(randomImage(2, 1, 15, 15, 4), randomImage(2, 1, 15, 15, 5));
+                assertEquals(engine.ranWinograd(), said, Arrays.toString(k));
+                anyWinograd |= said;
+            }
+        }
+        assertEquals(Winograd.ENABLED, anyWinograd, "9-5-5 takes it wherever the vector kernels are");
+    }
+
+    @Test
     void trainingStepsOf955RunConv2AsWinogradWithinRoundingOfTheDirectKernels() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(Winograd.ENABLED, "Winograd needs the vector kernels");
         SrcnnWeights w = model955Rgb(); // conv2: 64 -> 32, 5x5
