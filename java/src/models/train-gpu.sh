@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the three bundled models (SRCNN on Y in the bundled architectures: x2 and x3 9-5-5, x4 9-1-5; x3 then x2 then
+# Trains the three bundled models (SRCNN on Y in the bundled architecture, 9-5-5 at every scale; x3 then x2 then
 # x4, each from scratch) on one GPU from the
 # self-contained folder (java/target/dist/gpu-sr: no JDK or Maven needed), within BUDGET_S seconds of wall-clock time
 # in all (default 540 = 9 minutes), and scores them on the held-out test photographs beside the bundled models.
@@ -24,7 +24,7 @@
 # (less RESERVE_S for the last scoring) and as many steps as that share holds at its architecture's measured rate,
 # with VALS validations at VAL_S seconds each. Every run is also time-boxed: at its share's end it gets SIGTERM, stops
 # after the current step and writes its checkpoint; -o holds the best weights of the validations so far.
-# ARCH_X2, ARCH_X3, ARCH_X4 (F1-F2-F3, default 9-5-5, 9-5-5, 9-1-5) choose each scale's architecture.
+# ARCH_X2, ARCH_X3, ARCH_X4 (F1-F2-F3, default 9-5-5 each) choose each scale's architecture.
 # The recipe (each overridable): Adam LR=1e-3,1e-3,1e-4, cosine with WARMUP steps of warm-up (default 2% of the
 # steps, at most 1000), batch BATCH=128, --augment AUGMENT=all, --init-scheme he, seed SEED=1; EXTRA adds options.
 # Other settings: GPUSR (launcher; default the dist folder's, else the one in java/target/gpu-sr-dist.tgz from
@@ -54,7 +54,7 @@ budget=${BUDGET_S:-540} probe_steps=${PROBE_STEPS:-1000} batch=${BATCH:-128} lr=
 seed=${SEED:-1} augment=${AUGMENT:-all} min_steps=${MIN_STEPS:-1000} max_steps=${MAX_STEPS:-400000} vals=${VALS:-12} val_s=${VAL_S:-1.0}
 reserve=${RESERVE_S:-20} scales=${SCALES:-3 2 4} step_ms_default=${STEP_MS:-1.3}
 data=${DATA:-$root/java/target/gpu-train-data.tar}
-declare -A arch=([2]=${ARCH_X2:-9-5-5} [3]=${ARCH_X3:-9-5-5} [4]=${ARCH_X4:-9-1-5})
+declare -A arch=([2]=${ARCH_X2:-9-5-5} [3]=${ARCH_X3:-9-5-5} [4]=${ARCH_X4:-9-5-5})
 # gpu-sr train's options for an architecture F1-F2-F3
 arch_opts() {
   local a=$1
