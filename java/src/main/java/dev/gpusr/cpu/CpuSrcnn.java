@@ -356,13 +356,12 @@ public final class CpuSrcnn implements SrcnnEngine {
      */
     public boolean trainsWithWinograd() {
         if (!trainingWinograd) return false;
-        RowLayout layout = new RowLayout(1, 1, 1, padding());
-        for (int l = 0; l < SrcnnConfig.LAYERS; l++) { // forward (its weight gradient only where forward applies)
-            if (Winograd.applies(layer(l), layout)) return true;
-        }
-        for (int l = 1; l < SrcnnConfig.LAYERS; l++) { // back to the layer's input: channels swapped
-            ConvLayer back = layer(l).transposedFlipped(new float[config.size(Param.weight(l))]);
-            if (Winograd.applies(back, layout)) return true;
+        SrcnnConfig c = config;
+        for (int l = 0; l < SrcnnConfig.LAYERS; l++) {
+            int f = c.filter(l), in = c.inChannels(l), out = c.outChannels(l);
+            // forward (its weight gradient only where forward applies); and back to the input of conv2 and conv3,
+            // whose transposed layers swap the channels
+            if (Winograd.applies(f, in, out, padding()) || l > 0 && Winograd.applies(f, out, in, padding())) return true;
         }
         return false;
     }

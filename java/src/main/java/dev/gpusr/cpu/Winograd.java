@@ -104,8 +104,13 @@ final class Winograd {
 
     /** Whether {@link #run} takes this layer on this layout. */
     static boolean applies(ConvLayer conv, RowLayout layout) {
-        return ENABLED && conv.f == FILTER && conv.cin >= MIN_CHANNELS && conv.cout >= MIN_CHANNELS
-                && conv.cout % WinogradKernels.OUTPUTS == 0 && layout.pad() >= FILTER / 2;
+        return applies(conv.f, conv.cin, conv.cout, layout.pad());
+    }
+
+    /** Whether {@link #run} takes an f x f layer of these channels on a layout with {@code pad} zero columns. */
+    static boolean applies(int f, int cin, int cout, int pad) {
+        return ENABLED && f == FILTER && cin >= MIN_CHANNELS && cout >= MIN_CHANNELS
+                && cout % WinogradKernels.OUTPUTS == 0 && pad >= FILTER / 2;
     }
 
     /** The longest chunk in vectors, and one more for the patches' reach past it. */
