@@ -409,7 +409,6 @@ public final class TrainCommand implements Callable<Integer> {
         return s;
     }
 
-    /** Fails now, before any training, when a file cannot be written where asked. */
     /** The model the run starts from: the checkpoint's, --init's (rescaled to --scale) or fresh (--init-scheme). */
     private SrcnnWeights startingWeights(Checkpoint resumed) throws Failure {
         if (resumed != null) return StartingModel.fromCheckpoint(resumed, checkpoints.resume, architecture, scale);

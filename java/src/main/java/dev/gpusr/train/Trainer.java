@@ -2,9 +2,6 @@ package dev.gpusr.train;
 
 import dev.gpusr.engine.SrcnnEngine;
 import dev.gpusr.metrics.Metrics;
-import dev.gpusr.model.Safetensors;
-import dev.gpusr.model.SrcnnConfig;
-import dev.gpusr.model.SrcnnConfig.Param;
 import dev.gpusr.model.SrcnnWeights;
 import dev.gpusr.model.Tensor;
 import dev.gpusr.optim.OptimizerConfig;
@@ -13,9 +10,7 @@ import dev.gpusr.util.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 public final class Trainer {
     /** How the next write of -o treats an existing file (see {@link #refuseExistingOutput}). */
     private AtomicFiles.Mode outputMode = AtomicFiles.Mode.REPLACE;
-
 
     /**
      * What to run: batch size, the step to stop at, how often to read the loss (reading makes a GPU engine wait),
@@ -90,9 +84,6 @@ public final class Trainer {
             super(message);
         }
     }
-
-    /** A live line is redrawn at most this often: fast enough to look live, rare enough to cost nothing. */
-    private static final double LIVE_REDRAW_SECONDS = 0.25;
 
     private final SrcnnEngine engine;
     private final PatchDataset data;
@@ -182,7 +173,8 @@ public final class Trainer {
         PatchDataset.EpochPlan plan = data.plan(rng);
 
         Tensor[] batch = data.newBatch(settings.batch());
-        Progress progress = new Progress(step);
+        TrainingProgress progress = new TrainingProgress(out, log, settings.live(), settings.progressSeconds(),
+                settings.batch(), step);
         MetricsWindow window = new MetricsWindow(step);
         double lastLoss = Double.NaN;
         ValidationSet.Scores lastScores = null;
@@ -373,150 +365,11 @@ public final class Trainer {
 
     private void writeOutput(SrcnnWeights weights, long step, double valPsnr) throws IOException {
         try {
-            writeModel(settings.output(), weights, step, valPsnr, modelMetadata(), outputMode);
+            ModelFile.write(settings.output(), weights, step, valPsnr, modelMetadata(), outputMode);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new IOException(settings.output() + " was created by something else during training and is left as"
                     + " it is; the weights are in the checkpoint " + settings.checkpoint() + " (it loads as a model)", e);
         }
         outputMode = AtomicFiles.Mode.REPLACE;
-    }
-
-    /** The model file: the model's tensors and metadata, plus how it was trained. Atomic (temporary file + rename). */
-    public static void writeModel(Path file, SrcnnWeights weights, TrainingState state) throws IOException {
-        writeModel(file, weights, state, AtomicFiles.Mode.REPLACE);
-    }
-
-    /** As {@link #writeModel(Path, SrcnnWeights, TrainingState)}; NO_REPLACE never replaces an existing file. */
-    public static void writeModel(Path file, SrcnnWeights weights, TrainingState state, AtomicFiles.Mode mode)
-            throws IOException {
-        writeModel(file, weights, state.step(), state.bestPsnr(), Map.of(), mode);
-    }
-
-    /**
-     * The model file of weights reached at {@code step}, with their validation PSNR (NaN: not validated) and
-     * {@code extra} metadata (how they were trained); replaces an earlier file of the run.
-     */
-    public static void writeModel(Path file, SrcnnWeights weights, long step, double valPsnr, Map<String, String> extra)
-            throws IOException {
-        writeModel(file, weights, step, valPsnr, extra, AtomicFiles.Mode.REPLACE);
-    }
-
-    private static void writeModel(Path file, SrcnnWeights weights, long step, double valPsnr,
-            Map<String, String> extra, AtomicFiles.Mode mode)
-            throws IOException {
-        SrcnnConfig c = weights.config();
-        Map<String, String> meta = new LinkedHashMap<>(c.metadata());
-        meta.putAll(extra);
-        meta.put("train.steps", Long.toString(step));
-        if (!Double.isNaN(valPsnr)) {
-            meta.put("train.best_val_psnr", String.format(Locale.ROOT, "%.4f", valPsnr));
-            meta.put("train.best_val_step", Long.toString(step));
-        }
-        List<Safetensors.F32> tensors = new ArrayList<>();
-        for (Param p : Param.values()) tensors.add(new Safetensors.F32(p.tensorName, c.shape(p), weights.tensor(p)));
-        Safetensors.writeF32(file, meta, tensors, mode);
-    }
-
-    /** The progress line (on the progress stream) and the timing behind it (validation and checkpoint time left out of the rates). */
-    private final class Progress {
-        private final long startStep;
-        private final long startNanos = System.nanoTime();
-        private long excludedNanos;
-        private long lastPrintNanos = startNanos;
-        private double lossSum;
-        private int lossCount;
-        private double shownLoss = Double.NaN;
-        private int liveLength;
-
-        Progress(long startStep) {
-            this.startStep = startStep;
-        }
-
-        void addLoss(double loss) {
-            lossSum += loss;
-            lossCount++;
-        }
-
-        void exclude(long nanos) {
-            excludedNanos += nanos;
-        }
-
-        double trainSeconds() {
-            return trainNanos() / 1e9;
-        }
-
-        long trainNanos() {
-            return System.nanoTime() - startNanos - excludedNanos;
-        }
-
-        void stepDone(long step, long epoch, long target) {
-            long now = System.nanoTime();
-            double interval = settings.live() ? Math.min(LIVE_REDRAW_SECONDS, settings.progressSeconds())
-                    : settings.progressSeconds();
-            boolean due = (now - lastPrintNanos) / 1e9 >= interval;
-            if (!due && step != target) return;
-            lastPrintNanos = now;
-            if (lossCount > 0) {
-                shownLoss = lossSum / lossCount;
-                lossSum = 0;
-                lossCount = 0;
-            }
-            double seconds = Math.max(1e-9, trainSeconds());
-            double stepsPerSecond = (step - startStep) / seconds;
-            String line = String.format(Locale.ROOT, "step %d/%d (epoch %d) loss %s  %.2f steps/s  %s patches/s  ETA %s",
-                    step, target, epoch + 1, lossText(shownLoss), stepsPerSecond,
-                    compact(stepsPerSecond * settings.batch()), duration((target - step) / stepsPerSecond));
-            if (settings.live()) {
-                int pad = Math.max(0, liveLength - line.length());
-                log.print("\r" + line + " ".repeat(pad));
-                log.flush();
-                liveLength = line.length();
-            } else {
-                log.println(line);
-            }
-        }
-
-        /** Prints a lasting line to the output stream, first clearing a live progress line. */
-        void println(String line) {
-            endLine();
-            out.println(line);
-            out.flush();
-        }
-
-        /** Ends a live line where it stands, so the last progress stays on screen. */
-        void keepLine() {
-            if (liveLength > 0) {
-                log.println();
-                liveLength = 0;
-            }
-        }
-
-        void endLine() {
-            if (liveLength > 0) {
-                log.print("\r" + " ".repeat(liveLength) + "\r");
-                log.flush();
-                liveLength = 0;
-            }
-        }
-    }
-
-    /** The mean squared error and the PSNR it amounts to on [0, 1] values. */
-    static String lossText(double loss) {
-        if (Double.isNaN(loss)) return "-";
-        return String.format(Locale.ROOT, "%.4e (%.2f dB)", loss, -10 * Math.log10(loss));
-    }
-
-    static String compact(double v) {
-        if (v >= 1e6) return String.format(Locale.ROOT, "%.2fM", v / 1e6);
-        if (v >= 1e3) return String.format(Locale.ROOT, "%.1fk", v / 1e3);
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    static String duration(double seconds) {
-        if (!Double.isFinite(seconds)) return "?";
-        long s = Math.round(seconds);
-        if (s >= 3600) return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-        if (s >= 60) return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-        return s + "s";
     }
 }

@@ -200,12 +200,12 @@ class TrainerTest {
 
     @Test
     void lossTextAndDurationsReadWell() {
-        assertEquals("1.0000e-03 (30.00 dB)", Trainer.lossText(1e-3));
-        assertEquals("-", Trainer.lossText(Double.NaN));
-        assertEquals("59s", Trainer.duration(59.4));
-        assertEquals("2m05s", Trainer.duration(125));
-        assertEquals("3h02m", Trainer.duration(3 * 3600 + 125));
-        assertEquals("12.3k", Trainer.compact(12_345));
+        assertEquals("1.0000e-03 (30.00 dB)", TrainingProgress.lossText(1e-3));
+        assertEquals("-", TrainingProgress.lossText(Double.NaN));
+        assertEquals("59s", TrainingProgress.duration(59.4));
+        assertEquals("2m05s", TrainingProgress.duration(125));
+        assertEquals("3h02m", TrainingProgress.duration(3 * 3600 + 125));
+        assertEquals("12.3k", TrainingProgress.compact(12_345));
     }
 
     @Test
