@@ -62,7 +62,8 @@ public final class TrainingPlot {
         LogAxis lossAxis = new LogAxis("training loss (MSE, log scale)");
         lossAxis.setAutoRangeMinimumSize(1e-6);
         lossAxis.setSmallestValue(1e-7);
-        lossAxis.setNumberFormatOverride(new DecimalFormat("0.0E0", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        // three significant digits: on the narrow range of a second cycle, ticks a few per cent apart stay distinct
+        lossAxis.setNumberFormatOverride(new DecimalFormat("0.##E0", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         stepAxis.setNumberFormatOverride(new DecimalFormat("0", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         XYLineAndShapeRenderer lossRenderer = new XYLineAndShapeRenderer(true, false);
         lossRenderer.setSeriesPaint(0, new Color(0x1f77b4));

@@ -55,6 +55,38 @@ class TrainingPlotTest {
         assertTrue(count(image, 0x2ca02c) > 50, "no bicubic line drawn");
     }
 
+    @Test
+    void lossTickLabelsAreDistinctOnANarrowRange() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(fontsAvailable(),
+                "no fonts on this machine (apt-get install fontconfig fonts-dejavu-core)");
+        // a second training cycle: the loss moves between 0.95e-3 and 1.15e-3 only (docs/models' x3 curve once
+        // labelled its axis 1.1E-3 three times and 1.0E-3 twice)
+        java.util.List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        for (int step = 100; step <= 6000; step += 100) {
+            lines.add(TrainingMetrics.line(step, 0, 1.15e-3 - 0.2e-3 * step / 6000, new float[] {2e-4f, 2e-4f, 2e-5f},
+                    900));
+        }
+        org.jfree.chart.JFreeChart chart = TrainingPlot.chart(lines, "narrow");
+        java.awt.Graphics2D g = new BufferedImage(1000, 600, BufferedImage.TYPE_INT_RGB).createGraphics();
+        org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+        chart.draw(g, new java.awt.Rectangle(0, 0, 1000, 600), info);
+        org.jfree.chart.axis.ValueAxis axis = chart.getXYPlot().getRangeAxis(0);
+        java.util.List<?> ticks = axis.refreshTicks(g, new org.jfree.chart.axis.AxisState(),
+                info.getPlotInfo().getDataArea(), org.jfree.chart.ui.RectangleEdge.LEFT);
+        java.util.List<String> labels = new java.util.ArrayList<>();
+        for (Object t : ticks) {
+            java.text.AttributedString label = ((org.jfree.chart.axis.LogTick) t).getAttributedLabel();
+            if (label == null) continue; // a minor tick
+            StringBuilder text = new StringBuilder();
+            java.text.AttributedCharacterIterator it = label.getIterator();
+            for (char c = it.first(); c != java.text.CharacterIterator.DONE; c = it.next()) text.append(c);
+            labels.add(text.toString());
+        }
+        assertTrue(labels.size() >= 3, "labels " + labels);
+        assertEquals(labels.size(), new java.util.HashSet<>(labels).size(), "repeated labels " + labels);
+        g.dispose();
+    }
+
     /** Pixels within a small distance of a colour (curves are anti-aliased). */
     private static int count(BufferedImage image, int rgb) {
         int n = 0;
