@@ -503,13 +503,36 @@ public final class TrainCommand implements Callable<Integer> {
             int labelMargin) throws IOException, Failure {
         PatchDataset.Options options = new PatchDataset.Options(config.scale(), config.color(), patchSize, strideSize,
                 augmented, labelMargin);
-        PatchDataset data = PatchDataset.fromFolder(trainDir, options, err);
+        long heap = Runtime.getRuntime().maxMemory();
+        long needed = PatchDataset.estimatedBytes(trainDir, options);
+        if (needed > DATA_HEAP_SHARE * heap) throw new Failure(tooLarge("needs about " + gib(needed) + " GiB", heap, augmented));
+        PatchDataset data;
+        try {
+            data = PatchDataset.fromFolder(trainDir, options, err);
+        } catch (OutOfMemoryError e) {
+            throw new Failure(tooLarge("ran out of memory while loading", heap, augmented));
+        }
         if (data.size() == 0) {
             throw new Failure("no usable sub-images in " + trainDir + ": all " + data.pictureCount() + " pictures are "
                     + "smaller than " + patchSize + "x" + patchSize + " after cropping to a multiple of " + config.scale()
                     + " (lower --patch?)");
         }
         return data;
+    }
+
+    /** The share of the heap the training set may take (the rest: the engine, batches, validation, decoding). */
+    static final double DATA_HEAP_SHARE = 0.7;
+
+    private String tooLarge(String what, long heap, PatchDataset.Augment augmented) {
+        String augmentNote = augmented.scales ? " (--augment " + augmented.id() + " keeps the shrunk copies too, "
+                + "3.3x the pixels; --augment flips does not)" : "";
+        return "the training set in " + trainDir + " " + what + ", more than this Java's heap of " + gib(heap)
+                + " GiB allows: raise the heap (GPUSR_JAVA_OPTS=-Xmx<size>g for gpu-sr; the set may take "
+                + Math.round(DATA_HEAP_SHARE * 100) + "% of it), or train on fewer or smaller pictures" + augmentNote;
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024 * 1024));
     }
 
     /** The first Java on which no JVM ran the Winograd kernels slowly (measured: 17 does, 25 does not). */

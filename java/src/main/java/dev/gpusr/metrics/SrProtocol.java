@@ -71,8 +71,16 @@ public final class SrProtocol {
         Plane cropped = modcrop(hr, k);
         int w = cropped.width();
         int h = cropped.height();
-        float[] low = BicubicResampler.downscale(cropped.data(), w, h, k);
-        return new Plane(BicubicResampler.upscale(low, w / k, h / k, k), w, h);
+        return new Plane(BicubicResampler.upscale(shrink(cropped, k), w / k, h / k, k), w, h);
+    }
+
+    /**
+     * The low-resolution plane {@link #degrade} enlarges: modcrop to k, imresize by 1/k (antialiased), float;
+     * (width / k) x (height / k) of the modcropped plane.
+     */
+    public static float[] shrink(Plane hr, int k) {
+        Plane cropped = modcrop(hr, k);
+        return BicubicResampler.downscale(cropped.data(), cropped.width(), cropped.height(), k);
     }
 
     /**

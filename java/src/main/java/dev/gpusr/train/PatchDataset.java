@@ -1,15 +1,21 @@
 package dev.gpusr.train;
 
+import dev.gpusr.image.ImageException;
+import dev.gpusr.image.ImageReader;
 import dev.gpusr.metrics.Plane;
 import dev.gpusr.metrics.SrProtocol;
 import dev.gpusr.model.SrcnnConfig.ColorSpace;
 import dev.gpusr.model.Tensor;
+import dev.gpusr.resample.BicubicResampler;
+import dev.gpusr.resample.BicubicResampler.Contributions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * SRCNN training sub-images: for every HR picture (modcropped to a multiple of the scale), the network input is the
@@ -20,8 +26,12 @@ import java.util.Locale;
  * margin that is the paper's 21x21 centre of a 33x33 sub-image (9-1-5), the pixels no padding reaches, trained as
  * they are computed inside a whole image.
  *
- * <p>Patches overlap (33 / 14 covers each pixel about 5.5 times), so the dataset keeps the degraded and HR pictures
- * once and a patch is just (picture, offset); a batch is cut when it is assembled.
+ * <p>Patches overlap (33 / 14 covers each pixel about 5.5 times), so the dataset keeps each picture once and a patch
+ * is just (picture, offset); a batch is cut when it is assembled. A picture is kept compact, so that large folders
+ * (DIV2K's 800 photographs of about 2.8 megapixels) fit in memory: the label as bytes where it lies on the 8-bit grid
+ * (8-bit images; else as floats), and instead of the full-size network input the low-resolution plane it is enlarged
+ * from. A patch's input is enlarged from that plane when the batch is cut, with {@link BicubicResampler#resizeRegion},
+ * which gives exactly the values of the whole-image enlargement. About 1 + 4/k^2 bytes a pixel and plane instead of 8.
  *
  * <p>Augmentation ({@link Augment}): each picture is also used shrunk by {@link #AUGMENT_SCALES} (bicubic, before
  * modcrop), and/or each patch gets one of the 8 flips/rotations per epoch, drawn with the epoch's seeded order (see
@@ -99,8 +109,20 @@ public final class PatchDataset {
         }
     }
 
-    /** One picture as the dataset keeps it: the network input and the label, channel planes one after the other. */
-    private record Source(String name, int width, int height, float[] input, float[] label) {}
+    /**
+     * One picture as the dataset keeps it, channel planes one after the other: the low-resolution planes (width / k x
+     * height / k) the network input is enlarged from, and the label, as 8-bit levels ({@code labelLevels}, value / 255)
+     * or, when a value is off that grid, as floats ({@code labelFloats}); the other is null.
+     */
+    private record Source(String name, int width, int height, float[] low, byte[] labelLevels, float[] labelFloats) {
+        float label(int i) {
+            return labelLevels != null ? (labelLevels[i] & 0xff) / 255f : labelFloats[i];
+        }
+
+        long bytes() {
+            return 4L * low.length + (labelLevels != null ? labelLevels.length : 4L * labelFloats.length);
+        }
+    }
 
     /** The order of one epoch: patch indices and, with flips, each position's transform (else null). */
     public record EpochPlan(int[] order, byte[] transforms) {}
@@ -112,6 +134,8 @@ public final class PatchDataset {
     private final int[] patchOffset;
     private final int pictureCount;
     private final int tooSmall;
+    /** The enlargement tables of the pictures' low-resolution lengths, by length (pictures share most lengths). */
+    private final Map<Integer, Contributions> enlargements = new HashMap<>();
 
     private PatchDataset(Options options, List<Source> sources, int[] patchSource, int[] patchOffset, int pictureCount,
             int tooSmall) {
@@ -121,53 +145,136 @@ public final class PatchDataset {
         this.patchOffset = patchOffset;
         this.pictureCount = pictureCount;
         this.tooSmall = tooSmall;
+        for (Source src : sources) {
+            enlargement(src.width / options.scale());
+            enlargement(src.height / options.scale());
+        }
     }
 
-    /** Reads the images under a folder (non-images and unreadable files skipped with a warning). */
+    private Contributions enlargement(int lowLength) {
+        return enlargements.computeIfAbsent(lowLength,
+                n -> BicubicResampler.contributions(n, options.scale()));
+    }
+
+    /**
+     * Reads the images under a folder (non-images and unreadable files skipped with a warning). Each picture is made
+     * compact as soon as it is decoded, so the folder never sits in memory as decoded images or float planes.
+     */
     public static PatchDataset fromFolder(Path dir, Options options, PrintStream warnings) throws IOException {
-        return build(ImageFolder.read(dir, "training", (name, image) -> Picture.of(name, image, options.color()),
-                warnings), options);
+        List<Kept> kept = ImageFolder.read(dir, "training",
+                (name, image) -> keep(Picture.of(name, image, options.color()), options), warnings);
+        return assemble(kept, options);
     }
 
     /** Builds the dataset from HR pictures whose channel count matches the options. */
     public static PatchDataset build(List<Picture> pictures, Options options) {
+        List<Kept> kept = new ArrayList<>();
+        for (Picture picture : pictures) kept.add(keep(picture, options));
+        return assemble(kept, options);
+    }
+
+    /** What one picture gives: its kept versions (none when too small) and whether the picture itself was too small. */
+    private record Kept(List<Source> sources, boolean tooSmall) {}
+
+    private static Kept keep(Picture picture, Options options) {
         int k = options.scale();
         int p = options.patchSize();
+        if (picture.channels() != options.channels()) {
+            throw new IllegalArgumentException(picture.name() + " has " + picture.channels() + " planes, a "
+                    + options.color().id + " model needs " + options.channels());
+        }
+        List<Source> sources = new ArrayList<>();
+        boolean tooSmall = false;
+        for (Picture version : versions(picture, options)) {
+            int w = TrainingPlanes.modcrop(version.width(), k);
+            int h = TrainingPlanes.modcrop(version.height(), k);
+            if (w < p || h < p) {
+                if (version == picture) tooSmall = true;
+                continue;
+            }
+            int plane = w * h;
+            int lowPlane = (w / k) * (h / k);
+            float[] low = new float[options.channels() * lowPlane];
+            float[] label = new float[options.channels() * plane];
+            for (int c = 0; c < options.channels(); c++) {
+                Plane hr = SrProtocol.modcrop(version.planes()[c], version.width(), version.height(), k);
+                System.arraycopy(hr.data(), 0, label, c * plane, plane);
+                System.arraycopy(SrProtocol.shrink(hr, k), 0, low, c * lowPlane, lowPlane);
+            }
+            byte[] levels = levels(label);
+            sources.add(new Source(version.name(), w, h, low, levels, levels == null ? label : null));
+        }
+        return new Kept(sources, tooSmall);
+    }
+
+    /**
+     * About how many bytes the images under {@code dir} take in the dataset ({@link #estimatedBytes(int, int,
+     * Options)} from each image's header; files that are not images or whose header cannot be read count nothing, as
+     * loading skips them).
+     */
+    public static long estimatedBytes(Path dir, Options options) throws IOException {
+        long bytes = 0;
+        for (Path file : ImageFolder.list(dir, "training")) {
+            if (!ImageReader.hasImageExtension(file)) continue;
+            try {
+                ImageReader.Dimensions d = ImageReader.probe(file);
+                bytes += estimatedBytes(d.width(), d.height(), options);
+            } catch (ImageException e) {
+                // skipped with a warning when the folder is read
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * About how many bytes a width x height picture takes in the dataset, its augmented copies included, with labels
+     * on the 8-bit grid (8-bit images); for the memory check before loading.
+     */
+    public static long estimatedBytes(int width, int height, Options options) {
+        int k = options.scale();
+        long bytes = 0;
+        List<Double> scales = new ArrayList<>(List.of(1.0));
+        if (options.augment().scales) for (double s : AUGMENT_SCALES) scales.add(s);
+        for (double s : scales) {
+            long w = TrainingPlanes.modcrop((int) Math.ceil(width * s - 1e-9), k);
+            long h = TrainingPlanes.modcrop((int) Math.ceil(height * s - 1e-9), k);
+            if (w < options.patchSize() || h < options.patchSize()) continue;
+            bytes += options.channels() * (w * h + 4 * (w / k) * (h / k));
+        }
+        return bytes;
+    }
+
+    /** The values as 8-bit levels when every one is exactly level / 255 (as 8-bit images give), else null. */
+    static byte[] levels(float[] values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            float v = values[i];
+            int level = Math.round(v * 255f);
+            if (level < 0 || level > 255 || Float.floatToIntBits(level / 255f) != Float.floatToIntBits(v)) return null;
+            out[i] = (byte) level;
+        }
+        return out;
+    }
+
+    private static PatchDataset assemble(List<Kept> kept, Options options) {
         List<Source> sources = new ArrayList<>();
         List<int[]> positions = new ArrayList<>();
         int tooSmall = 0;
-        int total = 0;
-        for (Picture picture : pictures) {
-            if (picture.channels() != options.channels()) {
-                throw new IllegalArgumentException(picture.name() + " has " + picture.channels() + " planes, a "
-                        + options.color().id + " model needs " + options.channels());
-            }
-            for (Picture version : versions(picture, options)) {
-                int w = TrainingPlanes.modcrop(version.width(), k);
-                int h = TrainingPlanes.modcrop(version.height(), k);
-                if (w < p || h < p) {
-                    if (version == picture) tooSmall++;
-                    continue;
-                }
-                int plane = w * h;
-                float[] input = new float[options.channels() * plane];
-                float[] label = new float[options.channels() * plane];
-                for (int c = 0; c < options.channels(); c++) {
-                    Plane hr = SrProtocol.modcrop(version.planes()[c], version.width(), version.height(), k);
-                    System.arraycopy(hr.data(), 0, label, c * plane, plane);
-                    System.arraycopy(SrProtocol.degrade(hr, k).data(), 0, input, c * plane, plane);
-                }
-                int[] offsets = patchOffsets(w, h, p, options.stride());
-                if (total + (long) offsets.length > Integer.MAX_VALUE - 8) {
+        long total = 0;
+        for (Kept picture : kept) {
+            if (picture.tooSmall()) tooSmall++;
+            for (Source source : picture.sources()) {
+                int[] offsets = patchOffsets(source.width, source.height, options.patchSize(), options.stride());
+                total += offsets.length;
+                if (total > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException("more than 2^31 patches: raise --stride or use fewer images");
                 }
-                total += offsets.length;
                 positions.add(offsets);
-                sources.add(new Source(version.name(), w, h, input, label));
+                sources.add(source);
             }
         }
-        int[] patchSource = new int[total];
-        int[] patchOffset = new int[total];
+        int[] patchSource = new int[(int) total];
+        int[] patchOffset = new int[(int) total];
         int at = 0;
         for (int s = 0; s < sources.size(); s++) {
             for (int offset : positions.get(s)) {
@@ -175,7 +282,7 @@ public final class PatchDataset {
                 patchOffset[at++] = offset;
             }
         }
-        return new PatchDataset(options, List.copyOf(sources), patchSource, patchOffset, pictures.size(), tooSmall);
+        return new PatchDataset(options, List.copyOf(sources), patchSource, patchOffset, kept.size(), tooSmall);
     }
 
     /** The picture itself and, with scale augmentation, its down-scaled copies. */
@@ -248,10 +355,10 @@ public final class PatchDataset {
         return sources.size();
     }
 
-    /** Bytes held by the pictures (input and label). */
+    /** Bytes held by the pictures (low-resolution planes and labels). */
     public long bytes() {
         long n = 0;
-        for (Source s : sources) n += 4L * (s.input.length + s.label.length);
+        for (Source s : sources) n += s.bytes();
         return n;
     }
 
@@ -283,9 +390,10 @@ public final class PatchDataset {
     /** Fills input and target with the patches at positions {@code from .. from + input.n - 1} of a plan. */
     public void fill(Tensor input, Tensor target, EpochPlan plan, int from) {
         checkBatch(input, target);
+        float[] patch = new float[patchSize() * patchSize()];
         for (int i = 0; i < input.n; i++) {
             int t = plan.transforms == null ? 0 : plan.transforms[from + i];
-            copyPatch(plan.order[from + i], t, input, target, i);
+            copyPatch(plan.order[from + i], t, input, target, i, patch);
         }
     }
 
@@ -293,7 +401,8 @@ public final class PatchDataset {
     public void fill(Tensor input, Tensor target, int[] indices) {
         checkBatch(input, target);
         if (indices.length != input.n) throw new IllegalArgumentException(indices.length + " indices for a batch of " + input.n);
-        for (int i = 0; i < indices.length; i++) copyPatch(indices[i], 0, input, target, i);
+        float[] patch = new float[patchSize() * patchSize()];
+        for (int i = 0; i < indices.length; i++) copyPatch(indices[i], 0, input, target, i, patch);
     }
 
     private void checkBatch(Tensor input, Tensor target) {
@@ -307,19 +416,29 @@ public final class PatchDataset {
     }
 
     /**
-     * Copies patch {@code index} under transform {@code t} into batch slot {@code slot}. Bit 2 of t transposes, bit 1
-     * flips vertically, bit 0 horizontally: the 8 combinations are the 8 symmetries of the square.
+     * Copies patch {@code index} under transform {@code t} into batch slot {@code slot}, enlarging its input into
+     * {@code patch} (p x p scratch) first. Bit 2 of t transposes, bit 1 flips vertically, bit 0 horizontally: the 8
+     * combinations are the 8 symmetries of the square.
      */
-    private void copyPatch(int index, int t, Tensor input, Tensor target, int slot) {
+    private void copyPatch(int index, int t, Tensor input, Tensor target, int slot, float[] patch) {
         Source s = sources.get(patchSource[index]);
         int p = patchSize();
         int m = options.labelMargin();
+        int k = options.scale();
+        int lowWidth = s.width / k;
+        int lowHeight = s.height / k;
+        Contributions rows = enlargement(lowHeight);
+        Contributions columns = enlargement(lowWidth);
         int plane = s.width * s.height;
         int corner = patchOffset[index];
+        int y0 = corner / s.width;
+        int x0 = corner % s.width;
         boolean transpose = (t & 4) != 0;
         boolean flipV = (t & 2) != 0;
         boolean flipH = (t & 1) != 0;
         for (int c = 0; c < channels(); c++) {
+            BicubicResampler.resizeRegion(s.low, c * lowWidth * lowHeight, 0, 0, lowHeight, lowWidth, rows, columns,
+                    y0, y0 + p, x0, x0 + p, patch, 0);
             int base = c * plane + corner;
             int dst = input.index(slot, c, 0, 0);
             int labelDst = target.index(slot, c, 0, 0);
@@ -330,18 +449,34 @@ public final class PatchDataset {
                     int b = transpose ? y : x;
                     if (flipV) a = p - 1 - a;
                     if (flipH) b = p - 1 - b;
-                    int src = base + a * s.width + b;
-                    input.data[dst++] = s.input[src];
-                    if (labelRow && x >= m && x < p - m) target.data[labelDst++] = s.label[src];
+                    input.data[dst++] = patch[a * p + b];
+                    if (labelRow && x >= m && x < p - m) target.data[labelDst++] = s.label(base + a * s.width + b);
                 }
             }
         }
     }
 
-    /** Input and label planes of one kept picture (for tests and inspection): {input, label}, channel after channel. */
+    /**
+     * Input and label planes of one kept picture at full size (for tests and inspection): {input, label}, channel
+     * after channel; the input enlarged whole from the kept low-resolution planes.
+     */
     float[][] sourcePlanes(int source) {
         Source s = sources.get(source);
-        return new float[][] {s.input, s.label};
+        int k = options.scale();
+        int lw = s.width / k, lh = s.height / k, plane = s.width * s.height;
+        float[] input = new float[s.low.length * k * k];
+        float[] label = new float[input.length];
+        for (int c = 0; c < channels(); c++) {
+            float[] low = java.util.Arrays.copyOfRange(s.low, c * lw * lh, (c + 1) * lw * lh);
+            System.arraycopy(BicubicResampler.upscale(low, lw, lh, k), 0, input, c * plane, plane);
+        }
+        for (int i = 0; i < label.length; i++) label[i] = s.label(i);
+        return new float[][] {input, label};
+    }
+
+    /** Whether a kept picture's label is held as 8-bit levels (for tests). */
+    boolean labelAsLevels(int source) {
+        return sources.get(source).labelLevels != null;
     }
 
     int[] sourceSize(int source) {

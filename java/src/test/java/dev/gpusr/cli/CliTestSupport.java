@@ -52,13 +52,19 @@ final class CliTestSupport {
     }
 
     static Process start(Path log, String... args) throws IOException {
+        return start(log, List.of(), args);
+    }
+
+    /** {@link #start(Path, String...)} with JVM options (say, a small -Xmx). */
+    static Process start(Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         // A build started in the background by a shell without job control (`mvn verify &`, nohup) inherits SIGINT
         // as ignored, and a JVM that starts with SIGINT ignored never runs its shutdown hooks on Ctrl-C: the tests
         // that send SIGINT would fail for a reason outside gpu-sr. coreutils' env resets it where it can.
         if (ENV_RESETS_SIGNALS) command.addAll(List.of("env", "--default-signal=INT"));
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.gpusr.cli.Main"));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gpusr.cli.Main"));
         command.addAll(Arrays.asList(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

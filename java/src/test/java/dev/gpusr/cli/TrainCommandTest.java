@@ -105,6 +105,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void aTrainingSetLargerThanTheHeapIsRefusedBeforeLoading() throws Exception {
+        // four 2000x2000 photographs with the shrunk copies: about 100 MiB kept, more than 70% of a 64 MiB heap. The
+        // estimate comes from the headers, so the refusal comes before any decoding, with the remedy.
+        Path big = Files.createDirectories(dir.resolve("big"));
+        java.awt.image.BufferedImage gray = new java.awt.image.BufferedImage(2000, 2000,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 4; i++) javax.imageio.ImageIO.write(gray, "png", big.resolve("p" + i + ".png").toFile());
+        Path log = dir.resolve("big.log");
+        Process p = CliTestSupport.start(log, List.of("-Xmx64m", "-Djava.awt.headless=true"), "train", "--scale", "2",
+                "--train", big.toString(), "--augment", "all", "--steps", "1", "--device", "cpu",
+                "-o", dir.resolve("big.safetensors").toString());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String text = Files.readString(log);
+        assertEquals(1, p.exitValue(), text);
+        String line = text.lines().filter(l -> l.startsWith("gpu-sr train: ")).reduce((a, b) -> b).orElse("");
+        for (String part : List.of(big.toString(), "needs about 0.1 GiB", "GPUSR_JAVA_OPTS=-Xmx", "--augment all")) {
+            assertTrue(line.contains(part), "'" + part + "' not in: " + text);
+        }
+        assertFalse(Files.exists(dir.resolve("big.safetensors")));
+    }
+
+    @Test
     void registeredInTheMainCommand() {
         CommandLine main = Main.commandLine();
         assertTrue(main.getSubcommands().containsKey("train"));

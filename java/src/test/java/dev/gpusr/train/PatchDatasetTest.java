@@ -283,6 +283,83 @@ class PatchDatasetTest {
         assertTrue(none.getMessage().contains("no readable images"), none.getMessage());
     }
 
+    /** A gray picture on the 8-bit grid, as an 8-bit image's Y is. */
+    private static Picture levelsPicture(String name, int w, int h, long seed) {
+        return new Picture(name, w, h, new float[][] {SrProtocol.unitLevels(TrainingData.texturedPlane(w, h, seed))});
+    }
+
+    @Test
+    void compactPicturesGiveTheWholeImageDegradationBitForBit() {
+        // odd sizes, every scale, the shrunk copies: each patch's input (enlarged from the kept low-resolution plane
+        // when the batch is cut) equals the crop of the whole-image enlargement, and its label the HR crop
+        for (int k = 2; k <= 4; k++) {
+            Picture pic = levelsPicture("a", 101, 87, k);
+            PatchDataset data = PatchDataset.build(List.of(pic), new PatchDataset.Options(k, ColorSpace.Y, 33, 14,
+                    PatchDataset.Augment.SCALES));
+            assertEquals(5, data.sourceCount());
+            Plane hr = SrProtocol.modcrop(pic.planes()[0], 101, 87, k);
+            assertArrayEquals(SrProtocol.degrade(hr, k).data(), data.sourcePlanes(0)[0], "x" + k);
+            assertArrayEquals(hr.data(), data.sourcePlanes(0)[1], "x" + k);
+            int[] all = new int[data.size()];
+            for (int i = 0; i < all.length; i++) all[i] = i;
+            Tensor[] batch = data.newBatch(all.length);
+            data.fill(batch[0], batch[1], all);
+            int i = 0;
+            for (int src = 0; src < data.sourceCount(); src++) {
+                assertTrue(data.labelAsLevels(src), "x" + k + " source " + src);
+                int w = data.sourceSize(src)[0], h = data.sourceSize(src)[1];
+                float[][] planes = data.sourcePlanes(src);
+                for (int y0 = 0; y0 + 33 <= h; y0 += 14) {
+                    for (int x0 = 0; x0 + 33 <= w; x0 += 14, i++) {
+                        for (int y = 0; y < 33; y++) {
+                            for (int x = 0; x < 33; x++) {
+                                int at = (y0 + y) * w + x0 + x;
+                                assertEquals(planes[0][at], batch[0].get(i, 0, y, x), "x" + k + " patch " + i);
+                                assertEquals(planes[1][at], batch[1].get(i, 0, y, x), "x" + k + " patch " + i);
+                            }
+                        }
+                    }
+                }
+            }
+            assertEquals(data.size(), i);
+        }
+    }
+
+    @Test
+    void labelsOnTheEightBitGridAreKeptAsBytesAndOthersAsFloats() {
+        PatchDataset levels = PatchDataset.build(List.of(levelsPicture("a", 61, 75, 1)), y(3));
+        float[] sixteenBit = TrainingData.texturedPlane(61, 75, 1);
+        sixteenBit[7 * 61 + 5] = 30001 / 65535f; // a 16-bit image's value, off the 8-bit grid
+        Picture offGrid = new Picture("b", 61, 75, new float[][] {sixteenBit});
+        PatchDataset floats = PatchDataset.build(List.of(offGrid), y(3));
+        assertTrue(levels.labelAsLevels(0));
+        assertFalse(floats.labelAsLevels(0)); // kept exactly: labels are never rounded
+        assertArrayEquals(SrProtocol.modcrop(sixteenBit, 61, 75, 3).data(), floats.sourcePlanes(0)[1]);
+        // 60 x 75 labels, 20 x 25 low-resolution input: 1 + 4 bytes a pixel against 4 + 4
+        assertEquals(60 * 75 + 4 * 20 * 25, levels.bytes());
+        assertEquals(4 * 60 * 75 + 4 * 20 * 25, floats.bytes());
+        assertArrayEquals(new byte[] {0, (byte) 255, 1, (byte) 128},
+                PatchDataset.levels(new float[] {0f, 1f, 1 / 255f, 128 / 255f}));
+        assertNull(PatchDataset.levels(new float[] {0f, 0.5f}));
+        assertNull(PatchDataset.levels(new float[] {-1 / 255f}));
+        assertNull(PatchDataset.levels(new float[] {256 / 255f}));
+        assertNull(PatchDataset.levels(new float[] {Math.nextUp(1 / 255f)}));
+    }
+
+    @Test
+    void theMemoryEstimateIsWhatTheDatasetHolds() {
+        for (PatchDataset.Augment a : PatchDataset.Augment.values()) {
+            for (int k = 2; k <= 4; k++) {
+                PatchDataset.Options o = new PatchDataset.Options(k, ColorSpace.Y, 33, 14, a);
+                for (int[] size : new int[][] {{101, 87}, {61, 75}, {40, 36}, {30, 30}}) {
+                    Picture pic = levelsPicture("a", size[0], size[1], 3);
+                    assertEquals(PatchDataset.build(List.of(pic), o).bytes(),
+                            PatchDataset.estimatedBytes(size[0], size[1], o), a + " x" + k + " " + size[0] + "x" + size[1]);
+                }
+            }
+        }
+    }
+
     @Test
     void batchesMustMatchThePatchShape() {
         PatchDataset data = PatchDataset.build(List.of(grayPicture("a", 40, 40, 1)), y(1));
