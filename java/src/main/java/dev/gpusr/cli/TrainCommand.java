@@ -10,6 +10,7 @@ import dev.gpusr.train.ImageFolder;
 import dev.gpusr.optim.OptimizerConfig;
 import dev.gpusr.train.LrSchedule;
 import dev.gpusr.train.PatchDataset;
+import dev.gpusr.train.TrainingMemory;
 import dev.gpusr.train.Trainer;
 import dev.gpusr.train.TrainingState;
 import dev.gpusr.train.ValidationSet;
@@ -262,6 +263,9 @@ public final class TrainCommand implements Callable<Integer> {
         boolean sameRun = resume != null && OutputFiles.realPath(checkpointFile).equals(OutputFiles.realPath(resume));
         OutputFiles.check(output, "-o", overwrite, sameRun ? output : null, inputs);
         OutputFiles.check(checkpointFile, "--checkpoint", overwrite, resume, inputs);
+        PatchDataset.Options dataOptions = new PatchDataset.Options(config.scale(), config.color(), patchSize,
+                strideSize, augmented, labelMargin);
+        TrainingMemory memory = checkDataFits(dataOptions);
         try (SrcnnEngine engine = openEngine(weights)) {
             if (centreLabels && !engine.id().equals("cpu")) {
                 throw usage("--labels centre is built on the CPU engine only (the " + engine.id() + " engine trains "
@@ -269,14 +273,20 @@ public final class TrainCommand implements Callable<Integer> {
             }
             OutputFiles.createFolders(output);
             OutputFiles.createFolders(checkpointFile);
-            PatchDataset data = loadData(config, patchSize, strideSize, augmented, labelMargin);
+            PatchDataset data = loadData(dataOptions, memory);
             if (resumed != null && previous.containsKey("patches")
                     && !previous.get("patches").equals(Integer.toString(data.size()))) {
                 err.println("gpu-sr train: note: the training set now has " + data.size() + " sub-images, the "
                         + "checkpoint's run had " + previous.get("patches") + "; the order will not repeat exactly");
             }
-            ValidationSet validation = valDir != null
-                    ? ValidationSet.fromFolder(valDir, config.scale(), config.color(), err) : null;
+            ValidationSet validation;
+            try {
+                validation = valDir != null ? ValidationSet.fromFolder(valDir, config.scale(), config.color(), err) : null;
+            } catch (OutOfMemoryError e) {
+                throw new Failure("the validation set in " + valDir + " ran out of memory while loading, beside the "
+                        + "training set (" + size(data.bytes()) + "): raise the heap (GPUSR_JAVA_OPTS=-Xmx..) or "
+                        + "validate on fewer or smaller pictures");
+            }
             if (batchSize > data.size()) {
                 throw new Failure("the training set has " + data.size() + " sub-images, fewer than one batch of "
                         + batchSize + ": lower --batch or add images");
@@ -499,23 +509,22 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private PatchDataset loadData(SrcnnConfig config, int patchSize, int strideSize, PatchDataset.Augment augmented,
-            int labelMargin) throws IOException, Failure {
-        PatchDataset.Options options = new PatchDataset.Options(config.scale(), config.color(), patchSize, strideSize,
-                augmented, labelMargin);
-        long heap = Runtime.getRuntime().maxMemory();
-        long needed = PatchDataset.estimatedBytes(trainDir, options);
-        if (needed > DATA_HEAP_SHARE * heap) throw new Failure(tooLarge("needs about " + gib(needed) + " GiB", heap, augmented));
+    private PatchDataset loadData(PatchDataset.Options options, TrainingMemory memory) throws IOException, Failure {
         PatchDataset data;
         try {
             data = PatchDataset.fromFolder(trainDir, options, err);
         } catch (OutOfMemoryError e) {
-            throw new Failure(tooLarge("ran out of memory while loading", heap, augmented));
+            // the pictures decoded so far are garbage now; Main exits after the one line
+            long heap = Runtime.getRuntime().maxMemory();
+            throw new Failure("the training set in " + trainDir + " ran out of memory while loading (estimated "
+                    + size(memory.total()) + ", this Java's heap is " + size(heap) + "): raise the heap, say to "
+                    + xmx(Math.max(2 * heap, (long) (memory.total() / DATA_HEAP_SHARE))) + ", or train on fewer or "
+                    + "smaller pictures");
         }
         if (data.size() == 0) {
             throw new Failure("no usable sub-images in " + trainDir + ": all " + data.pictureCount() + " pictures are "
-                    + "smaller than " + patchSize + "x" + patchSize + " after cropping to a multiple of " + config.scale()
-                    + " (lower --patch?)");
+                    + "smaller than " + options.patchSize() + "x" + options.patchSize() + " after cropping to a multiple "
+                    + "of " + options.scale() + " (lower --patch?)");
         }
         return data;
     }
@@ -523,16 +532,34 @@ public final class TrainCommand implements Callable<Integer> {
     /** The share of the heap the training set may take (the rest: the engine, batches, validation, decoding). */
     static final double DATA_HEAP_SHARE = 0.7;
 
-    private String tooLarge(String what, long heap, PatchDataset.Augment augmented) {
-        String augmentNote = augmented.scales ? " (--augment " + augmented.id() + " keeps the shrunk copies too, "
-                + "3.3x the pixels; --augment flips does not)" : "";
-        return "the training set in " + trainDir + " " + what + ", more than this Java's heap of " + gib(heap)
-                + " GiB allows: raise the heap (GPUSR_JAVA_OPTS=-Xmx<size>g for gpu-sr; the set may take "
-                + Math.round(DATA_HEAP_SHARE * 100) + "% of it), or train on fewer or smaller pictures" + augmentNote;
+    /**
+     * Refuses, before the engine starts and anything is decoded, a training set that would take more than
+     * {@link #DATA_HEAP_SHARE} of the heap, with the heap it needs.
+     */
+    private TrainingMemory checkDataFits(PatchDataset.Options options) throws IOException, Failure {
+        TrainingMemory memory = TrainingMemory.of(trainDir, options);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (memory.total() <= DATA_HEAP_SHARE * heap) return memory;
+        String augmentNote = options.augment().scales ? "; --augment " + options.augment().id() + " keeps the shrunk "
+                + "copies too, 3.3x the pixels (--augment flips does not)" : "";
+        throw new Failure("the training set in " + trainDir + " needs about " + size(memory.total()) + " of heap ("
+                + size(memory.kept()) + " kept, " + size(memory.loading()) + " more while loading), and it may take "
+                + Math.round(DATA_HEAP_SHARE * 100) + "% of this Java's " + size(heap) + ": raise the heap to "
+                + xmx((long) Math.ceil(memory.total() / DATA_HEAP_SHARE)) + " or more, or train on fewer or smaller "
+                + "pictures" + augmentNote);
     }
 
-    private static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024 * 1024));
+    /** MiB below a GiB, else GiB with one decimal. */
+    static String size(long bytes) {
+        double mib = bytes / (1024.0 * 1024.0);
+        return mib < 1024 ? String.format(Locale.ROOT, "%.0f MiB", mib) : String.format(Locale.ROOT, "%.1f GiB", mib / 1024);
+    }
+
+    /** The -Xmx option for at least {@code bytes}, as gpu-sr's launcher takes it. */
+    static String xmx(long bytes) {
+        long mib = (bytes + (1 << 20) - 1) >> 20;
+        String value = mib < 1024 ? mib + "m" : ((mib + 1023) / 1024) + "g";
+        return "GPUSR_JAVA_OPTS=-Xmx" + value;
     }
 
     /** The first Java on which no JVM ran the Winograd kernels slowly (measured: 17 does, 25 does not). */

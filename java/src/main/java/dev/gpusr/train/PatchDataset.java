@@ -1,7 +1,5 @@
 package dev.gpusr.train;
 
-import dev.gpusr.image.ImageException;
-import dev.gpusr.image.ImageReader;
 import dev.gpusr.metrics.Plane;
 import dev.gpusr.metrics.SrProtocol;
 import dev.gpusr.model.SrcnnConfig.ColorSpace;
@@ -31,7 +29,9 @@ import java.util.Map;
  * (DIV2K's 800 photographs of about 2.8 megapixels) fit in memory: the label as bytes where it lies on the 8-bit grid
  * (8-bit images; else as floats), and instead of the full-size network input the low-resolution plane it is enlarged
  * from. A patch's input is enlarged from that plane when the batch is cut, with {@link BicubicResampler#resizeRegion},
- * which gives exactly the values of the whole-image enlargement. About 1 + 4/k^2 bytes a pixel and plane instead of 8.
+ * which gives exactly the values of the whole-image enlargement. About 1 + 4/k^2 bytes a pixel and plane instead of 8
+ * (the shrunk RGB copies of augmentation are not on the 8-bit grid: 4 + 4/k^2). {@link TrainingMemory} estimates it
+ * from the images' headers.
  *
  * <p>Augmentation ({@link Augment}): each picture is also used shrunk by {@link #AUGMENT_SCALES} (bicubic, before
  * modcrop), and/or each patch gets one of the 8 flips/rotations per epoch, drawn with the epoch's seeded order (see
@@ -134,8 +134,11 @@ public final class PatchDataset {
     private final int[] patchOffset;
     private final int pictureCount;
     private final int tooSmall;
-    /** The enlargement tables of the pictures' low-resolution lengths, by length (pictures share most lengths). */
-    private final Map<Integer, Contributions> enlargements = new HashMap<>();
+    /**
+     * The enlargement tables of the pictures' low-resolution lengths, by length (pictures share most lengths); built
+     * once, read-only after, so batches may be cut from several threads.
+     */
+    private final Map<Integer, Contributions> enlargements;
 
     private PatchDataset(Options options, List<Source> sources, int[] patchSource, int[] patchOffset, int pictureCount,
             int tooSmall) {
@@ -145,15 +148,13 @@ public final class PatchDataset {
         this.patchOffset = patchOffset;
         this.pictureCount = pictureCount;
         this.tooSmall = tooSmall;
+        Map<Integer, Contributions> tables = new HashMap<>();
         for (Source src : sources) {
-            enlargement(src.width / options.scale());
-            enlargement(src.height / options.scale());
+            for (int length : new int[] {src.width / options.scale(), src.height / options.scale()}) {
+                tables.computeIfAbsent(length, n -> BicubicResampler.contributions(n, options.scale()));
+            }
         }
-    }
-
-    private Contributions enlargement(int lowLength) {
-        return enlargements.computeIfAbsent(lowLength,
-                n -> BicubicResampler.contributions(n, options.scale()));
+        this.enlargements = Map.copyOf(tables);
     }
 
     /**
@@ -205,43 +206,6 @@ public final class PatchDataset {
             sources.add(new Source(version.name(), w, h, low, levels, levels == null ? label : null));
         }
         return new Kept(sources, tooSmall);
-    }
-
-    /**
-     * About how many bytes the images under {@code dir} take in the dataset ({@link #estimatedBytes(int, int,
-     * Options)} from each image's header; files that are not images or whose header cannot be read count nothing, as
-     * loading skips them).
-     */
-    public static long estimatedBytes(Path dir, Options options) throws IOException {
-        long bytes = 0;
-        for (Path file : ImageFolder.list(dir, "training")) {
-            if (!ImageReader.hasImageExtension(file)) continue;
-            try {
-                ImageReader.Dimensions d = ImageReader.probe(file);
-                bytes += estimatedBytes(d.width(), d.height(), options);
-            } catch (ImageException e) {
-                // skipped with a warning when the folder is read
-            }
-        }
-        return bytes;
-    }
-
-    /**
-     * About how many bytes a width x height picture takes in the dataset, its augmented copies included, with labels
-     * on the 8-bit grid (8-bit images); for the memory check before loading.
-     */
-    public static long estimatedBytes(int width, int height, Options options) {
-        int k = options.scale();
-        long bytes = 0;
-        List<Double> scales = new ArrayList<>(List.of(1.0));
-        if (options.augment().scales) for (double s : AUGMENT_SCALES) scales.add(s);
-        for (double s : scales) {
-            long w = TrainingPlanes.modcrop((int) Math.ceil(width * s - 1e-9), k);
-            long h = TrainingPlanes.modcrop((int) Math.ceil(height * s - 1e-9), k);
-            if (w < options.patchSize() || h < options.patchSize()) continue;
-            bytes += options.channels() * (w * h + 4 * (w / k) * (h / k));
-        }
-        return bytes;
     }
 
     /** The values as 8-bit levels when every one is exactly level / 255 (as 8-bit images give), else null. */
@@ -355,11 +319,19 @@ public final class PatchDataset {
         return sources.size();
     }
 
-    /** Bytes held by the pictures (low-resolution planes and labels). */
+    /** What the patch index takes per sub-image: its picture and its offset. */
+    static final int INDEX_BYTES = 8;
+
+    /** Bytes held: the pictures (low-resolution planes and labels) and the patch index. */
     public long bytes() {
-        long n = 0;
+        long n = (long) INDEX_BYTES * size();
         for (Source s : sources) n += s.bytes();
         return n;
+    }
+
+    /** What one epoch's {@link #plan} takes per sub-image: its place in the order and, with flips, its transform. */
+    static int planBytes(Augment augment) {
+        return 4 + (augment.flips ? 1 : 0);
     }
 
     /** The name of the picture (augmented copies get "@scale") patch {@code index} comes from. */
@@ -427,8 +399,8 @@ public final class PatchDataset {
         int k = options.scale();
         int lowWidth = s.width / k;
         int lowHeight = s.height / k;
-        Contributions rows = enlargement(lowHeight);
-        Contributions columns = enlargement(lowWidth);
+        Contributions rows = enlargements.get(lowHeight);
+        Contributions columns = enlargements.get(lowWidth);
         int plane = s.width * s.height;
         int corner = patchOffset[index];
         int y0 = corner / s.width;

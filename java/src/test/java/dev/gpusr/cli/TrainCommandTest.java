@@ -107,7 +107,8 @@ class TrainCommandTest {
     @Test
     void aTrainingSetLargerThanTheHeapIsRefusedBeforeLoading() throws Exception {
         // four 2000x2000 photographs with the shrunk copies: about 100 MiB kept, more than 70% of a 64 MiB heap. The
-        // estimate comes from the headers, so the refusal comes before any decoding, with the remedy.
+        // estimate comes from the headers, so the refusal comes before the engine starts and anything is decoded, and
+        // it names the heap that would do; no output folder is created.
         Path big = Files.createDirectories(dir.resolve("big"));
         java.awt.image.BufferedImage gray = new java.awt.image.BufferedImage(2000, 2000,
                 java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
@@ -115,15 +116,26 @@ class TrainCommandTest {
         Path log = dir.resolve("big.log");
         Process p = CliTestSupport.start(log, List.of("-Xmx64m", "-Djava.awt.headless=true"), "train", "--scale", "2",
                 "--train", big.toString(), "--augment", "all", "--steps", "1", "--device", "cpu",
-                "-o", dir.resolve("big.safetensors").toString());
+                "-o", dir.resolve("out").resolve("big.safetensors").toString());
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         String text = Files.readString(log);
         assertEquals(1, p.exitValue(), text);
         String line = text.lines().filter(l -> l.startsWith("gpu-sr train: ")).reduce((a, b) -> b).orElse("");
-        for (String part : List.of(big.toString(), "needs about 0.1 GiB", "GPUSR_JAVA_OPTS=-Xmx", "--augment all")) {
+        for (String part : List.of(big.toString(), "MiB of heap (", "MiB kept, ", "MiB more while loading",
+                "70% of this Java's 64 MiB", "raise the heap to GPUSR_JAVA_OPTS=-Xmx", "--augment all")) {
             assertTrue(line.contains(part), "'" + part + "' not in: " + text);
         }
-        assertFalse(Files.exists(dir.resolve("big.safetensors")));
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void heapSizesReadAsTheLauncherTakesThem() {
+        long mib = 1 << 20;
+        assertEquals("500 MiB", TrainCommand.size(500 * mib));
+        assertEquals("3.2 GiB", TrainCommand.size(3277 * mib));
+        assertEquals("GPUSR_JAVA_OPTS=-Xmx629m", TrainCommand.xmx(628 * mib + 1)); // rounded up, never down
+        assertEquals("GPUSR_JAVA_OPTS=-Xmx1g", TrainCommand.xmx(1024 * mib));
+        assertEquals("GPUSR_JAVA_OPTS=-Xmx4g", TrainCommand.xmx(3 * 1024 * mib + 1));
     }
 
     @Test

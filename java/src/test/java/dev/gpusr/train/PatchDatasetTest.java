@@ -335,9 +335,9 @@ class PatchDatasetTest {
         assertTrue(levels.labelAsLevels(0));
         assertFalse(floats.labelAsLevels(0)); // kept exactly: labels are never rounded
         assertArrayEquals(SrProtocol.modcrop(sixteenBit, 61, 75, 3).data(), floats.sourcePlanes(0)[1]);
-        // 60 x 75 labels, 20 x 25 low-resolution input: 1 + 4 bytes a pixel against 4 + 4
-        assertEquals(60 * 75 + 4 * 20 * 25, levels.bytes());
-        assertEquals(4 * 60 * 75 + 4 * 20 * 25, floats.bytes());
+        // 60 x 75 labels, 20 x 25 low-resolution input, and 8 bytes of index for each of the 8 sub-images
+        assertEquals(60 * 75 + 4 * 20 * 25 + 8 * 8, levels.bytes());
+        assertEquals(4 * 60 * 75 + 4 * 20 * 25 + 8 * 8, floats.bytes());
         assertArrayEquals(new byte[] {0, (byte) 255, 1, (byte) 128},
                 PatchDataset.levels(new float[] {0f, 1f, 1 / 255f, 128 / 255f}));
         assertNull(PatchDataset.levels(new float[] {0f, 0.5f}));
@@ -348,13 +348,19 @@ class PatchDatasetTest {
 
     @Test
     void theMemoryEstimateIsWhatTheDatasetHolds() {
-        for (PatchDataset.Augment a : PatchDataset.Augment.values()) {
-            for (int k = 2; k <= 4; k++) {
-                PatchDataset.Options o = new PatchDataset.Options(k, ColorSpace.Y, 33, 14, a);
-                for (int[] size : new int[][] {{101, 87}, {61, 75}, {40, 36}, {30, 30}}) {
-                    Picture pic = levelsPicture("a", size[0], size[1], 3);
-                    assertEquals(PatchDataset.build(List.of(pic), o).bytes(),
-                            PatchDataset.estimatedBytes(size[0], size[1], o), a + " x" + k + " " + size[0] + "x" + size[1]);
+        // Y and RGB (whose shrunk copies keep float labels), every augmentation and scale, sizes around the patch
+        for (ColorSpace color : ColorSpace.values()) {
+            for (PatchDataset.Augment a : PatchDataset.Augment.values()) {
+                for (int k = 2; k <= 4; k++) {
+                    PatchDataset.Options o = new PatchDataset.Options(k, color, 33, 14, a);
+                    for (int[] size : new int[][] {{101, 87}, {61, 75}, {40, 36}, {30, 30}}) {
+                        Picture pic = color == ColorSpace.Y ? levelsPicture("a", size[0], size[1], 3)
+                                : Picture.of("c", TrainingData.rgb(size[0], size[1], 3), ColorSpace.RGB);
+                        PatchDataset data = PatchDataset.build(List.of(pic), o);
+                        assertEquals(data.bytes() + (long) data.size() * PatchDataset.planBytes(a),
+                                TrainingMemory.keptBytes(size[0], size[1], o),
+                                color + " " + a + " x" + k + " " + size[0] + "x" + size[1]);
+                    }
                 }
             }
         }
