@@ -7,7 +7,7 @@
 # packed into OUTDIR/all.tgz; a short summary with a table of the steps is printed last (OUTDIR/summary.txt).
 #
 # HOW TO RUN IT (the device tool carries at most 64 MiB: tracked files + carried paths; the dist folder alone is
-# about 69 MiB with a Temurin 25 runtime, its gzip archive about 47 MiB):
+# about 101 MiB with a Temurin 25 runtime, its gzip archive about 40 MiB):
 #   here:  mvn -B -ntp package -DskipTests        (the dist folder, with the CUDA kernels: needs nvcc)
 #          benchmarks/gpu-check.sh --pack         (writes java/target/gpu-sr-dist.tgz and benchmarks/batch/sources/,
 #                                                  prints the size that will travel and this call)
