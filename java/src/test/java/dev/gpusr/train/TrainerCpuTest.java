@@ -19,12 +19,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Training on the real CPU engine with a tiny model: exact resume and a loss that really falls. */
+/** Training on the real CPU engine with small models: exact resume (direct and Winograd kernels) and a loss that falls. */
 class TrainerCpuTest {
     @TempDir
     Path dir;
 
     private static final SrcnnConfig TINY = new SrcnnConfig(1, 8, 4, 5, 1, 3, 2, SrcnnConfig.ColorSpace.Y);
+    /** The bundled models' 9-5-5 shape, narrowed to 16 channels: its 5x5 layers take the Winograd kernels both ways. */
+    private static final SrcnnConfig WINOGRAD_955 = new SrcnnConfig(1, 16, 16, 9, 5, 5, 2, SrcnnConfig.ColorSpace.Y);
     private static final int BATCH = 8;
 
     private static PatchDataset data(boolean augment) {
@@ -60,11 +62,15 @@ class TrainerCpuTest {
     @Test
     void resumingOnTheCpuEngineGivesBitIdenticalWeights() throws Exception {
         OptimizerConfig adam = OptimizerConfig.adam(new float[] {1e-3f, 1e-3f, 1e-4f});
+        for (SrcnnConfig config : List.of(TINY, WINOGRAD_955))
         for (OptimizerConfig opt : List.of(OptimizerConfig.paperSgd(), adam)) {
             PatchDataset data = data(true);
             int perEpoch = data.size() / BATCH;
             long half = perEpoch + 2; // the checkpoint falls inside the second epoch
-            SrcnnWeights init = SrcnnWeights.gaussian(TINY, 0.05, 3);
+            SrcnnWeights init = config == TINY ? SrcnnWeights.gaussian(config, 0.05, 3) : SrcnnWeights.he(config, 3);
+            try (CpuSrcnn engine = new CpuSrcnn(init, 1)) {
+                assertEquals(config == WINOGRAD_955, engine.trainsWithWinograd(), config.toString());
+            }
 
             SrcnnWeights straight;
             try (CpuSrcnn engine = new CpuSrcnn(init, 2)) {
@@ -87,7 +93,7 @@ class TrainerCpuTest {
                 resumed = engine.weights();
             }
             assertFalse(java.util.Arrays.equals(init.params(), straight.params()), "training changed nothing");
-            assertArrayEquals(straight.params(), resumed.params(), opt.kind() + " resume differs");
+            assertArrayEquals(straight.params(), resumed.params(), config + " " + opt.kind() + " resume differs");
         }
     }
 
