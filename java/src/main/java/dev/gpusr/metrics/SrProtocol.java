@@ -79,7 +79,8 @@ public final class SrProtocol {
      * (width / k) x (height / k) of the modcropped plane.
      */
     public static float[] shrink(Plane hr, int k) {
-        Plane cropped = modcrop(hr, k);
+        // a plane already cropped (as degrade's and the training set's are) is read as it is, not copied again
+        Plane cropped = hr.width() % k == 0 && hr.height() % k == 0 ? hr : modcrop(hr, k);
         return BicubicResampler.downscale(cropped.data(), cropped.width(), cropped.height(), k);
     }
 

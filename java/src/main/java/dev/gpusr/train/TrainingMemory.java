@@ -2,6 +2,7 @@ package dev.gpusr.train;
 
 import dev.gpusr.image.ImageException;
 import dev.gpusr.image.ImageReader;
+import dev.gpusr.resample.BicubicResampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,8 +68,9 @@ public record TrainingMemory(long kept, long loading, int pictures) {
         if (options.augment().scales) for (double s : PatchDataset.AUGMENT_SCALES) scales.add(s);
         long bytes = 0;
         for (double s : scales) {
-            long w = TrainingPlanes.modcrop((int) Math.ceil(width * s - 1e-9), k);
-            long h = TrainingPlanes.modcrop((int) Math.ceil(height * s - 1e-9), k);
+            // the shrunk copies' sizes as TrainingPlanes.resize makes them
+            long w = TrainingPlanes.modcrop(s == 1.0 ? width : BicubicResampler.contributions(width, s).outLength(), k);
+            long h = TrainingPlanes.modcrop(s == 1.0 ? height : BicubicResampler.contributions(height, s).outLength(), k);
             if (w < p || h < p) continue;
             // Y labels stay on the 8-bit grid in the shrunk copies too; RGB ones do not
             int labelBytes = s == 1.0 || options.channels() == 1 ? 1 : 4;
